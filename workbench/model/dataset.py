@@ -1,0 +1,112 @@
+"""A loaded dataset: the canonical table, what format it came from, and what was quarantined."""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Iterator
+
+import pandas as pd
+import pyarrow as pa
+
+from workbench.model.records import Record
+from workbench.model.schema import RECORD_SCHEMA
+
+
+@dataclass(frozen=True)
+class QuarantinedRow:
+    """A source row that failed validation: where it was, why, and the raw text (truncated)."""
+
+    line: int | None
+    reasons: tuple[str, ...]
+    detail: str
+    raw: str
+    source_file: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"source_file": self.source_file, "line": self.line, "reasons": list(self.reasons),
+                "detail": self.detail, "raw": self.raw}
+
+
+@dataclass
+class Dataset:
+    """Records in the canonical schema (``table``), plus provenance and the quarantine.
+
+    Counts always reconcile: ``rows_read == len(self) + len(self.quarantine)``.
+    """
+
+    table: pa.Table
+    format: str = "canonical"
+    source: str | None = None
+    quarantine: list[QuarantinedRow] = field(default_factory=list)
+    extra_events: list = field(default_factory=list)  # e.g. Label Studio annotations as Events
+
+    def __post_init__(self) -> None:
+        if self.table.schema != RECORD_SCHEMA:
+            self.table = self.table.select(RECORD_SCHEMA.names).cast(RECORD_SCHEMA)
+        # random access (a page of the review queue) needs contiguous columns, not hundreds of chunks
+        self.table = self.table.combine_chunks()
+
+    def __len__(self) -> int:
+        return self.table.num_rows
+
+    @property
+    def rows_read(self) -> int:
+        return len(self) + len(self.quarantine)
+
+    @property
+    def kind(self) -> str:
+        """sft / preference / ranking / kto / prompt_only, or "mixed"."""
+        kinds = set(self.table.column("kind").unique().to_pylist())
+        if not kinds:
+            return "sft"
+        return kinds.pop() if len(kinds) == 1 else "mixed"
+
+    @property
+    def reasons(self) -> dict[str, int]:
+        return dict(Counter(r for q in self.quarantine for r in q.reasons))
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """SHA-256 of the canonical content, independent of chunking and of where it was read from.
+
+        Raw Arrow buffers may carry padding and slice offsets, so the table is encoded to Parquet
+        (values only, fixed settings) in memory and that is hashed.
+        """
+        import pyarrow.parquet as pq
+
+        sink = pa.BufferOutputStream()
+        pq.write_table(self.table.drop_columns(["source_file"]), sink, compression="none",
+                       use_dictionary=False, write_statistics=False, store_schema=False)
+        return hashlib.sha256(sink.getvalue()).hexdigest()
+
+    @cached_property
+    def df(self) -> pd.DataFrame:
+        """A pandas view (message lists stay as Python objects; use ``table`` for bulk work)."""
+        return self.table.to_pandas()
+
+    @cached_property
+    def ids(self) -> pd.Index:
+        return pd.Index(self.table.column("id").to_pylist())
+
+    def record(self, key: str | int) -> Record:
+        """The record with id ``key`` (str) or at position ``key`` (int)."""
+        pos = key if isinstance(key, int) else self.ids.get_loc(key)
+        return Record.from_dict(self.table.slice(pos, 1).to_pylist()[0])
+
+    def records(self) -> Iterator[Record]:
+        for batch in self.table.to_batches(max_chunksize=10_000):
+            for row in batch.to_pylist():
+                yield Record.from_dict(row)
+
+    def take(self, positions) -> "Dataset":
+        return Dataset(self.table.take(pa.array(positions, pa.int64())), self.format, self.source, [])
+
+    def summary(self) -> dict[str, Any]:
+        return {"path": self.source, "format": self.format, "kind": self.kind, "rows_read": self.rows_read,
+                "rows_valid": len(self), "rows_quarantined": len(self.quarantine), "reasons": self.reasons}
+
+    def quarantine_jsonl(self) -> str:
+        return "".join(json.dumps(q.to_dict(), ensure_ascii=False) + "\n" for q in self.quarantine)
