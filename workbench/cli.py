@@ -1,0 +1,176 @@
+"""The ``workbench`` command line. Every failure is one line on stderr and exit code 2, no traceback."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+class CLIError(Exception):
+    """A user-facing error: printed as one line, exit code 2."""
+
+
+def _load(path: str, fmt: str | None = None):
+    from workbench.io import load
+
+    return load(path, format=fmt)
+
+
+def _project_or_dataset(path: str, fmt: str | None = None):
+    p = Path(path)
+    if p.is_dir() and (p / "project.json").exists():
+        from workbench.store import Project
+
+        return Project.open(p)
+    return _load(path, fmt)
+
+
+def cmd_validate(args) -> int:
+    ds = _load(args.path, args.format)
+    summary = ds.summary()
+    if args.quarantine:
+        Path(args.quarantine).write_text(ds.quarantine_jsonl(), encoding="utf-8")
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False))
+    else:
+        print(f"{args.path}: format {summary['format']}, kind {summary['kind']}")
+        print(f"rows read {summary['rows_read']}, valid {summary['rows_valid']}, "
+              f"quarantined {summary['rows_quarantined']}")
+        for code, n in sorted(summary["reasons"].items(), key=lambda kv: -kv[1]):
+            print(f"  {code}: {n}")
+        for q in ds.quarantine[:10]:
+            print(f"  line {q.line}: {q.detail}")
+    return 0
+
+
+def cmd_convert(args) -> int:
+    from workbench.io import write
+
+    ds = _load(args.path, args.format)
+    res = write(ds, args.out, format=args.to)
+    print(f"wrote {res['rows']} rows to {res['out'] if 'out' in res else res['path']}"
+          + (f"; {len(res['skipped'])} records the {args.to} format cannot hold were left out"
+             if res["skipped"] else ""))
+    return 0
+
+
+def cmd_init(args) -> int:
+    from workbench.store.project import init_project
+
+    proj = init_project(args.path, args.dataset, guidelines=args.guidelines)
+    print(f"created project {proj.path} with {len(proj.dataset)} records")
+    return 0
+
+
+def cmd_report(args) -> int:
+    from workbench.report import report
+
+    obj = _project_or_dataset(args.path)
+    guidelines = None
+    if args.guidelines:
+        from workbench.model import Guidelines
+
+        guidelines = Guidelines.load(args.guidelines)
+    res = report(obj, out=args.out, guidelines=guidelines)
+    print(f"wrote the quality report to {args.out}")
+    return 0 if res is not None or True else 0
+
+
+def cmd_agreement(args) -> int:
+    from workbench.agreement.cli import run_agreement
+
+    run_agreement(args.path, args.out)
+    print(f"wrote agreement.json and agreement_report.md to {args.out}")
+    return 0
+
+
+def cmd_export(args) -> int:
+    from workbench.export import export
+
+    splits = tuple(float(x) for x in args.splits.split(","))
+    res = export(args.path, out=args.out, format=args.format, splits=splits, seed=args.seed,
+                 stratify=args.stratify, container=args.container, redact_pii=args.redact_pii,
+                 min_rating=args.min_rating, include=args.include, overwrite=args.overwrite)
+    print(f"exported to {args.out}: " + ", ".join(f"{k} {v}" for k, v in res["counts"].items()))
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from workbench.app import serve
+
+    return serve(args.target, port=args.port, host=args.host, token=args.token, open_browser=False)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="workbench", description="Curate LLM fine-tuning data.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    v = sub.add_parser("validate", help="read a dataset, report valid and quarantined rows")
+    v.add_argument("path")
+    v.add_argument("--format")
+    v.add_argument("--quarantine", help="write quarantined rows to this JSONL file")
+    v.add_argument("--json", action="store_true", help="print one JSON object")
+    v.set_defaults(func=cmd_validate)
+
+    c = sub.add_parser("convert", help="convert a dataset to another format")
+    c.add_argument("path")
+    c.add_argument("--to", required=True)
+    c.add_argument("--out", required=True)
+    c.add_argument("--format", help="force the input format")
+    c.set_defaults(func=cmd_convert)
+
+    i = sub.add_parser("init", help="create a curation project from a dataset")
+    i.add_argument("path")
+    i.add_argument("dataset")
+    i.add_argument("--guidelines")
+    i.set_defaults(func=cmd_init)
+
+    r = sub.add_parser("report", help="write the dataset quality report")
+    r.add_argument("path")
+    r.add_argument("--out", required=True)
+    r.add_argument("--guidelines")
+    r.set_defaults(func=cmd_report)
+
+    a = sub.add_parser("agreement", help="inter-annotator agreement report")
+    a.add_argument("path")
+    a.add_argument("--out", required=True)
+    a.set_defaults(func=cmd_agreement)
+
+    e = sub.add_parser("export", help="write cleaned, leak-free splits and hand-over documents")
+    e.add_argument("path")
+    e.add_argument("--out", required=True)
+    e.add_argument("--format", default="openai")
+    e.add_argument("--splits", default="0.8,0.1,0.1")
+    e.add_argument("--seed", type=int, default=0)
+    e.add_argument("--stratify", default="category")
+    e.add_argument("--container", default="jsonl", choices=["jsonl", "parquet", "hf"])
+    e.add_argument("--redact-pii", action="store_true")
+    e.add_argument("--min-rating", type=float)
+    e.add_argument("--include", default="unrejected", choices=["accepted", "unrejected", "all"])
+    e.add_argument("--overwrite", action="store_true")
+    e.set_defaults(func=cmd_export)
+
+    s = sub.add_parser("serve", help="serve the dashboard with Voila")
+    s.add_argument("target", nargs="?", help="a project folder or a dataset (default: the bundled sample)")
+    s.add_argument("--port", type=int, default=8866)
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--token", help="require this token (set it when serving beyond localhost)")
+    s.set_defaults(func=cmd_serve)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the CLI contract: one line, exit 2, never a traceback
+        msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        print(f"workbench {args.command}: error: {msg}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,86 @@
+"""Alpaca: ``{"instruction", "input", "output", "system"?, "history"?}`` and its common renamings.
+
+Renamings seen in real files: ``response`` / ``completion`` / ``answer`` for ``output`` (self-instruct's
+predictions use ``response``), and flat ``prompt`` + ``completion`` rows without an instruction.
+"""
+from __future__ import annotations
+
+from workbench.io.errors import RowError
+from workbench.io.formats.base import Format, assistant_text
+from workbench.io.messages import check_turns, make_message
+from workbench.io.messages import text_field
+
+OUTPUT_KEYS = ("output", "response", "completion", "answer")
+
+
+class AlpacaFormat(Format):
+    name = "alpaca"
+
+    def sniff(self, row: dict) -> bool:
+        if "instruction" in row:
+            return True
+        return "prompt" in row and any(k in row for k in ("completion", "response")) and "label" not in row \
+            and "chosen" not in row
+
+    def read_row(self, row: dict) -> dict:
+        prompt_key = "instruction" if "instruction" in row else "prompt"
+        instruction = text_field(row, prompt_key)
+        used = [prompt_key]
+        user = instruction
+        if prompt_key == "instruction" and "input" in row:
+            used.append("input")
+            inp = text_field(row, "input", required=False)
+            if inp and inp.strip():
+                user = f"{instruction}\n\n{inp}"
+        out_key = next((k for k in OUTPUT_KEYS if k in row), None)
+        msgs = []
+        if "system" in row:
+            used.append("system")
+            system = text_field(row, "system", required=False)
+            if system and system.strip():
+                msgs.append(make_message("system", system))
+        if "history" in row:
+            used.append("history")
+            hist = row["history"] or []
+            if not isinstance(hist, list) or not all(isinstance(p, list) and len(p) == 2 and
+                                                     all(isinstance(x, str) for x in p) for p in hist):
+                raise RowError("data_type", "'history' must be a list of [prompt, response] pairs")
+            for q, a in hist:
+                msgs += [make_message("user", q), make_message("assistant", a)]
+        msgs.append(make_message("user", user))
+        kind = "prompt_only"
+        if out_key is not None:
+            used.append(out_key)
+            output = text_field(row, out_key)
+            msgs.append(make_message("assistant", output))
+            kind = "sft"
+        check_turns(msgs, need_assistant=False)
+        return {"kind": kind, "messages": msgs, **self.common(row, tuple(used))}
+
+    def write_row(self, rec: dict) -> dict | None:
+        if rec["kind"] not in ("sft", "prompt_only"):
+            return None
+        msgs = list(rec["messages"])
+        out = {}
+        if msgs and msgs[0]["role"] == "system":
+            out["system"] = msgs.pop(0)["content"]
+        output = None
+        if msgs and msgs[-1]["role"] == "assistant":
+            output = msgs.pop()["content"]
+        if not msgs or msgs[-1]["role"] != "user":
+            return None
+        instruction = msgs.pop()["content"]
+        roles = [m["role"] for m in msgs]
+        if roles != ["user", "assistant"] * (len(msgs) // 2):
+            return None  # tool turns or odd shapes do not fit Alpaca's history pairs
+        history = [[msgs[i]["content"], msgs[i + 1]["content"]] for i in range(0, len(msgs), 2)]
+        row = {**self.extras(rec), "instruction": instruction, "input": ""}
+        if output is not None:
+            row["output"] = output
+        row.update(out)
+        if history:
+            row["history"] = history
+        return row
+
+
+__all__ = ["AlpacaFormat", "assistant_text"]
