@@ -16,10 +16,8 @@ from workbench.io.errors import LoadError, RowError
 from workbench.io.formats import get_format
 from workbench.io.formats.labelstudio import result_events
 from workbench.model.dataset import Dataset, QuarantinedRow
-from workbench.model.records import content_id
+from workbench.io.ids import assign_ids
 from workbench.model.schema import RECORD_SCHEMA
-
-CONTENT_KEYS = ("kind", "messages", "chosen", "rejected", "candidates", "completion", "label")
 
 
 def load(source: Any, format: str | None = None) -> Dataset:
@@ -74,30 +72,16 @@ def convert_rows(raw: list[RawRow], fmt, source_file: str | None) -> Dataset:
         rec.setdefault("source_line", r.line)
         rec.setdefault("source_file", source_file)
         good.append(rec)
-    ids = assign_ids(good)
-    rows = []
-    for rec, rid in zip(good, ids):
-        rec.pop("source_id", None)
-        rec["id"] = rid
+    source_ids = pa.array([rec.pop("source_id", None) for rec in good], pa.string())
+    for rec in good:
         meta = rec.get("metadata")
         rec["metadata"] = _json(meta) if meta else None
-        rows.append(rec)
-    table = pa.Table.from_pylist(rows, schema=RECORD_SCHEMA) if rows else RECORD_SCHEMA.empty_table()
+        rec["id"] = ""
+    table = pa.Table.from_pylist(good, schema=RECORD_SCHEMA) if good else RECORD_SCHEMA.empty_table()
+    ids = assign_ids(table, source_ids).to_pylist()
+    table = table.set_column(0, "id", pa.array(ids, pa.string()))
     events = [e for pos, anns in annotations for a in anns for e in result_events(ids[pos], a, good[pos]["kind"])]
     return Dataset(table, fmt.name, source_file, quarantine, events)
-
-
-def assign_ids(recs: list[dict]) -> list[str]:
-    """The source's id where it has one, else a content hash; repeats get ``-2``, ``-3``... suffixes
-    in file order so ids stay unique without depending on the row position of unique records."""
-    seen: dict[str, int] = {}
-    out = []
-    for rec in recs:
-        rid = rec.get("source_id") or content_id({k: rec.get(k) for k in CONTENT_KEYS})
-        n = seen.get(rid, 0) + 1
-        seen[rid] = n
-        out.append(rid if n == 1 else f"{rid}-{n}")
-    return out
 
 
 def _json(v) -> str:

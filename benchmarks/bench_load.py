@@ -1,0 +1,56 @@
+"""Load a generated 1M-record OpenAI-chat JSONL with ``workbench.load`` and with ``pyarrow.json.read_json``.
+
+Prints wall time and peak memory (each measured in its own fresh process) and the ratios.
+Targets: time within 2x of pyarrow (stretch 1.5x); peak memory under 2.5x the file size.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from gen_data import write_openai_jsonl  # noqa: E402
+
+CHILD = r"""
+import json, resource, sys, time
+path, which = sys.argv[1], sys.argv[2]
+t = time.perf_counter()
+if which == "pyarrow":
+    import pyarrow.json as pj
+    n = pj.read_json(path).num_rows
+else:
+    import workbench as wb
+    ds = wb.load(path)
+    n = len(ds)
+dt = time.perf_counter() - t
+print(json.dumps({"rows": n, "seconds": dt, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def measure(path: Path, which: str) -> dict:
+    out = subprocess.run([sys.executable, "-c", CHILD, str(path), which], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--n", type=int, default=1_000_000)
+    ap.add_argument("--path", default=None)
+    args = ap.parse_args()
+    path = Path(args.path or f"/tmp/workbench_bench_{args.n}.jsonl")
+    write_openai_jsonl(path, args.n)
+    size_mb = path.stat().st_size / 2**20
+    ref = measure(path, "pyarrow")
+    ours = measure(path, "workbench")
+    print(f"file: {path} ({args.n:,} records, {size_mb:,.0f} MB)")
+    print(f"pyarrow.json.read_json: {ref['seconds']:.2f} s, peak {ref['peak_mb']:,.0f} MB")
+    print(f"workbench.load:         {ours['seconds']:.2f} s, peak {ours['peak_mb']:,.0f} MB, rows {ours['rows']:,}")
+    print(f"time ratio (workbench / pyarrow): {ours['seconds'] / ref['seconds']:.2f}x  (target <= 2.0, stretch 1.5)")
+    print(f"peak memory / file size: {ours['peak_mb'] / size_mb:.2f}x  (target < 2.5)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,63 @@
+"""The vectorised loader and the exact row-by-row loader give the same records, ids and quarantine."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import workbench.io.fastpath as fastpath
+from workbench.io import load
+
+
+def openai_rows(n):
+    rows = []
+    for i in range(n):
+        msgs = [{"role": "user", "content": f"question {i} " * 3}, {"role": "assistant", "content": f"answer {i}"}]
+        if i % 4 == 0:
+            msgs.insert(0, {"role": "system", "content": "be kind"})
+        rows.append({"id": f"r{i}", "category": "billing" if i % 2 else "other", "messages": msgs})
+    return rows
+
+
+def alpaca_rows(n):
+    return [{"instruction": f"do {i}", "input": "" if i % 3 else f"with {i}", "output": f"done {i}",
+             **({"system": "sys"} if i % 5 == 0 else {})} for i in range(n)]
+
+
+BAD_OPENAI = {
+    5: {"messages": [{"role": "bot", "content": "x"}]},
+    9: {"messages": [{"role": "user", "content": " "}, {"role": "assistant", "content": "a"}]},
+    13: {"messages": [{"role": "assistant", "content": "a"}, {"role": "user", "content": "b"}]},
+    17: {"id": "x", "messages": [{"role": "user", "content": "q"}], "extra": 1},
+    18: {"messages": [{"role": "user", "content": "q"}, {"role": "system", "content": "late"}]},
+}
+BAD_ALPACA = {3: {"instruction": "  ", "output": "x"}, 7: {"instruction": "q", "output": ""}, 8: {"instruction": "q"}}
+
+
+@pytest.mark.parametrize("make,bad", [(openai_rows, BAD_OPENAI), (alpaca_rows, BAD_ALPACA)])
+def test_fast_equals_exact(tmp_path, monkeypatch, make, bad):
+    rows = make(400)
+    for i, r in bad.items():
+        rows[i] = r
+    rows[30] = rows[31]  # exact duplicate: ids get a -2 suffix on both paths
+    path = tmp_path / "d.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    monkeypatch.setattr(fastpath, "MIN_BYTES", 0)
+    fast = load(path)
+    assert fastpath.try_fast_load(path, None) is not None  # the vectorised path really ran
+    monkeypatch.setattr(fastpath, "MIN_BYTES", 10**15)
+    exact = load(path)
+    assert fast.table.to_pylist() == exact.table.to_pylist()
+    assert [(q.line, q.reasons) for q in fast.quarantine] == [(q.line, q.reasons) for q in exact.quarantine]
+    assert fast.rows_read == len(rows)
+
+
+def test_fast_path_falls_back_on_mixed_types(tmp_path, monkeypatch):
+    monkeypatch.setattr(fastpath, "MIN_BYTES", 0)
+    rows = openai_rows(50)
+    rows[3] = {"messages": [{"role": "user", "content": [{"type": "text", "text": "parts"}]},
+                            {"role": "assistant", "content": "a"}]}
+    path = tmp_path / "m.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows) + "{broken\n")
+    ds = load(path)
+    assert ds.record(3).messages[0].content == "parts" and ds.quarantine[0].reasons == ("parse_error",)

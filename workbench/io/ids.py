@@ -1,0 +1,66 @@
+"""Stable record ids: the source's id where it has one, else a hash of the canonical content.
+
+The content key is built with Arrow kernels on whole columns (roles and contents of every message
+column, candidates, KTO label), so the Python path and the vectorised loader give the same ids.
+"""
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from workbench.model.text import _as_list_array
+
+SEP_TURN, SEP_FIELD = "\x1e", "\x1d"
+
+
+def _messages_key(col) -> pa.Array:
+    arr = _as_list_array(col)
+    flat = pc.list_flatten(arr)
+    parts = pc.binary_join_element_wise(pc.fill_null(flat.field("role"), ""),
+                                        pc.fill_null(flat.field("content"), ""),
+                                        pc.fill_null(flat.field("tool_calls"), ""), "\x1f")
+    lists = pa.ListArray.from_arrays(arr.offsets, parts, mask=arr.is_null())
+    return pc.fill_null(pc.binary_join(lists, SEP_TURN), "\x00")
+
+
+def content_keys(table: pa.Table) -> pa.Array:
+    """One string per record that changes whenever the record's content changes."""
+    cols = [pc.cast(table.column("kind"), pa.string())]
+    for name in ("messages", "chosen", "rejected", "completion"):
+        cols.append(_messages_key(table.column(name)))
+    cands = _as_list_array(table.column("candidates"))
+    cols.append(pc.fill_null(pc.binary_join(cands, SEP_TURN), "\x00"))
+    cols.append(pc.fill_null(pc.cast(table.column("label"), pa.string()), "\x00"))
+    return pc.binary_join_element_wise(*[_as_list_array(c) for c in cols], SEP_FIELD)
+
+
+def assign_ids(table: pa.Table, source_ids: pa.Array | None = None) -> pa.Array:
+    """Ids for every row: source id, else the first 16 hex digits of SHA-256 of the content key.
+
+    Repeats (exact duplicate records, or a source id used twice) get ``-2``, ``-3``... in file order,
+    so ids stay unique without depending on the position of unique records.
+    """
+    n = table.num_rows
+    if n == 0:
+        return pa.array([], pa.string())
+    need = np.ones(n, dtype=bool) if source_ids is None else \
+        pc.is_null(source_ids).to_numpy(zero_copy_only=False)
+    if not need.any() and len(pc.unique(source_ids)) == n:
+        return source_ids.cast(pa.string())  # every row has its own unique source id: nothing to do
+    ids = np.empty(n, dtype=object)
+    if source_ids is not None:
+        ids[~need] = np.asarray(source_ids.to_pylist(), dtype=object)[~need]
+    if need.any():
+        keys = content_keys(table.filter(pa.array(need)) if not need.all() else table)
+        sha = hashlib.sha256
+        ids[need] = [sha(k.encode("utf-8")).hexdigest()[:16] for k in keys.to_pylist()]
+    s = pd.Series(ids)
+    dup = s.groupby(s, sort=False).cumcount().to_numpy()
+    if dup.any():
+        rep = dup > 0
+        s[rep] = s[rep] + "-" + (dup[rep] + 1).astype(str)
+    return pa.array(s.tolist(), pa.string())
