@@ -120,3 +120,15 @@ def test_gzip_and_forced_format(tmp_path):
     assert ds.format == "alpaca" and len(ds) == 1
     with_force = load(path, format="alpaca")
     assert with_force.record(0).response == "b"
+
+
+def test_missing_assistant_in_sft_file_but_not_in_prompt_file(tmp_path):
+    prompt_only = {"messages": [{"role": "user", "content": "only a question"}]}
+    path = tmp_path / "sft.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in [GOOD, GOOD, prompt_only]))
+    ds = load(path)
+    assert len(ds) == 2 and ds.quarantine[0].reasons == ("example_missing_assistant_message",)
+    path = tmp_path / "prompts.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in [prompt_only, prompt_only, GOOD]))
+    ds = load(path)
+    assert len(ds) == 3 and ds.kind == "mixed" and not ds.quarantine

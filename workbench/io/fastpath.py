@@ -240,6 +240,10 @@ def _finish(path: Path, fmt: str, raw: pa.Table, conv, lines: np.ndarray):
     has_assistant = np.zeros(n, bool)
     is_asst = pc.equal(pc.list_flatten(messages).field("role"), "assistant").to_numpy(zero_copy_only=False)
     has_assistant[pc.list_parent_indices(messages).to_numpy()[is_asst]] = True
+    # same rule as the exact path: in a file of conversations, a row with no assistant turn is an error
+    expect_assistant = bool(has_assistant[~bad].sum() >= max(1, (~has_assistant[~bad]).sum()))
+    if expect_assistant:
+        bad = bad | ~has_assistant
     table = pa.table({
         "id": source_ids if source_ids is not None else pa.nulls(n, pa.string()),
         "kind": pa.array(np.where(has_assistant, "sft", "prompt_only")),
@@ -261,7 +265,7 @@ def _finish(path: Path, fmt: str, raw: pa.Table, conv, lines: np.ndarray):
             for i, line in enumerate(fh, 1):
                 if i in pos_of_line:
                     raw_rows.append(RawRow(i, json.loads(line), line[:500]))
-        exact = convert_rows(raw_rows, get_format(fmt), str(path))
+        exact = convert_rows(raw_rows, get_format(fmt), str(path), expect_assistant=expect_assistant)
         quarantine = exact.quarantine
         table = table.filter(pa.array(~bad))
         if len(exact):  # rows the vectorised rules were stricter about than the exact path

@@ -51,20 +51,39 @@ def load(source: Any, format: str | None = None) -> Dataset:
     return convert_rows(raw, fmt, where if isinstance(source, (str, Path)) else None)
 
 
-def convert_rows(raw: list[RawRow], fmt, source_file: str | None) -> Dataset:
-    """Convert parsed rows with one format, quarantining each failure (Python path, any input)."""
-    good: list[dict] = []
-    quarantine: list[QuarantinedRow] = []
-    annotations: list[tuple[int, list]] = []
+CHAT_FORMATS = ("openai", "sharegpt", "alpaca")
+
+
+def convert_rows(raw: list[RawRow], fmt, source_file: str | None,
+                 expect_assistant: bool | None = None) -> Dataset:
+    """Convert parsed rows with one format, quarantining each failure (Python path, any input).
+
+    ``expect_assistant``: in a file of conversations (SFT), a row without an assistant turn is an error
+    (the cookbook's ``example_missing_assistant_message``); in a file of prompts it is the norm. When
+    not given, the file decides: if at least half of its chat rows have an assistant turn, it is SFT.
+    """
+    converted = []
     for r in raw:
         try:
             if isinstance(r.value, RowError):
                 raise r.value
             if not isinstance(r.value, dict):
                 raise RowError("data_type", f"row is a {type(r.value).__name__}, not an object")
-            rec = fmt.read_row(r.value)
+            converted.append((r, fmt.read_row(r.value)))
         except RowError as err:
-            quarantine.append(QuarantinedRow(r.line, tuple(err.codes), err.detail, r.raw or _short(r.value),
+            converted.append((r, err))
+    if expect_assistant is None:
+        kinds = [c["kind"] for _, c in converted if isinstance(c, dict)]
+        expect_assistant = kinds.count("sft") >= max(1, kinds.count("prompt_only"))
+    good: list[dict] = []
+    quarantine: list[QuarantinedRow] = []
+    annotations: list[tuple[int, list]] = []
+    for r, rec in converted:
+        if isinstance(rec, dict) and rec["kind"] == "prompt_only" and expect_assistant \
+                and fmt.name in CHAT_FORMATS:
+            rec = RowError("example_missing_assistant_message", "the conversation has no assistant turn")
+        if isinstance(rec, RowError):
+            quarantine.append(QuarantinedRow(r.line, tuple(rec.codes), rec.detail, r.raw or _short(r.value),
                                              source_file))
             continue
         if "annotations" in rec:
