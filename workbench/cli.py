@@ -78,7 +78,7 @@ def cmd_report(args) -> int:
 
 
 def cmd_agreement(args) -> int:
-    from workbench.agreement.cli import run_agreement
+    from workbench.agreement.sources import run_agreement
 
     run_agreement(args.path, args.out)
     print(f"wrote agreement.json and agreement_report.md to {args.out}")

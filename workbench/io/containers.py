@@ -36,7 +36,8 @@ def read_raw(source) -> tuple[list[RawRow], str]:
     if path.is_dir():
         return _rows_from_hf_folder(path), "datasets"
     try:
-        head = path.open("rb").read(SNIFF_BYTES)
+        with path.open("rb") as fh:
+            head = fh.read(SNIFF_BYTES)
     except OSError as exc:
         raise LoadError(f"cannot read {path}: {exc.strerror or exc}") from None
     if not head:

@@ -1,0 +1,39 @@
+"""Errors the store raises. Each carries a one-line message a reviewer or a notebook user can act on."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class ProjectError(Exception):
+    """The folder is not a usable project (missing files, or the frozen source no longer matches)."""
+
+
+class PermissionDenied(PermissionError):
+    """The reviewer's role does not allow the action (e.g. a reviewer adjudicating)."""
+
+
+class StoreBusy(RuntimeError):
+    """The database stayed locked for longer than the retry budget (another process holds it)."""
+
+
+@dataclass
+class Conflict(Exception):
+    """An edit made from a stale view: the value the reviewer saw is no longer the current one.
+
+    Raised only when asked (``on_conflict="raise"``); by default the edit is stored, flagged and
+    listed in ``FoldedState.conflicts`` so nobody's work is lost and nothing is silently overwritten.
+    """
+
+    record_id: str
+    target: str
+    seen_hash: str
+    current_hash: str
+    current_value: object = None
+    event_id: str | None = None
+
+    def __post_init__(self) -> None:
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return (f"conflict on {self.record_id} {self.target}: edited from a stale view "
+                f"(seen {self.seen_hash}, current {self.current_hash})")

@@ -1,0 +1,328 @@
+"""A curation project: a folder with the frozen source, its guidelines, its reviewers and its event log.
+
+::
+
+    project/
+      project.json      fingerprint (SHA-256 of source.parquet), source path and format, created,
+                        reviewers and roles (a copy; the log's role events are the record), settings
+      source.parquet    the canonical table, frozen: never rewritten
+      guidelines.yaml   the one guidelines file (criteria, categories, tags, rules, examples)
+      events.sqlite     the append-only event log
+      quarantine.jsonl  rows the reader refused, with reasons
+      cache/            signal results keyed by fingerprint (written by other packages)
+"""
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from workbench.model.dataset import Dataset
+from workbench.model.events import Event
+from workbench.model.guidelines import Guidelines
+from workbench.store import assign as _assign
+from workbench.store import effort as _effort
+from workbench.store.actions import ActionsMixin
+from workbench.store.errors import PermissionDenied, ProjectError
+from workbench.store.fold import PRIVILEGED, PROJECT_RECORD, ROLES, FoldedState, fold_events
+from workbench.store.folder import (CACHE, DEFAULT_SETTINGS, EVENTS, GUIDELINES, META, QUARANTINE, SOURCE,
+                                    as_guidelines, now, read_quarantine, replay_log, sha256_file,
+                                    write_atomic)
+from workbench.store.log import EventLog, SqliteEventLog
+from workbench.store.validate import check_reviewer
+from workbench.store.views import ViewsMixin
+
+class Project(ActionsMixin, ViewsMixin):
+    """Open with :meth:`open`, make with :meth:`create`; see the module docstring for the folder."""
+
+    def __init__(self, path: Path, meta: dict[str, Any], log: EventLog):
+        self.path = Path(path)
+        self._meta, self._meta_mtime = meta, self._mtime(META)
+        self.log = log
+        self.session = uuid.uuid4().hex[:12]  # one per open project (notebook kernel / app tab)
+        self._dataset: Dataset | None = None
+        self._guidelines: Guidelines | None = None
+        self._guidelines_mtime = None
+        self._roles: dict[str, str] = {}
+        self._roles_seq = 0
+        self._fold_cache: tuple[tuple, FoldedState] | None = None
+        self._frame_cache = None
+
+    # create / open ----------------------------------------------------------------------------
+    @classmethod
+    def create(cls, path: str | Path, dataset: Dataset, guidelines: Guidelines | str | Path | None = None,
+               owner: str = "owner", settings: dict[str, Any] | None = None) -> "Project":
+        """Make a project folder from a loaded dataset (refuses an existing non-empty folder).
+
+        Parameters
+        ----------
+        path : str or Path
+            The folder to create.
+        dataset : Dataset
+            Records in the canonical schema; its table is frozen to ``source.parquet``.
+        guidelines : Guidelines, path to a YAML file, dict or None
+            None takes the bundled default guidelines.
+        owner : str
+            The first reviewer, with role owner.
+        settings : dict, optional
+            Overrides of ``DEFAULT_SETTINGS`` (e.g. ``{"open_enrolment": False}``).
+        """
+        path = Path(path)
+        if path.exists() and (not path.is_dir() or any(path.iterdir())):
+            raise ProjectError(f"{path} already exists and is not an empty folder; choose a new path")
+        if not isinstance(dataset, Dataset):
+            raise ValueError(f"dataset must be a workbench Dataset, got {type(dataset).__name__}")
+        ids = dataset.table.column("id")
+        if ids.null_count or pc.count_distinct(ids).as_py() != len(dataset):
+            raise ValueError("record ids must be present and unique to create a project")
+        if len(dataset) and pc.any(pc.equal(ids, PROJECT_RECORD)).as_py():
+            raise ValueError(f"{PROJECT_RECORD!r} is reserved and cannot be a record id")
+        g = as_guidelines(guidelines)
+        owner = check_reviewer(owner)
+        unknown = set(settings or {}) - set(DEFAULT_SETTINGS)
+        if unknown:
+            raise ValueError(f"unknown project settings: {', '.join(sorted(unknown))}")
+        path.mkdir(parents=True, exist_ok=True)
+        (path / CACHE).mkdir()
+        pq.write_table(dataset.table, path / SOURCE)
+        os.chmod(path / SOURCE, 0o444)  # frozen: a guard against accidental rewrites (the hash is the check)
+        g.save(path / GUIDELINES)
+        (path / QUARANTINE).write_text(dataset.quarantine_jsonl(), encoding="utf-8")
+        log = SqliteEventLog(path / EVENTS)
+        log.append(Event(PROJECT_RECORD, "role", owner, owner, {"role": "owner"}))
+        if dataset.extra_events:  # annotations that came with the data (Label Studio) are reviews too
+            log.append_many(dataset.extra_events)
+        meta = {"format_version": 1, "fingerprint": sha256_file(path / SOURCE),
+                "source": {"path": dataset.source, "format": dataset.format, "rows": len(dataset)},
+                "created": now(), "reviewers": {owner: "owner"},
+                "settings": {**DEFAULT_SETTINGS, **(settings or {})}}
+        # project.json is written last: its presence marks a complete project
+        write_atomic(path / META, json.dumps(meta, indent=2, ensure_ascii=False))
+        project = cls(path, meta, log)
+        project._dataset = Dataset(dataset.table, dataset.format, dataset.source, list(dataset.quarantine))
+        return project
+
+    @classmethod
+    def open(cls, path: str | Path) -> "Project":
+        """Open a project, refusing it when the frozen source no longer matches its fingerprint."""
+        path = Path(path)
+        if not (path / META).is_file():
+            raise ProjectError(f"{path} is not a workbench project (no {META})")
+        try:
+            meta = json.loads((path / META).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ProjectError(f"{path / META} cannot be read: {exc}".splitlines()[0]) from None
+        for name in (SOURCE, GUIDELINES, EVENTS):
+            if not (path / name).is_file():
+                raise ProjectError(f"{path} is not a complete project: {name} is missing")
+        found = sha256_file(path / SOURCE)
+        if found != meta.get("fingerprint"):
+            raise ProjectError(f"{path / SOURCE} does not match the project's fingerprint "
+                               f"({str(meta.get('fingerprint'))[:12]}..., found {found[:12]}...): the frozen "
+                               "source was changed, so record ids cannot be trusted; restore it or create "
+                               "a new project")
+        return cls(path, meta, SqliteEventLog(path / EVENTS))
+
+    def close(self) -> None:
+        """Close the log's connections (they reopen if the project is used again)."""
+        self.log.close()
+
+    def __enter__(self) -> "Project":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        rows = self._meta["source"]["rows"]
+        return f"Project({str(self.path)!r}, records={rows}, events={self.log.count()})"
+
+    # properties -------------------------------------------------------------------------------
+    def _mtime(self, name: str) -> int | None:
+        try:
+            return (self.path / name).stat().st_mtime_ns
+        except OSError:
+            return None
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        """project.json, re-read when another process changed it."""
+        if self._mtime(META) != self._meta_mtime:
+            self._meta = json.loads((self.path / META).read_text(encoding="utf-8"))
+            self._meta_mtime = self._mtime(META)
+        return self._meta
+
+    @property
+    def fingerprint(self) -> str:
+        """SHA-256 of source.parquet, checked on every open."""
+        return self._meta["fingerprint"]
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        """Project settings (``open_enrolment``, ``rating_tolerance``) over their defaults."""
+        return {**DEFAULT_SETTINGS, **self.meta.get("settings", {})}
+
+    @property
+    def consolidation(self) -> str:
+        """The agreement rule, from the guidelines' ``agreement.consolidation`` (default majority)."""
+        return self.guidelines.agreement.get("consolidation", "majority")
+
+    @property
+    def dataset(self) -> Dataset:
+        """The frozen records (read lazily, memory-mapped)."""
+        if self._dataset is None:
+            table = pq.read_table(self.path / SOURCE, memory_map=True)
+            src = self._meta.get("source", {})
+            quarantine = read_quarantine(self.path / QUARANTINE)
+            self._dataset = Dataset(table, src.get("format", "canonical"), src.get("path"), quarantine)
+        return self._dataset
+
+    @property
+    def guidelines(self) -> Guidelines:
+        """The guidelines file, re-read when it changed (another process may have set new ones)."""
+        mtime = self._mtime(GUIDELINES)
+        if self._guidelines is None or mtime != self._guidelines_mtime:
+            self._guidelines = Guidelines.load(self.path / GUIDELINES)
+            self._guidelines_mtime = mtime
+        return self._guidelines
+
+    @property
+    def reviewers(self) -> dict[str, str]:
+        """Reviewer -> role, from the log's role events (so every process sees the same roles)."""
+        new = self.log.frame(kind="role", after_seq=self._roles_seq)
+        for t, v, s in zip(new["target"], new["value"], new["seq"]):
+            if isinstance(v, dict) and v.get("role") in ROLES:
+                self._roles[t] = v["role"]
+            self._roles_seq = max(self._roles_seq, int(s))
+        return dict(self._roles)
+
+    def role_of(self, name: str) -> str | None:
+        """The reviewer's role, or None for someone the project has not seen."""
+        return self.reviewers.get(name)
+
+    def adjudicators(self) -> set[str]:
+        """Reviewers whose values are final: adjudicators and owners."""
+        return {n for n, r in self.reviewers.items() if r in PRIVILEGED}
+
+    def _require_role(self, name: str, roles: tuple[str, ...], what: str) -> str:
+        name = check_reviewer(name)
+        role = self.role_of(name)
+        if role not in roles:
+            raise PermissionDenied(f"{name} ({role or 'not a reviewer'}) may not {what}; "
+                                   f"it needs the role {' or '.join(roles)}")
+        return name
+
+    def _write_meta(self, **changes: Any) -> None:
+        meta = {**self.meta, **changes}
+        write_atomic(self.path / META, json.dumps(meta, indent=2, ensure_ascii=False))
+        self._meta, self._meta_mtime = meta, self._mtime(META)
+
+    # administration (owner only, logged with record_id "*") -----------------------------------
+    def add_reviewer(self, name: str, role: str = "reviewer", by: str = "owner") -> Event:
+        """Add a reviewer or change a role; only an owner may."""
+        by = self._require_role(by, ("owner",), "manage reviewers")
+        name = check_reviewer(name)
+        if role not in ROLES:
+            raise ValueError(f"role must be one of {', '.join(ROLES)}, got {role!r}")
+        ev = self.log.append(Event(PROJECT_RECORD, "role", by, name, {"role": role}, session=self.session))
+        self._write_meta(reviewers=self.reviewers)
+        return ev
+
+    def set_guidelines(self, guidelines: Guidelines | str | Path | dict, by: str = "owner") -> Event:
+        """Replace the guidelines file; only an owner may. The new guidelines are logged in full."""
+        by = self._require_role(by, ("owner",), "change the guidelines")
+        g = as_guidelines(guidelines)
+        ev = self.log.append(Event(PROJECT_RECORD, "guidelines", by, GUIDELINES, g.to_dict(),
+                                   session=self.session))
+        tmp = self.path / f".{GUIDELINES}.{os.getpid()}.tmp"
+        g.save(tmp)
+        os.replace(tmp, self.path / GUIDELINES)
+        return ev
+
+    def set_setting(self, name: str, value: Any, by: str = "owner") -> Event:
+        """Change a project setting (e.g. ``open_enrolment``); only an owner may."""
+        by = self._require_role(by, ("owner",), "change settings")
+        if name not in DEFAULT_SETTINGS:
+            raise ValueError(f"unknown setting {name!r}; known: {', '.join(DEFAULT_SETTINGS)}")
+        ev = self.log.append(Event(PROJECT_RECORD, "settings", by, name, value, session=self.session))
+        self._write_meta(settings={**self.settings, name: value})
+        return ev
+
+    # fold ---------------------------------------------------------------------------------------
+    def frame(self):
+        """The whole log as a DataFrame, read incrementally (rows never change once written)."""
+        if self._frame_cache is None:
+            self._frame_cache = self.log.frame()
+        else:
+            last = int(self._frame_cache["seq"].max()) if len(self._frame_cache) else 0
+            new = self.log.frame(after_seq=last)
+            if len(new):
+                self._frame_cache = pd.concat([self._frame_cache, new], ignore_index=True)
+        return self._frame_cache
+
+    def fold(self) -> FoldedState:
+        """The folded state of the whole log (recomputed only when events were added)."""
+        frame = self.frame()
+        adj = tuple(sorted(self.adjudicators()))
+        key = (len(frame), self.consolidation, adj, self.settings["rating_tolerance"])
+        if self._fold_cache is None or self._fold_cache[0] != key:
+            state = fold_events(frame, key[1], set(adj), self._originals(frame), key[3])
+            self._fold_cache = (key, state)
+        return self._fold_cache[1]
+
+    # log export / replay ------------------------------------------------------------------------
+    def export_log(self, path: str | Path) -> int:
+        """Write every event as JSONL (commit order); return the number written."""
+        return self.log.export_jsonl(path)
+
+    @staticmethod
+    def replay(log_path: str | Path, into: "Project | str | Path") -> int:
+        """Append the events of an exported log into a (fresh) project; return how many were added.
+
+        Events already present (same id) are skipped, so an interrupted replay can be rerun. Every line
+        is checked first: a malformed line or an unknown record id writes nothing.
+        """
+        project = into if isinstance(into, Project) else Project.open(into)
+        return replay_log(project, log_path)
+
+    # assignment and edit effort (implemented in their own modules) ------------------------------
+    def assign(self, reviewers, records=None, overlap: float = 0.15, calibration: int = 30, gold=None,
+               gold_rate: float = 0.05, seed: int = 0, by: str = "owner", per_item: int = 2):
+        """Assign records to reviewers; see :func:`workbench.store.assign.assign`."""
+        return _assign.assign(self, reviewers, records, overlap, calibration, gold, gold_rate, seed, by,
+                              per_item)
+
+    def queue(self, reviewer: str, pending: bool = False) -> list[str]:
+        """The reviewer's own queue in order (calibration first); gold items are not marked."""
+        return _assign.queue(self, reviewer, pending)
+
+    def gold_items(self, by: str = "owner") -> list[str]:
+        """Record ids used as gold items (owner only)."""
+        return _assign.gold_items(self, by)
+
+    def assignments(self, by: str = "owner"):
+        """Every active assignment with its role (owner only: it reveals gold items)."""
+        return _assign.assignments(self, by)
+
+    def edit_effort(self, cosmetic: float = 0.1, poor_rating: int = 2):
+        """Per edit: edit distance ratios to the original text, with the rating and decision."""
+        return _effort.edit_effort(self, cosmetic, poor_rating)
+
+    def edit_effort_report(self, cosmetic: float = 0.1, poor_rating: int = 2):
+        """Per reviewer: edits, mean ratios and cosmetic edits on poor records."""
+        return _effort.edit_effort_report(self, cosmetic, poor_rating)
+
+
+def init_project(path: str | Path, dataset_path: str | Path,
+                 guidelines: Guidelines | str | Path | None = None,
+                 owner: str = "owner") -> Project:
+    """``workbench init PATH DATASET``: load a file with :func:`workbench.io.load`, create a project."""
+    from workbench.io import load  # the io package is optional for the store itself
+
+    return Project.create(path, load(dataset_path), guidelines, owner=owner)
