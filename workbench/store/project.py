@@ -13,6 +13,8 @@
 """
 from __future__ import annotations
 
+import importlib
+
 import json
 import os
 import uuid
@@ -309,6 +311,14 @@ class Project(ActionsMixin, ViewsMixin):
     def assignments(self, by: str = "owner"):
         """Every active assignment with its role (owner only: it reveals gold items)."""
         return _assign.assignments(self, by)
+
+    def review(self, reviewer: str, **kwargs):
+        """Open the review widget for ``reviewer`` (``workbench.ui.review``).
+
+        The widget layer sits above the store, so it is imported by name on demand: the store itself
+        stays importable without ipywidgets (e.g. in a CLI or a worker process).
+        """
+        return importlib.import_module("workbench.ui").review(self, reviewer=reviewer, **kwargs)
 
     def edit_effort(self, cosmetic: float = 0.1, poor_rating: int = 2):
         """Per edit: edit distance ratios to the original text, with the rating and decision."""

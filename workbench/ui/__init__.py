@@ -1,0 +1,52 @@
+"""The review widget: the only package that imports ipywidgets.
+
+- :class:`ReviewSession`: queue, filters, position and actions of one reviewer (no widgets).
+- :class:`ReviewWidget`: the ipywidgets views observing a session.
+- :func:`review`: open a project (or its path) for a reviewer and return the widget.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from workbench.ui.filters import Filters
+from workbench.ui.session import ReviewSession
+
+
+def review(project_or_path: Any, reviewer: str, **kw: Any):
+    """Open the review widget for ``reviewer``.
+
+    Parameters
+    ----------
+    project_or_path : Project, str or Path
+        A project, or the folder of one (opened with ``Project.open``).
+    reviewer : str
+        The reviewer's name.
+    **kw
+        Passed to :class:`ReviewSession`: ``mode`` ("review", "gold", "calibration",
+        "adjudicate"), ``page_size``, ``state_path``, ``signals``, ``seed``, ``restore``.
+
+    Returns
+    -------
+    ReviewWidget
+        Displays itself in a notebook; ``.session`` holds the state, ``.widget`` the root box.
+    """
+    from workbench.ui.widget import ReviewWidget
+
+    project = project_or_path
+    if isinstance(project_or_path, (str, Path)):
+        from workbench.store import Project
+
+        project = Project.open(project_or_path)
+    return ReviewWidget(ReviewSession(project, reviewer, **kw))
+
+
+def __getattr__(name: str):
+    if name == "ReviewWidget":
+        from workbench.ui.widget import ReviewWidget
+
+        return ReviewWidget
+    raise AttributeError(f"module 'workbench.ui' has no attribute {name!r}")
+
+
+__all__ = ["review", "ReviewSession", "ReviewWidget", "Filters"]

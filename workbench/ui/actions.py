@@ -1,0 +1,279 @@
+"""The session's actions: each appends one event through the project immediately.
+
+Errors never escape as tracebacks into the reviewer's view: a refused action (bad value, missing
+permission, stale edit) becomes the session's message and the method returns None. An edit carries
+the hash of the text the reviewer was shown, so a concurrent change is reported as a conflict and
+the other reviewer's text is never silently overwritten.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Sequence
+
+import pandas as pd
+
+from workbench.model.events import value_hash
+from workbench.store.errors import Conflict, PermissionDenied
+from workbench.store.fold import active_mask
+from workbench.ui.bulk import BulkPlan, duplicate_extras, plan_bulk, run_bulk
+from workbench.ui.modes import annotation_rows, score_gold
+from workbench.ui.render import LETTERS, value_text
+
+REVIEW_KINDS = ("rating", "label", "tags", "preference", "decision", "edit")
+
+
+class SessionActions:
+    """Mixin of :class:`~workbench.ui.session.ReviewSession` holding the write side."""
+
+    def _call(self, method: str, *args: Any, record_id: str | None = None, kind: str = "",
+              target: str | None = None, adjudicable: bool = True, value: Any = None, **kw: Any):
+        """Run one project action for the focused (or given) record, reporting the outcome.
+
+        In adjudicate mode an action with a ``kind`` goes through ``Project.adjudicate`` (role
+        checked, value final) with ``value`` (default: the first positional argument).
+        """
+        rid = record_id or self.current_id
+        if rid is None:
+            self._say("the queue is empty: nothing to act on", "error")
+            return None
+        try:
+            if self.mode == "adjudicate" and adjudicable and kind:
+                value = args[0] if value is None else value
+                event = self.project.adjudicate(self.reviewer, rid, value, kind=kind, target=target, **kw)
+            else:
+                event = getattr(self.project, method)(self.reviewer, rid, *args, **kw)
+        except Conflict as exc:
+            self._states.pop(rid, None)
+            self._say(f"conflict: {exc}; reload shows the current text", "conflict")
+            return None
+        except (ValueError, PermissionDenied) as exc:
+            self._say(str(exc), "error")
+            return None
+        self._done(rid, event)
+        return event
+
+    def _done(self, rid: str, event, text: str | None = None) -> None:
+        self.last_event = event
+        self._states.pop(rid, None)
+        if event.kind in REVIEW_KINDS and self._reviewed is not None:
+            self._reviewed[0].add(rid)
+            self._reviewed[1].add(rid)
+        what = f"{event.kind} {event.target}" if event.target not in (None, event.kind) else event.kind
+        self._say(text or f"saved {what} = {value_text(event.value)[:80]} on {rid}", "info")
+        self._notify("record")
+
+    # annotations ---------------------------------------------------------------------------------
+    def rate(self, value: int, criterion: str = "overall", record_id: str | None = None):
+        """Rate on ``criterion`` ("overall" or a guideline criterion), on its scale."""
+        return self._call("rate", value, criterion, record_id=record_id, kind="rating", target=criterion)
+
+    def label(self, category: str, record_id: str | None = None):
+        """Set the category (one of the guidelines' categories)."""
+        return self._call("label", category, record_id=record_id, kind="label", target="category")
+
+    def tag(self, tags: Sequence[str], record_id: str | None = None):
+        """Set the record's tags (the full set; [] clears them)."""
+        return self._call("tag", list(tags), record_id=record_id, kind="tags", target="tags")
+
+    def comment(self, text: str, record_id: str | None = None):
+        """Leave a comment (not counted as a review)."""
+        return self._call("comment", text, record_id=record_id, adjudicable=False)
+
+    def decide(self, decision: str, record_id: str | None = None):
+        """accept / reject / needs_fix / escalate (final when the session is in adjudicate mode)."""
+        return self._call("decide", decision, record_id=record_id, kind="decision", target="decision")
+
+    def gold(self, field: str, value: Any, record_id: str | None = None):
+        """Record the expert answer for ``field`` (owner or adjudicator)."""
+        return self._call("gold", field, value, record_id=record_id, adjudicable=False)
+
+    # preference ----------------------------------------------------------------------------------
+    def prefer(self, choice: str, record_id: str | None = None):
+        """"A", "B" or "tie" between the candidates as displayed; the display order is recorded."""
+        order = self.current_order(record_id)
+        if self.mode == "adjudicate":
+            return self._call("prefer", {"choice": choice, "order": order}, record_id=record_id,
+                              kind="preference", target="preference")
+        return self._call("prefer", choice, order, record_id=record_id)
+
+    def rank(self, ranking: Sequence[Any] | str, record_id: str | None = None):
+        """Rank the displayed candidates best first: letters ("B>A>C", ["B", "A", "C"]) or names."""
+        order = self.current_order(record_id)
+        if isinstance(ranking, str):
+            ranking = [p for p in re.split(r"[\s,>]+", ranking.strip()) if p]
+        names = []
+        for r in ranking:
+            if isinstance(r, str) and len(r) == 1 and r.upper() in LETTERS[:len(order)]:
+                names.append(order[LETTERS.index(r.upper())])
+            else:
+                names.append(r)
+        if self.mode == "adjudicate":
+            return self._call("rank", {"ranking": names, "order": order}, record_id=record_id,
+                              kind="preference", target="preference")
+        return self._call("rank", names, order, record_id=record_id)
+
+    # text ----------------------------------------------------------------------------------------
+    def edit(self, target: str, text: str, record_id: str | None = None):
+        """Replace the text at ``target`` (e.g. "messages[1].content", "chosen[0].content").
+
+        The hash of the text the reviewer was shown goes with the edit. If someone changed that
+        text since, the edit is stored but not applied, and the message says so (a conflict).
+        """
+        rid = record_id or self.current_id
+        if rid is None:
+            self._say("the queue is empty: nothing to edit", "error")
+            return None
+        try:
+            shown = self.record_state(rid).text(target)
+        except ValueError as exc:
+            self._say(str(exc), "error")
+            return None
+        if shown is not None and text == shown:
+            self._say(f"{target} unchanged: nothing saved", "info")
+            return None
+        seen = value_hash(shown) if shown is not None else None
+        self._states.pop(rid, None)
+        now = self.record_state(rid).text(target)
+        event = self._call("edit", target, text, record_id=rid, kind="edit", target=target, value=text,
+                           seen_hash=seen)
+        if event is not None and shown is not None and now != shown:
+            self._states.pop(rid, None)
+            self._say(f"conflict: {target} of {rid} was changed by someone else since it was shown; your "
+                      "edit is kept in the log but NOT applied. The current text is shown now: redo your "
+                      "edit on it.",
+                      "conflict")
+        return event
+
+    def add_turn(self, index: int, role: str, content: str, field: str = "messages",
+                 record_id: str | None = None):
+        """Insert a turn at ``index`` of ``field``."""
+        return self._call("add_turn", index, role, content, field=field, record_id=record_id,
+                          adjudicable=False)
+
+    def delete_turn(self, index: int, field: str = "messages", record_id: str | None = None):
+        """Delete the turn at ``index`` of ``field``."""
+        return self._call("delete_turn", index, field=field, record_id=record_id, adjudicable=False)
+
+    # undo ----------------------------------------------------------------------------------------
+    def undo(self):
+        """Undo the reviewer's last action still in effect (recorded as a new undo event)."""
+        return self._undo("undo")
+
+    def redo(self):
+        """Re-apply the reviewer's most recent undo."""
+        return self._undo("redo")
+
+    def _undo(self, which: str):
+        try:
+            event = getattr(self.project, which)(self.reviewer)
+        except (ValueError, PermissionDenied) as exc:
+            self._say(str(exc), "error")
+            return None
+        self._reviewed = None  # an undone annotation may leave the record unreviewed again
+        self._done(event.record_id, event, f"{which}: {event.target} on {event.record_id}")
+        return event
+
+    # suggestions ---------------------------------------------------------------------------------
+    def accept_suggestion(self, target: str | None = None, record_id: str | None = None):
+        """Adopt a machine suggestion as the reviewer's own answer (the event is the reviewer's)."""
+        sugg = self.record_state(record_id).suggestions
+        if not sugg:
+            self._say("no suggestion on this record", "warning")
+            return None
+        target = target or next(iter(sugg))
+        if target not in sugg:
+            self._say(f"no suggestion for {target!r} (have: {', '.join(sugg)})", "error")
+            return None
+        value = sugg[target].get("value") if isinstance(sugg[target], dict) else sugg[target]
+        criteria = ["overall", *(c.name for c in self.project.guidelines.criteria)]
+        if target == "category":
+            return self.label(value, record_id)
+        if target == "tags":
+            return self.tag(value, record_id)
+        if target == "decision":
+            return self.decide(value, record_id)
+        if target in criteria:
+            return self.rate(value, target, record_id)
+        if target == "preference":
+            return self.rank(value["ranking"], record_id) if isinstance(value, dict) and "ranking" in value \
+                else self.prefer(value.get("choice") if isinstance(value, dict) else value, record_id)
+        return self.edit(target, value, record_id)
+
+    # bulk ----------------------------------------------------------------------------------------
+    def select(self, ids: Sequence[str] | None = None) -> None:
+        """Choose the records bulk actions apply to (None: the whole filtered queue)."""
+        self.selection = None if ids is None else list(ids)
+        self._notify("queue")
+
+    def selected_ids(self) -> list[str]:
+        """Ids a bulk action would apply to."""
+        return list(self.selection) if self.selection is not None else self.index.ids[self.queue].tolist()
+
+    def bulk(self, action: str, **params: Any) -> BulkPlan | None:
+        """Plan a bulk action on the selection; nothing is written until :meth:`confirm_bulk`."""
+        ids = self.selected_ids()
+        positions = self._positions(ids)
+        def duplicates(signal: str) -> list[str]:
+            return duplicate_extras(self.index.signals, self.index.ids, positions, signal)
+
+        try:
+            plan = plan_bulk(action, ids, params, duplicates)
+        except ValueError as exc:
+            self.pending_bulk = None
+            self._say(str(exc), "error")
+            self._notify("bulk")
+            return None
+        self.pending_bulk = plan
+        self._say(f"confirm to {plan.description}", "warning")
+        self._notify("bulk")
+        return plan
+
+    def confirm_bulk(self) -> int:
+        """Apply the pending bulk plan; returns the number of records changed."""
+        plan, self.pending_bulk = self.pending_bulk, None
+        if plan is None:
+            self._say("no bulk action is waiting for confirmation", "error")
+            return 0
+        try:
+            done, errors = run_bulk(plan, self.project, self.reviewer, self._my_tags)
+        except (ValueError, PermissionDenied) as exc:
+            self._say(str(exc), "error")
+            return 0
+        self._states.clear()
+        self._reviewed = None
+        refused = f", {len(errors)} refused: {errors[0]}" if errors else ""
+        self._say(f"done: {plan.description} ({done:,} written{refused})", "error" if errors else "info")
+        self._notify("record")
+        return done
+
+    def cancel_bulk(self) -> None:
+        """Drop the pending bulk plan without writing anything."""
+        self.pending_bulk = None
+        self._say("bulk action cancelled")
+        self._notify("bulk")
+
+    def _my_tags(self, rid: str) -> list[str]:
+        return list(self.record_state(rid).mine(self.reviewer).get(("tags", "tags")) or [])
+
+    # adjudication and gold -----------------------------------------------------------------------
+    def annotations(self, record_id: str | None = None):
+        """Every annotator's current values on a record: ([(field, {reviewer: value})], reviewers)."""
+        return annotation_rows(self.record_state(record_id).values)
+
+    def gold_score(self) -> pd.DataFrame:
+        """The reviewer's answers on gold items against the gold answers (record_id, field, correct)."""
+        log = self.project.log
+        frame = pd.concat([log.frame(kind="gold"), log.frame(kind="undo")], ignore_index=True)
+        if len(frame):
+            frame = frame.sort_values("seq", kind="stable")
+            frame = frame[active_mask(frame) & (frame["kind"] == "gold").to_numpy()]
+            frame = frame.drop_duplicates(["record_id", "target"], keep="last")
+        mine = self.project.state(self.reviewer)
+        criteria = [c.name for c in self.project.guidelines.criteria]
+        return score_gold(frame if len(frame) else pd.DataFrame(columns=["record_id", "target", "value"]),
+                          mine, criteria)
+
+    def gold_accuracy(self) -> float | None:
+        """Share of the reviewer's gold answers that match (None before any gold item is answered)."""
+        s = self.gold_score()
+        return float(s["correct"].mean()) if len(s) else None

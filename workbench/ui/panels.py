@@ -1,0 +1,308 @@
+"""Widgets for annotating: ratings, category and tags, comment, decisions, preference, bulk, adjudication.
+
+Values shown are the reviewer's own current values for the focused record; they are re-synced when
+the focused record or its state changes, with a guard so that syncing never writes an event.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Any
+
+import ipywidgets as w
+
+from workbench.model.events import DECISIONS
+from workbench.ui import render
+from workbench.ui.bulk import BULK_ACTIONS
+
+DECISION_LABELS = {"accept": ("Accept", "success"), "reject": ("Reject", "danger"),
+                   "needs_fix": ("Needs fix", "warning"), "escalate": ("Escalate", "info")}
+
+
+class Panel:
+    """Base: a session, a root ``box``, and a guard for programmatic updates."""
+
+    def __init__(self, session):
+        self.session = session
+        self._syncing = False
+        self._key: Any = None
+
+    @contextmanager
+    def syncing(self):
+        self._syncing = True
+        try:
+            yield
+        finally:
+            self._syncing = False
+
+    def _changed(self) -> bool:
+        """Whether the focused record (or its state) changed since the last refresh."""
+        s = self.session
+        key = (s.current_id, s.record_state().serial if s.current_id else None)
+        changed, self._key = key != self._key, key
+        return changed
+
+    def mine(self) -> dict:
+        s = self.session
+        return s.record_state().mine(s.reviewer) if s.current_id else {}
+
+
+class RatingPanel(Panel):
+    """Overall and each guideline criterion on its scale, with the criterion descriptions at hand."""
+
+    def __init__(self, session):
+        super().__init__(session)
+        g = session.project.guidelines
+        self.toggles: dict[str, w.ToggleButtons] = {}
+        rows = []
+        for c in [g.OVERALL, *g.criteria]:
+            lo, hi = c.scale
+            t = w.ToggleButtons(options=[(str(v), v) for v in range(lo, hi + 1)], value=None,
+                                tooltips=[f"{c.name}: {v}" for v in range(lo, hi + 1)],
+                                style={"button_width": "32px"})
+            t.observe(self.session.guard(lambda ch, name=c.name: self._on_rate(name, ch)), names="value")
+            self.toggles[c.name] = t
+            rows.append(w.HBox([w.HTML(f'<b title="{render.esc(c.description)}">{render.esc(c.name)}</b>',
+                                       layout=w.Layout(width="110px")), t]))
+            if c.description:
+                rows.append(w.HTML(f'<div style="color:#666;font-size:11px;margin:-4px 0 4px 0">'
+                                   f"{render.esc(c.description)}</div>"))
+        self.box = w.VBox(rows)
+
+    def _on_rate(self, name: str, change) -> None:
+        if self._syncing or change["new"] is None:
+            return
+        if self.session.rate(change["new"], name) is None:
+            self.refresh(force=True)  # refused: show the stored value again
+
+    def refresh(self, force: bool = False) -> None:
+        if not (self._changed() or force):
+            return
+        mine = self.mine()
+        with self.syncing():
+            for name, t in self.toggles.items():
+                v = mine.get(("rating", name))
+                t.value = v if v in [o[1] for o in t.options] else None
+
+
+class LabelPanel(Panel):
+    """Category (single), tags (multi-label) and a comment box."""
+
+    def __init__(self, session):
+        super().__init__(session)
+        g = session.project.guidelines
+        cats = list(g.categories) or sorted(
+            {c for c in session.index.table.column("category").unique().to_pylist() if c})
+        self.category = w.Dropdown(options=[("—", None)] + [(c, c) for c in cats], description="category")
+        self.tags = w.TagsInput(value=[], allowed_tags=list(g.tags), allow_duplicates=False)
+        self.comment = w.Textarea(placeholder="comment", layout=w.Layout(width="100%"))
+        self.add_comment = w.Button(description="Comment")
+        self.comment_shown = w.HTML()
+        self.category.observe(self.session.guard(self._on_category), names="value")
+        self.tags.observe(self.session.guard(self._on_tags), names="value")
+        self.add_comment.on_click(self.session.guard(lambda _b: self._on_comment()))
+        self.box = w.VBox([self.category, w.HBox([w.HTML("<b>tags</b>&nbsp;"), self.tags]), self.comment,
+                           w.HBox([self.add_comment]), self.comment_shown])
+
+    def _on_category(self, change) -> None:
+        if not self._syncing and change["new"] is not None:
+            if self.session.label(change["new"]) is None:
+                self.refresh(force=True)
+
+    def _on_tags(self, change) -> None:
+        if not self._syncing:
+            if self.session.tag(list(change["new"])) is None:
+                self.refresh(force=True)
+
+    def _on_comment(self) -> None:
+        if self.session.comment(self.comment.value) is not None:
+            self.comment.value = ""
+
+    def refresh(self, force: bool = False) -> None:
+        if not (self._changed() or force):
+            return
+        mine = self.mine()
+        with self.syncing():
+            cat = mine.get(("label", "category"))
+            self.category.value = cat if cat in [o[1] for o in self.category.options] else None
+            self.tags.value = list(mine.get(("tags", "tags")) or [])
+        note = mine.get(("comment", "comment"))
+        self.comment_shown.value = \
+            f'<div style="color:#555">your comment: {render.esc(note)}</div>' if note else ""
+
+
+class DecisionPanel(Panel):
+    """accept / reject / needs fix / escalate, undo and redo; the reviewer's decision is highlighted."""
+
+    def __init__(self, session):
+        super().__init__(session)
+        self.buttons: dict[str, w.Button] = {}
+        self.styles: dict[str, str] = {}
+        for d in DECISIONS:
+            label, style = DECISION_LABELS.get(d, (d, ""))
+            b = w.Button(description=label, tooltip=d, layout=w.Layout(width="95px"))
+            b.on_click(self.session.guard(lambda _b, d=d: self.session.decide(d)))
+            self.buttons[d] = b
+            self.styles[d] = style
+        self.undo = w.Button(description="Undo", icon="undo", layout=w.Layout(width="80px"))
+        self.redo = w.Button(description="Redo", icon="redo", layout=w.Layout(width="80px"))
+        self.undo.on_click(self.session.guard(lambda _b: self.session.undo()))
+        self.redo.on_click(self.session.guard(lambda _b: self.session.redo()))
+        self.current = w.HTML()
+        self.box = w.VBox([w.HBox(list(self.buttons.values())), w.HBox([self.undo, self.redo, self.current])])
+
+    def refresh(self, force: bool = False) -> None:
+        if not (self._changed() or force):
+            return
+        decision = self.mine().get(("decision", "decision"))
+        for d, b in self.buttons.items():
+            b.button_style = self.styles[d] if d == decision else ""
+        final = " (final: adjudicating)" if self.session.mode == "adjudicate" else ""
+        self.current.value = f"decision: <b>{render.esc(decision)}</b>{final}" if decision else ""
+
+
+class PreferencePanel(Panel):
+    """A / tie / B for preference pairs, a ranking for N candidates (display order recorded)."""
+
+    def __init__(self, session):
+        super().__init__(session)
+        self.a = w.Button(description="A is better")
+        self.tie = w.Button(description="Tie")
+        self.b = w.Button(description="B is better")
+        for button, choice in ((self.a, "A"), (self.tie, "tie"), (self.b, "B")):
+            button.on_click(self.session.guard(lambda _b, c=choice: self.session.prefer(c)))
+        self.pair = w.HBox([self.a, self.tie, self.b])
+        self.ranking = w.Text(placeholder="best first, e.g. B > A > C", description="ranking")
+        self.save_ranking = w.Button(description="Save ranking")
+        self.save_ranking.on_click(self.session.guard(lambda _b: self.session.rank(self.ranking.value)))
+        self.rank_box = w.HBox([self.ranking, self.save_ranking])
+        self.current = w.HTML()
+        self.box = w.VBox([self.pair, self.rank_box, self.current])
+
+    def refresh(self, force: bool = False) -> None:
+        if not (self._changed() or force):
+            return
+        s = self.session
+        kind = s.record_state().record.kind if s.current_id else None
+        self.box.layout.display = None if kind in ("preference", "ranking") else "none"
+        self.pair.layout.display = None if kind == "preference" else "none"
+        self.rank_box.layout.display = None if kind == "ranking" else "none"
+        value = self.mine().get(("preference", "preference"))
+        shown = _letters(value, s.current_order()) if value else ""
+        self.current.value = f"your answer: {render.esc(shown)}" if value else ""
+
+
+def _letters(value: dict, order: list) -> str:
+    """A stored preference as the letters the reviewer sees now."""
+    if "ranking" in value:
+        return " > ".join(render.LETTERS[order.index(v)] if v in order else str(v) for v in value["ranking"])
+    return str(value.get("choice"))
+
+
+class BulkPanel(Panel):
+    """Bulk actions on the filtered selection: prepare, read the plan, confirm or cancel."""
+
+    HELP = {"reject_duplicates": "duplicate signal (default exact_duplicates)", "decide": "decision",
+            "tag": "tags, comma-separated", "label": "category", "assign": "reviewer"}
+
+    def __init__(self, session):
+        super().__init__(session)
+        self.action = w.Dropdown(options=BULK_ACTIONS, value="reject_duplicates", description="action")
+        self.param = w.Text(placeholder=self.HELP["reject_duplicates"], description="value")
+        self.prepare = w.Button(description="Prepare")
+        self.confirm = w.Button(description="Confirm", button_style="danger", disabled=True)
+        self.cancel = w.Button(description="Cancel", disabled=True)
+        self.plan = w.HTML()
+        self.action.observe(self.session.guard(self._on_action), names="value")
+        self.prepare.on_click(self.session.guard(lambda _b: self._prepare()))
+        self.confirm.on_click(self.session.guard(lambda _b: self.session.confirm_bulk()))
+        self.cancel.on_click(self.session.guard(lambda _b: self.session.cancel_bulk()))
+        self.box = w.VBox([w.HBox([self.action, self.param, self.prepare]), self.plan,
+                           w.HBox([self.confirm, self.cancel])])
+
+    def _on_action(self, change) -> None:
+        self.param.placeholder = self.HELP[change["new"]]
+
+    def _prepare(self) -> None:
+        action, text = self.action.value, self.param.value.strip()
+        key = {"decide": "decision", "label": "category", "assign": "reviewer", "reject_duplicates": "signal"}
+        if action == "tag":
+            params = {"tags": [t.strip() for t in text.split(",") if t.strip()]}
+        else:
+            params = {key[action]: text} if text else {}
+        self.session.bulk(action, **params)
+
+    def refresh(self, force: bool = False) -> None:
+        p = self.session.pending_bulk
+        self.confirm.disabled = self.cancel.disabled = p is None
+        self.confirm.description = f"Confirm ({len(p):,})" if p is not None else "Confirm"
+        s = self.session
+        n = len(s.selection) if s.selection is not None else len(s.queue)
+        self.plan.value = (f"<b>about to {render.esc(p.description)}</b>" if p is not None
+                           else f"applies to the {n:,} records of the filtered queue")
+
+
+class AdjudicationPanel(Panel):
+    """Every annotator's values side by side, their edits as diffs, and open conflicts."""
+
+    def __init__(self, session):
+        super().__init__(session)
+        self.html = w.HTML()
+        self.box = w.VBox([self.html])
+
+    def refresh(self, force: bool = False) -> None:
+        s = self.session
+        if s.mode != "adjudicate" or not (self._changed() or force):
+            return
+        if s.current_id is None:
+            self.html.value = ""
+            return
+        state = s.record_state()
+        rows, reviewers = s.annotations()
+        roles = _roles(s)
+        parts = [render.annotations_table(rows, reviewers, roles)]
+        for reviewer in reviewers:
+            for (kind, target), value in state.values[reviewer].items():
+                if kind == "edit":
+                    title = f"{reviewer}: {target}"
+                    parts.append(render.diff_html(state.original_text(target), value, title))
+        for c in state.conflicts:
+            if not c["resolved"]:
+                parts.append(render.message_html(f"conflict ({c['reason']}): {c['reviewer']}'s edit of "
+                                                 f"{c['target']} is not applied", "conflict"))
+        self.html.value = "".join(parts)
+
+
+class SuggestionPanel(Panel):
+    """Machine suggestions on the focused record (kept apart from human work), each adoptable in one click."""
+
+    def __init__(self, session):
+        super().__init__(session)
+        self.html = w.HTML()
+        self.target = w.Dropdown(description="suggestion", layout=w.Layout(width="260px"))
+        self.accept = w.Button(description="Accept suggestion", icon="check")
+        self.accept.on_click(self.session.guard(lambda _b: self.session.accept_suggestion(self.target.value)))
+        self.box = w.VBox([self.html, w.HBox([self.target, self.accept])])
+
+    def refresh(self, force: bool = False) -> None:
+        if not (self._changed() or force):
+            return
+        s = self.session
+        sugg = s.record_state().suggestions if s.current_id else {}
+        self.box.layout.display = None if sugg else "none"
+        self.target.options = list(sugg)
+        items = []
+        for target, v in sugg.items():
+            v = v if isinstance(v, dict) else {"value": v}
+            score = f" ({float(v['score']):.2f})" if isinstance(v.get("score"), (int, float)) else ""
+            text = render.esc(render.value_text(v.get("value"))[:200])
+            items.append(f"<li><b>{render.esc(target)}</b>: {text}"
+                         f" <i>by {render.esc(v.get('model') or 'a model')}{score}</i></li>")
+        self.html.value = f"<div>Suggestions (machine output):<ul>{''.join(items)}</ul></div>" \
+            if items else ""
+
+
+def _roles(session) -> dict[str, str]:
+    try:
+        return dict(session.project.reviewers)
+    except Exception:
+        return {}
