@@ -1,0 +1,154 @@
+"""Duplicate structure of a canonical table: exact groups, near-duplicate clusters, shared prompts.
+
+Export needs the same answer twice: once to group records before splitting, once to check the
+written splits for leakage. Both calls go through :func:`duplicate_groups`, which depends only on
+the *content* of the rows, not on their order (except inside boilerplate LSH buckets of more than
+100 records, which the finder samples), so the check recomputes the structure the split respected.
+
+Near duplicates come from the quality package's finder (MinHash over word 3-grams, LSH banding,
+candidates verified by exact Jaccard, connected components), the same definition the quality report
+uses; exact duplicates and shared prompts are equal normalised texts (Arrow dictionary encoding).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from workbench.model.text import join_turns
+
+NEAR_THRESHOLD = 0.8
+
+
+@dataclass
+class DuplicateGroups:
+    """Per-row labels; rows sharing a label (>= 0) belong together.
+
+    Attributes
+    ----------
+    exact : ndarray
+        Same text after case and whitespace normalisation.
+    near : ndarray
+        Near-duplicate cluster (verified Jaccard of word 3-grams >= ``near_threshold``); all -1
+        when near-duplicate detection was switched off.
+    prompt : ndarray
+        Same prompt conversation, for preference, ranking and KTO rows (-1 for SFT rows).
+    """
+
+    exact: np.ndarray
+    near: np.ndarray
+    prompt: np.ndarray
+    near_threshold: float | None
+
+    def components(self) -> np.ndarray:
+        """Union of the three groupings (connected components over shared labels)."""
+        return connected(len(self.exact), self.exact, self.near, self.prompt)
+
+
+# rows whose whitespace is anything but single spaces between words (Unicode White_Space, as
+# utf8_split_whitespace sees it): only these pay for the split-and-join
+_ODD_SPACE = r"[\t\n\v\f\r\x1c-\x1f\x{85}]|[^ \PZ]|  |^ | $"
+PART_SEP = " \u241e "  # between a record's columns: not whitespace, so it never needs normalising
+
+
+def normalise(text: pa.Array) -> pa.Array:
+    """Lower case, runs of whitespace as one space, trimmed (Arrow kernels).
+
+    Only rows with other whitespace than single spaces are split and re-joined; the rest are
+    already normal, which on typical data is most of them.
+    """
+    low = pc.utf8_lower(text)
+    odd = pc.match_substring_regex(low, _ODD_SPACE)
+    if not pc.any(odd).as_py():
+        return low
+    fixed = pc.binary_join(pc.utf8_split_whitespace(pc.filter(low, odd)), " ")
+    return pc.replace_with_mask(low, odd, fixed)
+
+
+def content_text(table: pa.Table) -> pa.Array:
+    """All text of each record (turns, completions, candidates), one string per row.
+
+    Columns that are entirely null are skipped and null lists are never filled (filling a
+    list<struct> column with empty lists copies it slowly), so an SFT table costs one pass.
+    """
+    n = table.num_rows
+    parts = [join_turns(table.column(c), sep=" ") for c in ("messages", "chosen", "rejected", "completion")
+             if table.column(c).null_count < n]
+    cands = table.column("candidates")
+    if cands.null_count < n:
+        parts.append(pc.fill_null(pc.binary_join(cands.combine_chunks(), " "), ""))
+    if not parts:
+        return pa.array([""] * n, pa.string())
+    return parts[0] if len(parts) == 1 else pc.binary_join_element_wise(*parts, PART_SEP)
+
+
+def _labels(values: pa.Array) -> np.ndarray:
+    """Equal values get equal labels (dictionary indices), content-defined up to renaming."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    return pc.dictionary_encode(values).indices.to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def duplicate_groups(table: pa.Table, near_threshold: float | None = NEAR_THRESHOLD) -> DuplicateGroups:
+    """Exact, near and shared-prompt labels for every row of a canonical table.
+
+    Parameters
+    ----------
+    table : pyarrow.Table
+        Canonical records.
+    near_threshold : float or None
+        Jaccard similarity above which two records are near duplicates; None skips the (costlier)
+        near-duplicate stage.
+    """
+    n = table.num_rows
+    if n == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return DuplicateGroups(empty, empty, empty, near_threshold)
+    text = content_text(table)
+    exact = _labels(normalise(text))
+    prompt = np.full(n, -1, dtype=np.int64)
+    paired = ~np.isin(table.column("kind").to_numpy(zero_copy_only=False), ["sft", "prompt_only"])
+    if paired.any():
+        prompt = _labels(normalise(join_turns(table.column("messages"), sep=" ")))
+        prompt[~paired] = -1
+    near = np.full(n, -1, dtype=np.int64)
+    if near_threshold is not None:
+        near = near_clusters(text, near_threshold)
+    return DuplicateGroups(exact, near, prompt, near_threshold)
+
+
+def connected(n: int, *labels: np.ndarray) -> np.ndarray:
+    """Component id per row of the graph joining rows that share a label (>= 0) in any of ``labels``."""
+    rows, cols, offset = [], [], n
+    for lab in labels:
+        ok = np.flatnonzero(lab >= 0)
+        if not len(ok):
+            continue
+        rows.append(ok)
+        cols.append(offset + lab[ok])
+        offset += int(lab[ok].max()) + 1
+    if not rows:
+        return np.arange(n, dtype=np.int64)
+    comp = _components(offset, np.concatenate(rows), np.concatenate(cols))
+    return np.unique(comp[:n], return_inverse=True)[1].astype(np.int64)
+
+
+def _components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Connected components of an undirected graph on ``n`` nodes with edges ``a[i] - b[i]``."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    graph = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(n, n))
+    return connected_components(graph, directed=False)[1]
+
+
+def near_clusters(text: pa.Array, threshold: float = NEAR_THRESHOLD) -> np.ndarray:
+    """Near-duplicate cluster label per row (-1 for rows in no cluster), by the quality package's
+    MinHash/LSH finder (verified by exact Jaccard), so export and the quality report agree on what a
+    near duplicate is."""
+    from workbench.quality.near_dup import NearDuplicateFinder
+
+    found = NearDuplicateFinder(threshold=threshold).find(text)
+    return np.where(found.size > 1, found.rep, -1).astype(np.int64)

@@ -1,0 +1,276 @@
+"""``export()``: a reviewed project (or a plain file) to leak-free splits and the hand-over documents.
+
+Everything is written into a temporary folder beside ``out`` and moved into place with one rename at
+the end, so a failed export leaves nothing behind and a reader never sees half an export.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import uuid
+from collections import Counter
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+import workbench
+from workbench.export.card import render_dataset_card
+from workbench.export.dedup import NEAR_THRESHOLD
+from workbench.export.errors import ExportError
+from workbench.export.guidelines_md import render_guidelines_md
+from workbench.export.handover import write_quality_report
+from workbench.export.select import select_records
+from workbench.export.source import resolve_source
+from workbench.export.splits import assign_splits, leakage_check, parse_splits, split_counts, strata
+from workbench.export.summary import category_distribution, curation_summary
+from workbench.export.openai_fast import can_write_fast
+from workbench.export.writers import CONTAINERS, format_rows, sha256_file, write_splits
+
+MANIFEST = "manifest.json"
+
+
+def _format_name(format: str) -> str:
+    from workbench.io.errors import LoadError
+    from workbench.io.formats import get_format
+
+    try:
+        fmt = get_format(str(format))
+    except LoadError:
+        raise ExportError(f"unknown format {format!r}; use alpaca, sharegpt, openai, dpo (preference) "
+                          "or kto") from None
+    if not fmt.writable:
+        raise ExportError(f"format {fmt.name!r} can be read but not written")
+    return fmt.name
+
+
+def _check_out(out: Path, overwrite: bool) -> None:
+    if out.exists() and not out.is_dir():
+        raise ExportError(f"{out} exists and is a file; choose a folder for the export")
+    if out.is_dir() and any(out.iterdir()):
+        if not overwrite:
+            raise ExportError(f"{out} already holds an export; pass overwrite=True (--overwrite) "
+                              "to replace it")
+        if not (out / MANIFEST).is_file():
+            raise ExportError(f"refusing to overwrite {out}: it is not a workbench export (no {MANIFEST})")
+
+
+def export(source: Any, out: str | Path, format: str = "openai", splits=(0.8, 0.1, 0.1), seed: int = 0,
+           stratify: str | None = "category", container: str = "jsonl", redact_pii: bool | list[str] = False,
+           min_rating: float | None = None, include: str = "unrejected", overwrite: bool = False,
+           guidelines=None, min_agreement: float | None = None, dedupe: str = "near",
+           near_threshold: float | None = NEAR_THRESHOLD, keep_metadata: bool = False,
+           report: bool = True) -> dict[str, Any]:
+    """Export cleaned, grouped and stratified splits with a manifest and the hand-over documents.
+
+    Parameters
+    ----------
+    source : Project, str, Path or Dataset
+        A project (its edits, decisions and ratings apply), a project folder, a dataset file or a
+        loaded Dataset.
+    out : str or Path
+        The export folder (must not hold an export unless ``overwrite``).
+    format : {"openai", "alpaca", "sharegpt", "dpo" / "preference", "kto"}
+    splits : sequence of float, mapping or str
+        Fractions for train/val/test (two numbers: train/test); they must sum to 1.
+    seed : int
+        The same seed and input give byte-identical data files.
+    stratify : str or None
+        Column (or metadata key) whose shares each split keeps; None for no stratification.
+    container : {"jsonl", "parquet", "hf"}
+        ``train.jsonl``..., ``train.parquet``..., or a ``DatasetDict`` saved in ``hf/``.
+    redact_pii : bool or list of str
+        Replace PII with typed placeholders instead of leaving records out.
+    min_rating, min_agreement : float, optional
+        Keep only records rated at least / agreed on at least this much.
+    include : {"accepted", "unrejected", "all"}
+        Which reviewer decisions go out.
+    overwrite : bool
+        Replace an existing export in ``out``.
+    guidelines : Guidelines or path, optional
+        Guidelines for a plain dataset (a project has its own).
+    dedupe : {"near", "exact", "none"}
+        Duplicates to leave out, keeping each group's accepted member or first record.
+    near_threshold : float or None
+        Near-duplicate Jaccard threshold for grouping and the leakage check; None switches the
+        near-duplicate stage off (exact duplicates and shared prompts still group).
+    keep_metadata : bool
+        Write the source's other fields beside the format's (not for OpenAI rows).
+    report : bool
+        Write the quality report (the costliest document on large exports).
+
+    Returns
+    -------
+    dict
+        ``out``, ``counts`` (per split), ``total``, ``left_out`` (by reason), ``leakage_check``,
+        ``files`` and ``manifest``.
+
+    Raises
+    ------
+    ExportError
+        Unknown format or container, splits not summing to 1, an existing export, an empty selection.
+    """
+    fmt = _format_name(format)
+    fractions = parse_splits(splits)
+    if container not in CONTAINERS:
+        raise ExportError(f"unknown container {container!r}; use one of {', '.join(CONTAINERS)}")
+    out = Path(out).expanduser().absolute()
+    _check_out(out, overwrite)
+    options = {"format": fmt, "container": container, "splits": fractions, "seed": seed, "stratify": stratify,
+               "include": include, "min_rating": min_rating, "min_agreement": min_agreement,
+               "redact_pii": redact_pii, "dedupe": dedupe, "near_threshold": near_threshold,
+               "keep_metadata": keep_metadata}
+    src = resolve_source(source, guidelines)
+    try:
+        plan = plan_export(src, options)
+        manifest = _write_export(plan, src, out, overwrite, report)
+    finally:
+        src.close()
+    return {"out": str(out), "counts": manifest["counts"], "total": manifest["total"],
+            "left_out": manifest["left_out"], "leakage_check": manifest["leakage_check"],
+            "files": sorted(manifest["files"]), "manifest": manifest}
+
+
+def plan_export(src, options: dict[str, Any]) -> dict[str, Any]:
+    """Everything an export writes, decided in memory: selection, splits, leakage check, manifest.
+
+    Returns a dict with ``data`` (split -> rows or table), ``exported`` (the canonical records
+    written), ``curation`` (the before/after summary) and ``manifest`` (without ``files``).
+    """
+    o = options
+    fmt, keep_metadata = o["format"], o["keep_metadata"]
+    sel = select_records(src, fmt, o["include"], o["min_rating"], o["min_agreement"], o["redact_pii"],
+                         o["dedupe"], o["near_threshold"])
+    table, groups = sel.table, sel.groups
+    fast = can_write_fast(table, fmt, keep_metadata)
+    rows, skipped = (None, []) if fast else format_rows(table, fmt, keep_metadata)
+    if skipped:
+        keep = pc.invert(pc.is_in(table.column("id"), pa.array(skipped, pa.string())))
+        table, groups = table.filter(keep), groups[np.asarray(keep)]
+        sel.left_out["format_cannot_hold"] = sel.left_out.get("format_cannot_hold", 0) + len(skipped)
+    if table.num_rows == 0:
+        why = ", ".join(f"{k} {v}" for k, v in sel.left_out.items()) or "the source has no records"
+        raise ExportError(f"nothing to export: every record was left out ({why})")
+    # one canonical order (by record id) from here on: the input's row order cannot change the output
+    order = pc.sort_indices(table.column("id"))
+    table, groups = table.take(order), groups[order.to_numpy()]
+    split_of = assign_splits(groups, strata(table, o["stratify"]), o["splits"], o["seed"])
+    names = list(o["splits"])
+    masks = {n: split_of == n for n in names}
+    split_tables = {n: table.filter(pa.array(m)) for n, m in masks.items()}
+    if fast:
+        data: dict[str, Any] = split_tables
+    else:
+        rows = [rows[i] for i in order.to_numpy()]
+        data = {n: [rows[i] for i in np.flatnonzero(m)] for n, m in masks.items()}
+    counts = {n: int(m.sum()) for n, m in masks.items()}
+    exported = pa.concat_tables(split_tables[n] for n in names)
+    curation = curation_summary(src, sel, exported, o["seed"])
+    manifest = {
+        "tool": "workbench", "tool_version": workbench.__version__,
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "source": {"kind": src.kind, "where": src.where, "fingerprint": src.fingerprint,
+                   "last_event_id": src.last_event_id, "format": src.dataset.format,
+                   "rows_read": src.dataset.rows_read},
+        "options": o, "counts": counts, "total": int(sum(counts.values())),
+        "counts_per_category": split_counts(split_of, strata(table, "category"), names),
+        "left_out": sel.left_out, "leakage_check": leakage_check(split_tables, o["near_threshold"]),
+        "provenance": curation["provenance"], "empty_splits": [n for n in names if not counts[n]],
+    }
+    return {"data": data, "exported": exported, "curation": curation, "manifest": manifest}
+
+
+def _write_export(plan: dict[str, Any], src, out: Path, overwrite: bool, report: bool) -> dict[str, Any]:
+    """Write the plan into a temporary folder beside ``out`` and rename it into place; the manifest."""
+    manifest, curation, exported = plan["manifest"], plan["curation"], plan["exported"]
+    container = manifest["options"]["container"]
+    g = src.guidelines
+    tmp, created = _make_tmp(out)
+    try:
+        files = write_splits(plan["data"], tmp, container)
+        cat_dist = category_distribution(manifest["counts_per_category"], g.target_mix if g else None)
+        info = {**manifest, "name": out.name, "format": manifest["options"]["format"], "container": container,
+                "category_distribution": cat_dist, "curation": curation, "has_guidelines": g is not None,
+                "split_files": _split_files(files, tmp, container),
+                "kind_counts": dict(sorted(Counter(exported.column("kind").to_pylist()).items()))}
+        if report:
+            write_quality_report(exported, tmp, g, curation)
+        cd_path = tmp / "category_distribution.json"
+        if cd_path.is_file():  # the report's own view (task types, targets) stays beside the split view
+            cat_dist = {**json.loads(cd_path.read_text(encoding="utf-8")), **cat_dist}
+        _write(cd_path, json.dumps(cat_dist, indent=2, ensure_ascii=False) + "\n")
+        if g is not None:
+            _write(tmp / "annotation_guidelines.md", render_guidelines_md(g))
+        _write(tmp / "README.md", render_dataset_card(info))
+        manifest["files"] = {p.relative_to(tmp).as_posix(): sha256_file(p)
+                             for p in sorted(tmp.rglob("*")) if p.is_file()}
+        _write(tmp / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False, default=str) + "\n")
+        _move_into_place(tmp, out, overwrite)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        for d in reversed(created):
+            _rmdir_quiet(d)
+        raise
+    return manifest
+
+
+def _split_files(files: list[Path], tmp: Path, container: str) -> dict[str, str]:
+    """split -> path (relative to the export folder) of its data, for the dataset card."""
+    out: dict[str, str] = {}
+    for p in files:
+        rel = p.relative_to(tmp).as_posix()
+        if container == "hf":
+            if p.suffix == ".arrow":
+                out.setdefault(p.parent.name, f"hf/{p.parent.name}/*.arrow")
+        else:
+            out[p.stem] = rel
+    return out
+
+
+def _write(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8", newline="\n")
+
+
+def _make_tmp(out: Path) -> tuple[Path, list[Path]]:
+    """A fresh temporary folder beside ``out`` and the parent folders created for it."""
+    created, p = [], out.parent
+    while not p.exists():
+        created.append(p)
+        p = p.parent
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.parent / f".{out.name}.partial-{uuid.uuid4().hex[:8]}"
+    tmp.mkdir()
+    return tmp, list(reversed(created))
+
+
+def _move_into_place(tmp: Path, out: Path, overwrite: bool) -> None:
+    old = None
+    if out.exists():
+        if any(out.iterdir()):
+            _check_out(out, overwrite)  # re-checked: something may have appeared meanwhile
+            old = out.parent / f".{out.name}.old-{uuid.uuid4().hex[:8]}"
+            os.replace(out, old)
+        else:
+            out.rmdir()
+    os.replace(tmp, out)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _rmdir_quiet(path: Path) -> None:
+    try:
+        path.rmdir()
+    except OSError:
+        pass
+
+
+def export_counts(result: dict[str, Any]) -> str:
+    """One line for a CLI: ``train 80, val 10, test 10``."""
+    return ", ".join(f"{k} {v}" for k, v in result["counts"].items())
+
+
+__all__ = ["export", "ExportError", "MANIFEST", "export_counts"]
