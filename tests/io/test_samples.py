@@ -79,4 +79,4 @@ def test_labelstudio_annotations_become_events(fixtures):
     assert {e.reviewer for e in ds.extra_events} == {"test_suites_user@heartex.com"}
     ds2 = load(fixtures / "lsconverter_csv_test_history.json")
     (ev,) = ds2.extra_events
-    assert (ev.kind, ev.target, ev.value, ev.record_id) == ("label", "sentiment", "Positive", "6141")
+    assert (ev.kind, ev.target, ev.value, ev.record_id) == ("label", "category", "Positive", "6141")

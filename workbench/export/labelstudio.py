@@ -144,41 +144,22 @@ def _event_id(*parts: Any) -> str:
 
 
 def project_events(dataset: Dataset, project: Any) -> tuple[list[Event], dict[str, int]]:
-    """The loaded export's reviewer events in the project's terms (ids, targets, kinds).
+    """The loaded export's reviewer events, kept when they name a record of ``project``.
 
-    Label events on ``decision`` become decisions and on ``tags`` become tag lists, text-area
-    answers become edits of the response turn (skipped when unchanged), pair choices get the order
-    the task displayed. Event ids derive from the content, so importing the same export twice adds
+    The Label Studio reader already speaks the store's terms (decisions, tag lists, response edits
+    skipped when unchanged, pair choices with the displayed order, record ids from the tasks this
+    module wrote). Event ids derive from the content, so importing the same export twice adds
     nothing the second time.
     """
-    metas = [json.loads(m) if m else {} for m in dataset.table.column("metadata").to_pylist()]
-    by_ls = {ls_id: meta for ls_id, meta in zip(dataset.table.column("id").to_pylist(), metas)}
     known = project.dataset.ids
-    out, skipped = [], {"unmapped": 0, "unchanged_edit": 0}
+    out, skipped = [], {"unmapped": 0}
     for e in dataset.extra_events:
-        meta = by_ls.get(e.record_id, {})
-        rid = meta.get("record_id")
-        if rid not in known:
+        if e.record_id not in known:
             skipped["unmapped"] += 1
             continue
-        kind, target, value = e.kind, e.target, e.value
-        if kind == "label" and target == "decision":
-            kind = "decision"
-        elif kind == "label" and target == "tags":
-            kind, value = "tags", [value]
-        elif kind == "gold" and target == "tags" and isinstance(value, str):
-            value = [value]
-        elif kind in ("preference", "gold") and isinstance(value, dict) and "choice" in value:
-            value = {**value, "order": list(meta.get("order") or ["chosen", "rejected"])}
-        elif kind == "edit":
-            row = project.current_row(rid)
-            target = response_target(row)
-            current = _text_at(row, target)
-            if target is None or value == current:
-                skipped["unchanged_edit"] += 1
-                continue
-        eid = _event_id(rid, e.reviewer, kind, target, value, e.time)
-        out.append(Event(rid, kind, e.reviewer, target, value, id=eid, time=e.time, session="labelstudio"))
+        eid = _event_id(e.record_id, e.reviewer, e.kind, e.target, e.value, e.time)
+        out.append(Event(e.record_id, e.kind, e.reviewer, e.target, e.value, id=eid, time=e.time,
+                         session="labelstudio"))
     return out, skipped
 
 
@@ -211,8 +192,7 @@ def import_labelstudio(project: Any, path: str | Path) -> dict[str, Any]:
     events, skipped = project_events(ds, project)
     have = set(project.log.frame()["id"])
     events = [e for e in events if e.id not in have]
-    skipped["already_imported"] = (len(ds.extra_events) - skipped["unmapped"] - skipped["unchanged_edit"]
-                                   - len(events))
+    skipped["already_imported"] = len(ds.extra_events) - skipped["unmapped"] - len(events)
     roles = project.reviewers
     new = sorted({e.reviewer for e in events} - set(roles))
     enrol = [Event(PROJECT_RECORD, "role", r, r, {"role": "reviewer"}, session="labelstudio") for r in new]

@@ -77,7 +77,7 @@ def convert_rows(raw: list[RawRow], fmt, source_file: str | None,
         expect_assistant = kinds.count("sft") >= max(1, kinds.count("prompt_only"))
     good: list[dict] = []
     quarantine: list[QuarantinedRow] = []
-    annotations: list[tuple[int, list]] = []
+    annotations: list[tuple[int, list, list | None]] = []
     for r, rec in converted:
         if isinstance(rec, dict) and rec["kind"] == "prompt_only" and expect_assistant \
                 and fmt.name in CHAT_FORMATS:
@@ -87,7 +87,7 @@ def convert_rows(raw: list[RawRow], fmt, source_file: str | None,
                                              source_file))
             continue
         if "annotations" in rec:
-            annotations.append((len(good), rec.pop("annotations")))
+            annotations.append((len(good), rec.pop("annotations"), rec.pop("display_order", None)))
         rec.setdefault("source_line", r.line)
         rec.setdefault("source_file", source_file)
         good.append(rec)
@@ -99,7 +99,8 @@ def convert_rows(raw: list[RawRow], fmt, source_file: str | None,
     table = pa.Table.from_pylist(good, schema=RECORD_SCHEMA) if good else RECORD_SCHEMA.empty_table()
     ids = assign_ids(table, source_ids).to_pylist()
     table = table.set_column(0, "id", pa.array(ids, pa.string()))
-    events = [e for pos, anns in annotations for a in anns for e in result_events(ids[pos], a, good[pos]["kind"])]
+    events = [e for pos, anns, order in annotations for a in anns
+              for e in result_events(ids[pos], a, {**good[pos], "display_order": order})]
     return Dataset(table, fmt.name, source_file, quarantine, events)
 
 

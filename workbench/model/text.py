@@ -66,12 +66,9 @@ def prompt_text(table: pa.Table) -> pa.Array:
 def response_text(table: pa.Table) -> pa.Array:
     """The response under review: SFT's last assistant turn, else the chosen or KTO completion."""
     sft = last_turn(table.column("messages"), roles=("assistant",))
-    chosen = last_turn(pc.fill_null(table.column("chosen"), pa.scalar([], table.schema.field("chosen").type)),
-                       roles=("assistant",))
-    completion = last_turn(
-        pc.fill_null(table.column("completion"), pa.scalar([], table.schema.field("completion").type)),
-        roles=("assistant",),
-    )
+    # null lists flatten to nothing, so they need no (slow) fill_null first
+    chosen = last_turn(table.column("chosen"), roles=("assistant",))
+    completion = last_turn(table.column("completion"), roles=("assistant",))
     kind = table.column("kind")
     out = pc.if_else(pc.equal(kind, "preference"), chosen, sft)
     return pc.if_else(pc.equal(kind, "kto"), completion, out)
@@ -79,11 +76,26 @@ def response_text(table: pa.Table) -> pa.Array:
 
 def record_text(table: pa.Table) -> pa.Array:
     """All text of a record (conversation, completions and candidates) joined, for whole-record checks."""
-    parts = [join_turns(table.column("messages"))]
-    for col in ("chosen", "rejected", "completion"):
-        c = pc.fill_null(table.column(col), pa.scalar([], table.schema.field(col).type))
-        parts.append(join_turns(c))
-    cands = _as_list_array(pc.fill_null(table.column("candidates"), pa.scalar([], pa.list_(pa.string()))))
-    parts.append(pc.binary_join(cands, "\n\n"))
-    # empty parts leave separators at the ends; trim only the newlines the join added
-    return pc.utf8_trim(pc.binary_join_element_wise(*parts, "\n\n"), "\n")
+    parts = [join_turns(table.column(col)) for col in ("messages", "chosen", "rejected", "completion")]
+    cands = _as_list_array(table.column("candidates"))
+    parts.append(pc.fill_null(pc.binary_join(cands, "\n\n"), ""))
+    return join_nonempty(parts, "\n\n")
+
+
+def join_nonempty(parts: list, sep: str) -> pa.Array:
+    """Row-wise join of several string columns, skipping empty parts (no stray separators).
+
+    (``binary_join_element_wise(null_handling="skip")`` drops all-null rows in pyarrow 26, so the
+    parts are interleaved into one list per row and joined with ``binary_join`` instead.)
+    """
+    n = len(parts[0])
+    k = len(parts)
+    cols = [pc.fill_null(_as_list_array(p), "") for p in parts]
+    # row-major interleave: element j of row i sits at i * k + j
+    order = (np.arange(k)[None, :] * n + np.arange(n)[:, None]).ravel()
+    flat = pa.concat_arrays([c.cast(pa.string()) for c in cols]).take(pa.array(order))
+    keep = pc.not_equal(flat, "")
+    rows = np.repeat(np.arange(n), k)[keep.to_numpy(zero_copy_only=False)]
+    counts = np.bincount(rows, minlength=n)
+    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
+    return pc.binary_join(pa.ListArray.from_arrays(pa.array(offsets), flat.filter(keep)), sep)

@@ -25,37 +25,72 @@ def annotator_name(ann: dict) -> str:
     return str(who) if who is not None else "unknown"
 
 
-def result_events(record_id: str, ann: dict, kind: str) -> list[Event]:
-    """The events one annotation stands for."""
+def _response_target(rec: dict[str, Any]) -> str | None:
+    """Edit target of the response under review (last assistant turn / chosen / KTO completion)."""
+    if rec["kind"] == "preference":
+        return "chosen[0].content"
+    last = max((i for i, m in enumerate(rec.get("messages") or []) if m["role"] == "assistant"), default=None)
+    return None if last is None else f"messages[{last}].content"
+
+
+def _text_at(rec: dict[str, Any], target: str) -> str | None:
+    field, rest = target.split("[", 1)
+    turns = rec.get(field) or []
+    i = int(rest.split("]", 1)[0])
+    return turns[i]["content"] if i < len(turns) else None
+
+
+def result_events(record_id: str, ann: dict, rec: dict[str, Any]) -> list[Event]:
+    """The events one annotation stands for, in the store's terms (kinds, targets, value shapes).
+
+    Choices named ``decision`` become decisions, ``tags`` (or several selected choices) a tag list, any
+    other Choices the record's category; Rating keeps its name as the criterion; a TextArea for the
+    response becomes an edit of the response turn (or a new assistant turn on a prompt-only task);
+    Pairwise and pair choices keep the display order the task recorded in ``data.order``.
+    """
     reviewer = annotator_name(ann)
     time = ann.get("updated_at") or ann.get("created_at")
-    events = []
     extra = {"time": time} if time else {}
+    order = list((rec.get("display_order") or ["chosen", "rejected"]))
+    events = []
+
+    def add(kind, target, value):
+        events.append(Event(record_id, kind, reviewer, target, value, session="labelstudio", **extra))
+
     for res in ann.get("result") or []:
         rtype, value, name = res.get("type"), res.get("value") or {}, res.get("from_name") or "overall"
         if rtype == "choices" and value.get("choices"):
             choices = value["choices"]
-            if kind == "preference" and name in ("preference", "pairwise", "comparison"):
-                events.append(Event(record_id, "preference", reviewer, "preference",
-                                    {"choice": choices[0], "order": ["chosen", "rejected"]}, **extra))
-            elif len(choices) == 1:
-                events.append(Event(record_id, "label", reviewer, name, choices[0], **extra))
+            if rec["kind"] == "preference" and name in ("preference", "pairwise", "comparison"):
+                add("preference", "preference", {"choice": choices[0], "order": order})
+            elif name == "decision":
+                add("decision", "decision", str(choices[0]).strip().lower().replace(" ", "_").replace("-", "_"))
+            elif name == "tags" or len(choices) > 1:
+                add("tags", "tags", list(choices))
             else:
-                events.append(Event(record_id, "tags", reviewer, name, list(choices), **extra))
+                add("label", "category", choices[0])
         elif rtype == "rating" and "rating" in value:
-            events.append(Event(record_id, "rating", reviewer, name, int(value["rating"]), **extra))
+            add("rating", name, int(value["rating"]))
         elif rtype == "textarea" and value.get("text"):
             text = "\n".join(value["text"])
-            events.append(Event(record_id, "edit" if name in RESPONSE_KEYS + ("ideal_response",) else "comment",
-                                reviewer, "response" if name != "comment" else "comment", text, **extra))
+            if name in RESPONSE_KEYS + ("ideal_response",):
+                target = _response_target(rec)
+                if target is None:
+                    add("add_turn", "messages", {"index": len(rec["messages"]), "role": "assistant",
+                                                 "content": text})
+                elif text != _text_at(rec, target):
+                    add("edit", target, text)
+            else:
+                add("comment", "comment", text)
         elif rtype == "pairwise" and value.get("selected"):
             choice = {"left": "A", "right": "B"}.get(value["selected"], value["selected"])
-            events.append(Event(record_id, "preference", reviewer, "preference",
-                                {"choice": choice, "order": ["chosen", "rejected"]}, **extra))
+            add("preference", "preference", {"choice": choice, "order": order})
         elif rtype == "ranker" and value.get("ranker"):
-            events.append(Event(record_id, "preference", reviewer, "ranking", {"ranking": value["ranker"]}, **extra))
+            add("preference", "preference", {"ranking": value["ranker"], "order": order})
     if ann.get("ground_truth"):
-        events = [Event(e.record_id, "gold", e.reviewer, e.target, e.value, time=e.time) for e in events]
+        events = [Event(e.record_id, "gold", e.reviewer, e.target if e.kind != "label" else "category",
+                        e.value, session="labelstudio", time=e.time) for e in events
+                  if e.kind in ("label", "tags", "decision", "preference", "rating")]
     return events
 
 
@@ -96,7 +131,13 @@ class LabelStudioFormat(Format):
         cancelled = sum(1 for a in anns if isinstance(a, dict) and a.get("was_cancelled"))
         if cancelled:
             meta["cancelled_annotations"] = cancelled
-        src_id = row.get("id")
+        # tasks the workbench wrote carry the record's own id; Label Studio's task id otherwise
+        src_id = data.get("record_id", row.get("id"))
+        used.add("record_id")
+        meta.pop("record_id", None)
+        if isinstance(data.get("order"), list):
+            rec["display_order"] = list(data["order"])
+            meta.pop("order", None)
         rec.update(messages=msgs, metadata=meta, category=data.get("category"),
                    source_id=None if src_id is None else str(src_id),
                    annotations=[a for a in anns if isinstance(a, dict) and not a.get("was_cancelled")])
