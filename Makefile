@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 test: $(STAMP)
-	$(BIN)/python -m pytest tests notebooks --nbval-lax -p no:cacheprovider
+	WORKBENCH_CACHE=$(CURDIR)/.cache/workbench $(BIN)/python -m pytest tests notebooks --nbval-lax -p no:cacheprovider
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest tests -q -m "not slow and not browser"

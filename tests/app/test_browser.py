@@ -1,0 +1,235 @@
+"""The Voila app in a real browser: `workbench serve` on a fresh project, driven by headless Chromium.
+
+A reviewer (alice) opens the Review tab, moves to the next record, rates it 4, edits the response
+and accepts it; the project's store must then hold exactly those events under her name, and a second
+page (bob) must see the record as reviewed and accepted. Screenshots go to ``test-artifacts/`` and
+the dashboard's is copied to ``docs/dashboard.png``.
+
+Skips when Chromium is missing, except under CI (``CI=true``), where that is a failure.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "test-artifacts"
+BUDGET = 120.0  # seconds for the whole test, server start included
+EDITED = "Thanks for asking. Edited in the browser test: the answer is now complete."
+
+
+def _require_browser() -> None:
+    why = None
+    if not CHROMIUM.is_file():
+        why = f"no Chromium at {CHROMIUM} (install Debian's `chromium` package; .ci/run does)"
+    else:
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            why = "the playwright Python package is not installed"
+    if why:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"the real-browser test cannot run under CI: {why}")
+        pytest.skip(f"real-browser test skipped: {why}")
+
+
+class Deadline:
+    def __init__(self, seconds: float):
+        self.end = time.monotonic() + seconds
+
+    def left(self, cap: float = 60.0) -> float:
+        left = self.end - time.monotonic()
+        if left <= 0:
+            raise AssertionError(f"the browser test ran over its {BUDGET:.0f} s budget")
+        return min(left, cap)
+
+    def ms(self, cap: float = 60.0) -> float:
+        return self.left(cap) * 1000
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _serve_command(project: Path, port: int) -> list[str]:
+    exe = Path(sys.executable).with_name("workbench")
+    base = [str(exe)] if exe.is_file() else [sys.executable, "-m", "workbench.cli"]
+    return [*base, "serve", str(project), "--port", str(port)]
+
+
+def _wait_http(url: str, proc: subprocess.Popen, deadline: Deadline, log: Path) -> None:
+    while True:
+        if proc.poll() is not None:
+            raise AssertionError(f"workbench serve exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            deadline.left()
+            time.sleep(0.3)
+
+
+def _wait_pool(log: Path, deadline: Deadline, seconds: float = 40.0) -> None:
+    """Wait (bounded) until Voila reports its pre-heated kernel ready, so first paint measures a warm server."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end and "is filled with" not in log.read_text(errors="replace"):
+        deadline.left()
+        time.sleep(0.3)
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    """Terminate the server's whole process group (Voila shuts its kernels down on SIGTERM)."""
+    if proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=15)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait(timeout=5)
+
+
+def _wait_events(project, reviewer: str, kind: str, deadline: Deadline):
+    while True:
+        ev = project.log.frame(reviewer=reviewer)
+        ev = ev[ev["kind"] == kind]
+        if len(ev):
+            return ev
+        deadline.left()
+        time.sleep(0.2)
+
+
+@pytest.fixture
+def served(tmp_path):
+    _require_browser()
+    from workbench.sample import sample_project
+
+    project = sample_project(tmp_path / "brightwell-support", annotations=False)
+    port = _free_port()
+    log = tmp_path / "serve.log"
+    env = {**os.environ, "WORKBENCH_CACHE": str(tmp_path / "cache")}
+    with open(log, "w") as out:
+        proc = subprocess.Popen(_serve_command(project.path, port), stdout=out, stderr=subprocess.STDOUT,
+                                env=env, start_new_session=True)
+    try:
+        yield project, f"http://127.0.0.1:{port}/", proc, log
+    finally:
+        _stop(proc)
+        project.close()
+
+
+def _open_dashboard(page, url: str, deadline: Deadline) -> float:
+    """Load the app and wait for the Overview; return the first-paint time in seconds."""
+    t0 = time.monotonic()
+    page.goto(url, timeout=deadline.ms(), wait_until="domcontentloaded")
+    page.wait_for_selector(".wb-counts", timeout=deadline.ms())
+    return time.monotonic() - t0
+
+
+def _open_review(page, deadline: Deadline) -> None:
+    page.get_by_role("tab", name="Review").click(timeout=deadline.ms())
+    page.wait_for_selector(".wb-record-status", timeout=deadline.ms())
+
+
+def test_review_in_browser(served):
+    from playwright.sync_api import sync_playwright
+
+    project, url, proc, log = served
+    deadline = Deadline(BUDGET)
+    ARTIFACTS.mkdir(exist_ok=True)
+    _wait_http(url, proc, deadline, log)
+    _wait_pool(log, deadline)
+    ids = list(project.dataset.ids)
+    rid = ids[1]  # the queue follows the source order: "next" moves from the first record to the second
+    record = project.current_record(rid)
+    turn = max(i for i, m in enumerate(record.messages) if m.role == "assistant")
+    target = f"messages[{turn}].content"
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            first_paint = _open_dashboard(page, url + "?reviewer=alice", deadline)
+            page.screenshot(path=str(ARTIFACTS / "dashboard-overview.png"), full_page=True)
+            assert "alice" in page.inner_text(".wb-reviewer")
+            assert "Traceback" not in page.content()
+
+            _open_review(page, deadline)
+            page.wait_for_selector(f".wb-record-status:has-text('{ids[0]}')", timeout=deadline.ms())
+            page.click("button[title='next page']", timeout=deadline.ms())
+            page.wait_for_selector(f".wb-record-status:has-text('{rid}')", timeout=deadline.ms())
+
+            page.click("button[title='overall: 4']", timeout=deadline.ms())
+            _wait_events(project, "alice", "rating", deadline)
+
+            page.get_by_text("Edit text (diff below)").click(timeout=deadline.ms())
+            # the editor lists one text area and one Save button per turn, in turn order
+            editor = page.locator(".jupyter-widget-Collapse", has=page.locator(
+                ".jupyter-widget-Collapse-header", has_text="Edit text"))
+            editor.locator("textarea").nth(turn).fill(EDITED, timeout=deadline.ms())
+            editor.get_by_role("button", name="Save", exact=True).nth(turn).click(timeout=deadline.ms())
+            _wait_events(project, "alice", "edit", deadline)
+
+            page.click("button[title='accept']", timeout=deadline.ms())
+            _wait_events(project, "alice", "decision", deadline)
+            page.wait_for_selector(".wb-record-status:has-text('accept')", timeout=deadline.ms())
+            assert "Traceback" not in page.content()
+            page.get_by_text("Edit text (diff below)").click(timeout=deadline.ms())  # fold the editor away
+            page.locator(".wb-header").scroll_into_view_if_needed(timeout=deadline.ms())
+            page.wait_for_timeout(500)
+            page.screenshot(path=str(ARTIFACTS / "dashboard.png"))
+
+            events = project.log.frame(reviewer="alice")
+            events = events[events["record_id"] != "*"]  # the enrolment (role) event is project-level
+            got = [(r.record_id, r.kind, r.target, r.value) for r in events.itertuples()]
+            assert got == [(rid, "rating", "overall", 4), (rid, "edit", target, EDITED),
+                           (rid, "decision", "decision", "accept")]
+            assert set(events["reviewer"]) == {"alice"}
+
+            other = browser.new_page(viewport={"width": 1400, "height": 1000})
+            second_paint = _open_dashboard(other, url + "?reviewer=bob", deadline)
+            (ARTIFACTS / "first_paint.json").write_text(json.dumps(
+                {"first_page_seconds": round(first_paint, 2), "second_page_seconds": round(second_paint, 2)}))
+            assert "1 accepted" in other.inner_text(".wb-counts").replace("\n", " ")
+            _open_review(other, deadline)
+            other.click("button[title='next page']", timeout=deadline.ms())
+            status = other.locator(f".wb-record-status:has-text('{rid}')")
+            status.wait_for(timeout=deadline.ms())
+            text = status.inner_text()
+            assert "reviewed by alice" in text and "accept" in text
+            assert "bob" in other.inner_text(".wb-reviewer")
+        finally:
+            browser.close()
+    docs = REPO / "docs"
+    docs.mkdir(exist_ok=True)
+    shutil.copyfile(ARTIFACTS / "dashboard.png", docs / "dashboard.png")
+    print(f"first paint of the dashboard: {first_paint:.1f} s (second page: {second_paint:.1f} s)")
+
+
+def test_missing_browser_skips_locally_and_fails_under_ci(monkeypatch, tmp_path):
+    monkeypatch.setattr(sys.modules[__name__], "CHROMIUM", tmp_path / "no-chromium")
+    monkeypatch.setenv("CI", "false")
+    with pytest.raises(pytest.skip.Exception, match="no Chromium"):
+        _require_browser()
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="cannot run under CI"):
+        _require_browser()

@@ -1,0 +1,213 @@
+"""The dashboard built headless (no browser, no kernel): tabs, reviewer identity, linked views, export, errors."""
+from __future__ import annotations
+
+import pytest
+from helpers import make_dataset, msg
+
+from workbench.store import Project
+from workbench.app import open_dashboard, request_query_string
+from workbench.ui.dashboard import TAB_TITLES, Dashboard, reviewer_from_query
+
+CATEGORIES = ["billing", "account", "shipping", "billing", "returns", "technical", "billing", "product"]
+
+
+def _answer(i: int, cat: str) -> str:
+    return (f"Answer {i} about {cat}: " + "here is what to do next, step by step and clearly. " * 4).strip()
+
+
+@pytest.fixture
+def project(tmp_path):
+    rows = [{"id": f"r{i}", "kind": "sft", "category": cat,
+             "messages": [msg("user", f"Question {i} about {cat}?"), msg("assistant", _answer(i, cat))]}
+            for i, cat in enumerate(CATEGORIES)]
+    p = Project.create(tmp_path / "project", make_dataset(rows))
+    yield p
+    p.close()
+
+
+def _texts(box) -> str:
+    """Every HTML string under a widget (depth first)."""
+    out = []
+    stack = [box]
+    while stack:
+        w = stack.pop()
+        if isinstance(getattr(w, "value", None), str):
+            out.append(w.value)
+        stack.extend(reversed(getattr(w, "children", ())))
+    return "\n".join(out)
+
+
+def test_tabs_and_lazy_build(project):
+    d = Dashboard(project, query_string="")
+    assert tuple(d.tabs.titles) == TAB_TITLES
+    assert d.tabs.children[0].children, "the Overview is built at once"
+    assert all(not d.tabs.children[i].children for i in (1, 2, 3)), "other tabs wait until opened"
+    assert "8</b> records" in d.counts_html.value
+    for i in range(len(TAB_TITLES)):
+        d.tabs.selected_index = i
+        assert d.tabs.children[i].children
+    assert "could not be shown" not in _texts(d.widget)
+
+
+@pytest.mark.parametrize("query, name", [
+    ("reviewer=alice", "alice"), ("?reviewer=bob&x=1", "bob"), ("reviewer=%20carol%20", "carol"),
+    ("", None), ("reviewer=", None), ("other=1", None), ("reviewer=*", None)])
+def test_reviewer_from_query(query, name):
+    assert reviewer_from_query(query) == name
+
+
+def test_reviewer_from_the_query_string_carries_into_events(project):
+    d = Dashboard(project, query_string="reviewer=alice")
+    assert d.reviewer == "alice"
+    assert d.identity.layout.display == "none"
+    assert "alice" in d.header.value
+    d.tabs.selected_index = 1
+    d.review_widget.decision.buttons["accept"].click()
+    ev = project.log.frame()
+    ev = ev[ev["record_id"] != "*"]
+    assert list(ev["reviewer"]) == ["alice"] and list(ev["kind"]) == ["decision"]
+
+
+def test_reviewer_from_the_environment_as_voila_sets_it(project, monkeypatch):
+    monkeypatch.setenv("QUERY_STRING", "reviewer=dora")
+    monkeypatch.delenv("VOILA_PREHEAT", raising=False)
+    assert Dashboard(project).reviewer == "dora"
+    assert request_query_string() == "reviewer=dora"
+
+
+def test_name_field_on_first_visit(project):
+    d = Dashboard(project, query_string="")
+    assert d.reviewer is None and d.identity.layout.display != "none"
+    d.tabs.selected_index = 1
+    assert "Type your name" in _texts(d.tabs.children[1])
+    d.name.value = "  carol "
+    assert d.reviewer == "carol"
+    assert d.review_widget is not None and d.session.reviewer == "carol"
+    d.review_widget.rating.toggles["overall"].value = 4
+    assert project.state("carol")["value"].tolist() == [4]
+
+
+def test_names_are_escaped(project):
+    d = Dashboard(project, reviewer="<img src=x onerror=alert(1)>")
+    assert "<img" not in d.header.value and "&lt;img" in d.header.value
+
+
+def test_connect_takes_the_reviewer_and_refreshes_counts(project):
+    d = Dashboard(project, query_string="")
+    project.decide("zoe", "r0", "accept")
+    d.connect("reviewer=erin")
+    assert d.reviewer == "erin"
+    assert "1</b> accepted" in d.counts_html.value
+
+
+def test_category_bar_click_filters_the_review_queue(project):
+    from plotly.callbacks import Points
+
+    d = Dashboard(project, reviewer="alice")
+    fig = next(w for w in d.tabs.children[0].children if type(w).__name__ == "FigureWidget")
+    bars = fig.data[0]
+    i = list(bars.customdata).index("billing")
+    bars._dispatch_on_click(Points(point_inds=[i], xs=[bars.x[i]], ys=[bars.y[i]], trace_name=bars.name,
+                                   trace_index=0), None)
+    assert d.tabs.selected_index == 1
+    assert d.session.filters.category == "billing"
+    assert len(d.session.queue) == CATEGORIES.count("billing")
+    assert "3 records where category = billing" in d.message.value
+
+
+def test_flag_filter_needs_a_reviewer(project):
+    d = Dashboard(project, query_string="")
+    d.filter_review(signals=["rules"])
+    assert "type your name first" in d.message.value
+    d.set_reviewer("alice")
+    d.filter_review(status="unreviewed")
+    assert d.session.filters.status == "unreviewed"
+
+
+def test_export_button_writes_files(project):
+    d = Dashboard(project, reviewer="alice")
+    d.tabs.selected_index = 3
+    d.export_splits.value = "0.5, 0.5"
+    d.export_button.click()
+    assert "wb-error" not in d.message.value, d.message.value
+    out = project.path / "exports"
+    (folder,) = list(out.iterdir())
+    names = {p.name for p in folder.iterdir()}
+    assert {"train.jsonl", "test.jsonl", "README.md"} <= names
+    assert str(folder) in d.export_result.value and "train.jsonl" in d.export_result.value
+
+
+def test_errors_become_messages_not_tracebacks(project, monkeypatch):
+    d = Dashboard(project, reviewer="alice")
+    d.tabs.selected_index = 3
+    d.export_splits.value = "0.5,0.2"  # does not sum to 1
+    d.export_button.click()  # must not raise
+    assert "wb-error" in d.message.value and "export failed" in d.message.value
+    assert "Traceback" not in d.message.value
+
+    def broken():
+        raise RuntimeError("the log is unreadable\nsecond line")
+
+    monkeypatch.setattr(project, "annotations_long", broken)
+    d.tabs.selected_index = 2
+    text = _texts(d.tabs.children[2])
+    assert "Agreement could not be shown: the log is unreadable" in text and "second line" not in text
+
+
+def test_agreement_without_annotations_says_so(project):
+    d = Dashboard(project, reviewer="alice")
+    d.tabs.selected_index = 2
+    assert "No agreement yet" in _texts(d.tabs.children[2])
+
+
+def test_agreement_tab_on_the_sample(tmp_path):
+    from workbench.sample import sample_project
+
+    project = sample_project(tmp_path / "sample", signals=False)
+    d = Dashboard(project, reviewer="owner")
+    d.tabs.selected_index = 2
+    text = _texts(d.tabs.children[2])
+    assert "Accuracy on gold (overall)" in text and "Adjudication queue" in text and "Calibration" in text
+    kinds = [type(w).__name__ for w in d.tabs.children[2].children]
+    assert kinds[:2] == ["Output", "Dropdown"]
+    heat = d.tabs.children[2].children[2].children[0].outputs[0]["data"]["application/vnd.plotly.v1+json"]
+    assert heat["data"][0]["type"] == "heatmap"
+    d.tabs.children[2].children[1].value = "decision"
+    assert "Accuracy on gold (decision)" in _texts(d.tabs.children[2])
+    project.close()
+
+
+def test_open_dashboard_shows_a_message_for_a_bad_project(tmp_path, monkeypatch):
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj))
+    assert open_dashboard(tmp_path / "missing") is None
+    (widget,) = shown
+    assert "could not open the project" in widget.value and "not a workbench project" in widget.value
+
+
+def test_open_dashboard_reads_the_environment(project, monkeypatch):
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj))
+    monkeypatch.setenv("WORKBENCH_PROJECT", str(project.path))
+    monkeypatch.setenv("QUERY_STRING", "reviewer=frank")
+    monkeypatch.delenv("VOILA_PREHEAT", raising=False)
+    d = open_dashboard()
+    assert shown == [d] and d.reviewer == "frank" and d.project.path == project.path
+
+
+def test_static_charts_when_linked_charts_are_off(project, monkeypatch):
+    monkeypatch.setenv("WORKBENCH_LINKED_CHARTS", "0")
+    d = Dashboard(project, reviewer="alice")
+    kinds = {type(w).__name__ for w in d.tabs.children[0].children}
+    assert "FigureWidget" not in kinds and "Output" in kinds
+    assert Dashboard(project, linked_charts=True).linked_charts
+
+
+def test_changing_the_reviewer_rebuilds_the_review_tab(project):
+    d = Dashboard(project, reviewer="alice")
+    d.tabs.selected_index = 1
+    first = d.review_widget
+    d.set_reviewer("bob")
+    assert d.review_widget is not first and d.session.reviewer == "bob"
+    d.review_widget.decision.buttons["reject"].click()
+    assert project.state("bob")["value"].tolist() == ["reject"]

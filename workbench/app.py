@@ -1,0 +1,224 @@
+"""The Voila app: ``workbench serve`` (:func:`serve`) and what its notebook runs (:func:`open_dashboard`).
+
+The target is resolved to a project folder before Voila starts; the folder reaches the notebook's
+kernel through the ``WORKBENCH_PROJECT`` environment variable (Voila kernels inherit the server's
+environment, plus ``QUERY_STRING`` from the request, which carries ``?reviewer=NAME``).
+
+Safe by default: Voila listens on 127.0.0.1, never shows a traceback to a reviewer, and asks for a
+token when one is given (``--token``); a password can be configured with the usual Jupyter server
+options (``PasswordIdentityProvider.hashed_password``) in a ``voila.json`` config file.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ENV_PROJECT = "WORKBENCH_PROJECT"
+log = logging.getLogger(__name__)
+REPO_NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "app.ipynb"
+
+# The cells of notebooks/app.ipynb; used to write the notebook when the package is installed without
+# the repository (a test keeps the two identical).
+APP_CELLS = [
+    "# The dashboard served by `workbench serve` (Voila): the project named by WORKBENCH_PROJECT,\n"
+    "# else the one built from the bundled sample data. Reviewer: ?reviewer=NAME or the name field.\n"
+    "from workbench.app import open_dashboard\n"
+    "\n"
+    "dashboard = open_dashboard()",
+]
+
+
+def cache_root() -> Path:
+    """Where generated projects live (``WORKBENCH_CACHE`` or ``~/.cache/workbench``)."""
+    env = os.environ.get("WORKBENCH_CACHE")
+    return Path(env).expanduser() if env else Path.home() / ".cache" / "workbench"
+
+
+def _is_project(path: Path) -> bool:
+    return path.is_dir() and (path / "project.json").is_file()
+
+
+def resolve_target(target: str | os.PathLike | None) -> Path:
+    """A project folder for ``target``: a project as is, a dataset -> a project made from it, None -> sample.
+
+    A dataset's project is kept in the cache folder, named after the dataset file and its content
+    hash, so serving the same file again reopens the same project (and its reviews).
+    """
+    if target is None:
+        from workbench.sample import sample_project
+
+        return sample_project().path
+    path = Path(target).expanduser().resolve()
+    if _is_project(path):
+        return path
+    if not path.exists():
+        raise FileNotFoundError(f"{path} does not exist; give a project folder or a dataset file")
+    if path.is_dir() and not any(path.iterdir()):
+        raise ValueError(f"{path} is an empty folder, not a project; create one with `workbench init`")
+    digest = _content_hash(path)
+    project_path = cache_root() / "projects" / f"{path.stem}-{digest}"
+    if not _is_project(project_path):
+        from workbench.io import load
+        from workbench.store import Project
+
+        tmp = project_path.with_name(f".{project_path.name}.{os.getpid()}.tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        Project.create(tmp, load(path)).close()
+        try:
+            os.replace(tmp, project_path)  # atomic: two servers racing end with one complete project
+        except OSError:
+            shutil.rmtree(tmp, ignore_errors=True)
+            if not _is_project(project_path):
+                raise
+    return project_path
+
+
+def _content_hash(path: Path) -> str:
+    h = hashlib.sha256()
+    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    for f in files:
+        h.update(str(f.relative_to(path) if path.is_dir() else f.name).encode())
+        with open(f, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+    return h.hexdigest()[:12]
+
+
+def app_notebook() -> Path:
+    """The dashboard notebook: the repository's ``notebooks/app.ipynb``, else a generated copy."""
+    if REPO_NOTEBOOK.is_file():
+        return REPO_NOTEBOOK
+    out = cache_root() / "app" / "app.ipynb"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(notebook_json(), indent=1), encoding="utf-8")
+    return out
+
+
+def notebook_json() -> dict:
+    """``APP_CELLS`` as an nbformat 4.5 notebook of code cells."""
+    cells = [{"cell_type": "code", "execution_count": None, "id": f"app-{i}", "metadata": {}, "outputs": [],
+              "source": src} for i, src in enumerate(APP_CELLS)]
+    return {"cells": cells, "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python",
+                                                        "name": "python3"},
+                                         "language_info": {"name": "python"}},
+            "nbformat": 4, "nbformat_minor": 5}
+
+
+def request_query_string() -> str:
+    """The page's query string. In a pre-heated Voila kernel (``VOILA_PREHEAT=True``) the notebook runs
+    before any request: this waits for the request that takes the kernel, then reads it."""
+    if os.environ.get("VOILA_PREHEAT") == "True":
+        from voila.utils import get_query_string  # imported only here: it costs about a second
+
+        return get_query_string() or ""
+    return os.environ.get("QUERY_STRING", "")
+
+
+def open_dashboard(path: str | os.PathLike | None = None, reviewer: str | None = None):
+    """Display the dashboard on ``path`` (default: ``WORKBENCH_PROJECT``, else the sample project).
+
+    The dashboard is built and displayed first; the reviewer is read from the request afterwards, so a
+    Voila kernel can build it before the request arrives (pre-heating) and still serve anyone.
+    Never raises: a project that cannot be opened is shown as a message.
+
+    Returns
+    -------
+    Dashboard or None
+        The dashboard (already displayed), None when the project could not be opened.
+    """
+    from IPython.display import display
+
+    from workbench.ui.dashboard import Dashboard, error_widget, one_line
+
+    try:
+        path = path or os.environ.get("WORKBENCH_PROJECT")
+        if path:
+            from workbench.store import Project
+
+            project = Project.open(path)
+        else:
+            from workbench.sample import sample_project
+
+            project = sample_project()
+        dashboard = Dashboard(project, reviewer=reviewer, query_string="")
+    except Exception as exc:  # noqa: BLE001
+        log.debug("dashboard could not open", exc_info=True)
+        display(error_widget(f"The workbench could not open the project: {one_line(exc)}"))
+        return None
+    display(dashboard)
+    dashboard.guard(dashboard.connect, "reading the page address")(request_query_string())
+    return dashboard
+
+
+def _warm_signals(path: Path) -> None:
+    """Compute the quality signals into the project's cache now (a no-op when cached), so no browser
+    tab waits for them."""
+    from workbench.sample import warm_signals
+    from workbench.store import Project
+
+    with Project.open(path) as project:
+        warm_signals(project)
+
+
+def voila_command(notebook: Path, port: int = 8866, host: str = "127.0.0.1", token: str | None = None,
+                  open_browser: bool = False, pool_size: int | None = None) -> list[str]:
+    """The Voila command line (a list, never a shell string).
+
+    ``pool_size`` pre-heated kernels (default ``WORKBENCH_POOL_SIZE`` or 1; 0 turns pre-heating off).
+    """
+    if pool_size is None:
+        pool_size = int(os.environ.get("WORKBENCH_POOL_SIZE", "1"))
+    cmd = [sys.executable, "-m", "voila", str(notebook), f"--port={int(port)}", f"--Voila.ip={host}",
+           "--show_tracebacks=False", "--strip_sources=True",
+           # a kernel kept ready with the dashboard built: the next browser tab paints at once (the
+           # notebook reads ?reviewer= after the request arrives; see open_dashboard)
+           f"--preheat_kernel={pool_size > 0}", f"--pool_size={max(int(pool_size), 0)}"]
+    if not open_browser:
+        cmd.append("--no-browser")
+    if token:
+        cmd.append(f"--token={token}")
+    return cmd
+
+
+def serve(target: str | os.PathLike | None = None, port: int = 8866, host: str = "127.0.0.1",
+          token: str | None = None, open_browser: bool = False) -> int:
+    """Serve the dashboard on ``target`` with Voila until interrupted; return Voila's exit code.
+
+    Parameters
+    ----------
+    target : str, Path or None
+        A project folder, a dataset file (a project is created for it in the cache folder), or None
+        for the project built from the bundled sample data.
+    port, host : int, str
+        Where to listen; 127.0.0.1 keeps the app on this machine.
+    token : str, optional
+        A token the browser must present (``?token=...`` once; a cookie afterwards). Set one, or a
+        password, whenever ``host`` is reachable from other machines.
+    open_browser : bool
+        Open the default browser on the app.
+    """
+    project = resolve_target(target)
+    _warm_signals(project)
+    if host not in ("127.0.0.1", "localhost", "::1") and not token:
+        print(f"workbench serve: warning: listening on {host} without a token; anyone who can reach "
+              "this port can read and change the project", file=sys.stderr)
+    env = {**os.environ, ENV_PROJECT: str(project)}
+    cmd = voila_command(app_notebook(), port=port, host=host, token=token, open_browser=open_browser)
+    url = f"http://{host}:{port}/" + (f"?token={token}" if token else "")
+    print(f"serving {project} at {url}", flush=True)
+    proc = subprocess.Popen(cmd, env=env)
+    try:
+        return proc.wait()
+    except KeyboardInterrupt:
+        proc.terminate()
+        try:
+            return proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            return proc.wait()

@@ -1,0 +1,392 @@
+"""The workbench dashboard: Overview, Review, Agreement and Export tabs in one ipywidgets box.
+
+Served by Voila (``workbench serve`` runs ``notebooks/app.ipynb``) and usable in any notebook.
+Only the Overview is built at once, from the project's counts and its cached signals; the other tabs
+are built the first time they are opened, so the first paint stays cheap. Every callback runs
+through :meth:`Dashboard.guard`: an exception becomes a one-line message in ``Dashboard.message``
+(an HTML widget), never a traceback. Text from the data is escaped before it reaches HTML.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable
+from urllib.parse import parse_qs
+
+import ipywidgets as W
+import pandas as pd
+
+from workbench.ui.render import STYLE, esc
+
+TAB_TITLES = ("Overview", "Review", "Agreement", "Export")
+FORMATS = ("openai", "sharegpt", "alpaca", "dpo", "kto")
+FIELD_KINDS_CATEGORICAL = ("category", "decision")
+log = logging.getLogger(__name__)
+CSS = """<style>
+.wb-header{font-size:15px;margin:2px 0 6px 0}.wb-count{white-space:nowrap}
+.wb-error,.wb-warning,.wb-info{padding:4px 8px;border-radius:3px;margin:2px 0}
+.wb-error{color:#8a1f11;background:#fde2e1}.wb-warning{color:#7a5b00;background:#fff4d6}
+.wb-info{color:#1d4f73;background:#e3f0fa}.wb-record-status{color:#333;margin:2px 0 6px 0}
+</style>"""
+
+
+def reviewer_from_query(query: str | None) -> str | None:
+    """``NAME`` from a query string holding ``reviewer=NAME`` (None when absent or not a valid name)."""
+    from workbench.store.validate import check_reviewer
+
+    values = parse_qs((query or "").lstrip("?")).get("reviewer")
+    try:
+        return check_reviewer(values[-1]) if values else None
+    except ValueError:
+        return None
+
+
+def one_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def error_widget(text: str) -> W.HTML:
+    """A message widget for an error (``text`` is escaped)."""
+    return W.HTML(f"<div class='wb-error'>{esc(text)}</div>")
+
+
+def html_table(df: pd.DataFrame, max_rows: int = 30, digits: int = 2) -> str:
+    """``df`` as an escaped HTML table (at most ``max_rows`` rows)."""
+    def cell(v: Any) -> str:
+        if isinstance(v, float):
+            return "" if v != v else f"{v:.{digits}f}"
+        return esc(v)
+
+    head = "".join(f"<th>{esc(c)}</th>" for c in df.columns)
+    rows = "".join("<tr>" + "".join(f"<td>{cell(v)}</td>" for v in r) + "</tr>"
+                   for r in df.head(max_rows).itertuples(index=False))
+    more = f"<div class='wb-more'>{len(df) - max_rows} more rows</div>" if len(df) > max_rows else ""
+    return f"<table class='wb-table'><tr>{head}</tr>{rows}</table>{more}"
+
+
+class Dashboard:
+    """The tabbed dashboard on one project.
+
+    Parameters
+    ----------
+    project : Project
+        An open project.
+    reviewer : str, optional
+        Who is working; else ``?reviewer=NAME`` of ``query_string``, else a name field is shown.
+    query_string : str, optional
+        The page's query string (default: Voila's ``QUERY_STRING`` environment variable).
+    linked_charts : bool, optional
+        Clicking a category bar filters the review queue. Such a chart is a ``FigureWidget``, which
+        carries plotly.js (about 5 MB) in its state and adds a second or two to the first paint; False
+        draws it static. Default: the ``WORKBENCH_LINKED_CHARTS`` environment variable ("0" turns
+        them off), else True.
+    """
+
+    def __init__(self, project, reviewer: str | None = None, query_string: str | None = None,
+                 linked_charts: bool | None = None):
+        self.project = project
+        self.linked_charts = (os.environ.get("WORKBENCH_LINKED_CHARTS", "1") != "0" if linked_charts is None
+                              else linked_charts)
+        self.reviewer: str | None = None
+        self.session = None
+        self.review_widget = None
+        self._signals: Any = None
+        self.counts_html: W.HTML | None = None
+        self._built: set[int] = set()
+        self.message = W.HTML(layout=W.Layout(min_height="0"))
+        self.header = W.HTML()
+        self.name = W.Text(placeholder="your name", description="Reviewer:", continuous_update=False)
+        self.start = W.Button(description="Start", button_style="primary")
+        self.start.on_click(self.guard(lambda _: self.set_reviewer(self.name.value), "reviewer"))
+        self.name.observe(self.guard(lambda ch: ch["new"].strip() and self.set_reviewer(ch["new"]), "reviewer"),
+                          names="value")  # Enter (or leaving the field) submits the name
+        self.identity = W.HBox([self.name, self.start])
+        self.tabs = W.Tab(children=[W.VBox() for _ in TAB_TITLES], titles=TAB_TITLES)
+        self.tabs.observe(lambda ch: self.build_tab(ch["new"]), names="selected_index")
+        self.widget = W.VBox([self.header, self.identity, self.message, self.tabs],
+                             layout=W.Layout(width="100%"))
+        self.widget.add_class("wb-dashboard")
+        query = os.environ.get("QUERY_STRING", "") if query_string is None else query_string
+        name = reviewer or reviewer_from_query(query)
+        self._update_header()
+        self.build_tab(0)
+        if name:
+            self.guard(self.set_reviewer, "reviewer")(name)
+
+    def connect(self, query_string: str) -> None:
+        """Take the reviewer from a page's query string (when none is set) and bring the counts up to date."""
+        name = reviewer_from_query(query_string)
+        if name and not self.reviewer:
+            self.set_reviewer(name)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Re-read the project's counts (other reviewers work at the same time)."""
+        if self.counts_html is not None:
+            self.counts_html.value = "<div class='wb-counts'>" + " · ".join(
+                f"<span class='wb-count'><b>{n:,}</b> {esc(k)}</span>" for k, n in self.counts().items()) + "</div>"
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    # messages and errors ---------------------------------------------------------------------
+    def say(self, text: str, level: str = "info") -> None:
+        self.message.value = f"<div class='wb-{level}' role='status'>{esc(text)}</div>" if text else ""
+
+    def guard(self, fn: Callable, what: str) -> Callable:
+        """``fn`` that reports an exception as a message instead of raising it."""
+        @functools.wraps(fn)
+        def run(*args, **kwargs):
+            try:
+                return fn(*args, **kwargs)
+            except Exception as exc:  # noqa: BLE001 - a reviewer sees a message, never a traceback
+                log.debug("dashboard %s failed", what, exc_info=True)
+                self.say(f"{what} failed: {one_line(exc)}", "error")
+                return None
+        return run
+
+    # reviewer identity -----------------------------------------------------------------------
+    def set_reviewer(self, name: str) -> None:
+        """Work as ``name`` from now on (every event carries it); rebuilds the Review tab."""
+        from workbench.store.validate import check_reviewer
+
+        name = check_reviewer(name)
+        changed = name != self.reviewer
+        self.reviewer = name
+        self.identity.layout.display = "none"
+        self._update_header()
+        if changed and 1 in self._built:
+            self._built.discard(1)
+            if self.review_widget is not None:
+                self.review_widget.close()
+            if self.tabs.selected_index == 1:
+                self.build_tab(1)
+
+    def _update_header(self) -> None:
+        who = (f"reviewing as <b class='wb-reviewer'>{esc(self.reviewer)}</b>" if self.reviewer
+               else "type your name to start reviewing")
+        self.header.value = (f"{CSS}{STYLE}<div class='wb-header'><b>Workbench</b> · {esc(self.project.path.name)} "
+                             f"· {who}</div>")
+
+    # tabs --------------------------------------------------------------------------------------
+    def build_tab(self, index: int | None) -> None:
+        if index is None or index in self._built:
+            return
+        builders = (self._overview, self._review, self._agreement, self._export)
+        box = self.tabs.children[index]
+        try:
+            box.children = tuple(builders[index]())
+            self._built.add(index)
+        except Exception as exc:  # noqa: BLE001
+            log.debug("building tab %s failed", TAB_TITLES[index], exc_info=True)
+            box.children = (W.HTML(f"<div class='wb-error'>{esc(TAB_TITLES[index])} could not be shown: "
+                                   f"{esc(one_line(exc))}</div>"),)
+
+    def signals(self):
+        """The per-record quality signal frame from the project's cache (None when unavailable)."""
+        if self._signals is None:
+            try:
+                from workbench.quality import compute_signals
+
+                rep = compute_signals(self.project.dataset, self.project.guidelines,
+                                      cache_dir=self.project.path / "cache")
+                self._signals = rep.frame
+            except Exception as exc:  # noqa: BLE001 - signals are an aid; the dashboard works without
+                log.debug("signals unavailable", exc_info=True)
+                self._signals = False
+                self.say(f"quality signals are unavailable: {one_line(exc)}", "warning")
+        return self._signals if self._signals is not False else None
+
+    def filter_review(self, **filters: Any) -> None:
+        """Open the Review tab with its queue filtered (``category=``, ``signals=[...]``, ``status=``)."""
+        if not self.reviewer:
+            self.say("type your name first: the review queue belongs to a reviewer", "warning")
+            return
+        self.tabs.selected_index = 1
+        self.build_tab(1)
+        from workbench.ui.filters import Filters
+
+        if self.session is not None and self.session.set_filters(Filters(**filters)):
+            self.say(f"review queue: {len(self.session.queue):,} records where "
+                     + ", ".join(f"{k} = {v}" for k, v in filters.items()))
+
+    def _figure(self, fig, on_click: Callable | None = None, what: str = "filter") -> W.Widget:
+        """A clickable ``FigureWidget`` when ``on_click`` is given, else the figure as a static output.
+
+        A FigureWidget carries plotly.js (about 5 MB) in its own state, so only linked views use one;
+        static figures are rendered by the browser's plotly extension (loaded once, cached).
+        """
+        if on_click is None or not self.linked_charts:
+            out = W.Output()
+            out.outputs = ({"output_type": "display_data", "metadata": {},
+                            "data": {"application/vnd.plotly.v1+json": json.loads(fig.to_json()),
+                                     "text/plain": f"<{fig.layout.title.text or 'figure'}>"}},)
+            return out
+        import plotly.graph_objects as go
+
+        widget = go.FigureWidget(fig)
+        handler = self.guard(on_click, what)
+        for trace in widget.data:
+            trace.on_click(lambda tr, pts, _state, h=handler: h(tr, pts) if pts.point_inds else None)
+        return widget
+
+    # Overview -----------------------------------------------------------------------------------
+    def counts(self) -> dict[str, int]:
+        p = self.project
+        status = p.status_frame()
+        decided = status["decision"].value_counts()
+        return {"records": len(p.dataset), "quarantined": len(p.dataset.quarantine),
+                "reviewed": int((status["n_reviews"] > 0).sum()), "accepted": int(decided.get("accept", 0)),
+                "rejected": int(decided.get("reject", 0)), "needs fix": int(decided.get("needs_fix", 0)),
+                "disputed": int(status["disputed"].sum()), "reviewers": len(p.reviewers)}
+
+    def _overview(self) -> list:
+        from workbench import plots
+
+        self.counts_html = W.HTML()
+        self.refresh()
+        items = [self.counts_html]
+        cats = pd.Series(self.project.dataset.table.column("category").to_pylist(), dtype=object)
+        fig = plots.category_distribution(cats.fillna("(none)"), self.project.guidelines.target_mix)
+        items.append(self._figure(fig, lambda tr, pts: self.filter_review(
+            category=str(tr.customdata[pts.point_inds[0]])), "category filter"))
+        frame = self.signals()
+        if frame is not None:
+            if "response_words" in frame.columns:
+                items.append(self._figure(plots.length_histogram(frame, "response_words",
+                                                                 window=self.project.guidelines.window_for(None))))
+            items.append(self._figure(plots.flag_counts(frame)))
+            items.append(self._flag_buttons(frame))
+        return items
+
+    def _flag_buttons(self, frame: pd.DataFrame) -> W.Widget:
+        buttons = []
+        for col in (c for c in frame.columns if str(c).startswith("is_") and str(c).endswith("_issue")):
+            n = int(frame[col].fillna(False).astype(bool).sum())
+            if n:
+                b = W.Button(description=f"{_signal_name(col)}: {n}", tooltip="review these records")
+                b.on_click(self.guard(lambda _, s=_signal_name(col): self.filter_review(signals=[s]),
+                                      "flag filter"))
+                buttons.append(b)
+        label = W.HTML("<b>Quality flags</b> (click to review the flagged records)" if buttons
+                       else "<b>Quality flags</b>: none")
+        return W.VBox([label, W.HBox(buttons, layout=W.Layout(flex_flow="row wrap"))])
+
+    # Review -------------------------------------------------------------------------------------
+    def _review(self) -> list:
+        if not self.reviewer:
+            return [W.HTML("<div class='wb-info'>Type your name above to start reviewing.</div>")]
+        from workbench.ui import ReviewSession
+        from workbench.ui.widget import ReviewWidget
+
+        self.session = ReviewSession(self.project, self.reviewer, signals=self.signals())
+        self.review_widget = ReviewWidget(self.session)
+        self.record_status = W.HTML()
+        self.session.observe(self.guard(lambda _change: self._show_record_status(), "record status"))
+        self._show_record_status()
+        return [self.record_status, self.review_widget.widget]
+
+    def _show_record_status(self) -> None:
+        """Who else reviewed the focused record and what they decided (several tabs work at once)."""
+        s = self.session
+        if s.current_id is None:
+            self.record_status.value = ""
+            return
+        state = s.record_state()
+        who = state.reviewers()
+        decisions = {r: v.get(("decision", "decision")) for r, v in state.values.items()}
+        decided = ", ".join(f"{esc(r)}: {esc(d)}" for r, d in sorted(decisions.items()) if d)
+        text = (f"reviewed by {esc(', '.join(who))}" + (f" · decision {decided}" if decided else "")
+                if who else "not reviewed yet")
+        self.record_status.value = (f"<div class='wb-record-status'><b>{esc(s.current_id)}</b> · {text}</div>")
+
+    # Agreement ----------------------------------------------------------------------------------
+    def _agreement(self) -> list:
+        long = self.project.annotations_long()
+        work, gold = long[~long["is_gold"]], long[long["is_gold"]][["record_id", "field", "value"]]
+        if work["annotator"].nunique() < 2:
+            return [W.HTML("<div class='wb-info'>No agreement yet: it needs records annotated by at least "
+                           "two reviewers.</div>")]
+        fields = [f for f in pd.unique(work["field"]) if f not in ("edit", "tags")]
+        choose = W.Dropdown(options=fields, value="overall" if "overall" in fields else fields[0],
+                            description="Field:")
+        body = W.VBox()
+        show = self.guard(lambda *_: setattr(body, "children", self._agreement_field(work, gold, choose.value)),
+                          "agreement")
+        choose.observe(show, names="value")
+        show()
+        return [self._alpha_view(work, fields), choose, body]
+
+    def _alpha_view(self, work: pd.DataFrame, fields: list[str]) -> W.Widget:
+        from workbench import plots
+        from workbench.agreement import field_agreement
+
+        rows = {}
+        for f in fields:
+            fa = field_agreement(work, f)
+            rows[f] = fa.get("alpha_ordinal", fa.get("alpha_nominal", float("nan")))
+        return self._figure(plots.alpha_by_field(rows))
+
+    def _agreement_field(self, work: pd.DataFrame, gold: pd.DataFrame, field: str) -> list:
+        from workbench import plots
+        from workbench.agreement import adjudication_queue, calibration_report, cohen_kappa_matrix, gold_accuracy
+
+        weights = None if field in FIELD_KINDS_CATEGORICAL else "quadratic"
+        km = cohen_kappa_matrix(work, field, weights=weights)
+        out = [self._figure(plots.kappa_heatmap(km.kappa, km.n_shared, title=f"Cohen's kappa: {field}"))]
+        if len(gold):
+            acc = gold_accuracy(work, gold, field=field)
+            out.append(W.HTML(f"<h4>Accuracy on gold ({esc(field)})</h4>" + html_table(acc)))
+        per_item = work[work["field"] == field].groupby("record_id")["annotator"].nunique()
+        shared = per_item[per_item == work["annotator"].nunique()].index.tolist()
+        if shared:
+            cal = calibration_report(work, field, items=shared)
+            out.append(W.HTML(f"<h4>Calibration: {len(shared)} records every reviewer annotated</h4>"
+                              f"<div>alpha {cal.get('alpha', float('nan')):.2f} ({esc(cal.get('band', ''))}), "
+                              f"agreement {cal.get('percent_agreement', float('nan')):.0%}</div>"))
+        queue = adjudication_queue(work, field)
+        disputed = W.Button(description="Review disputed records")
+        disputed.on_click(self.guard(lambda _: self.filter_review(status="disputed"), "disputed filter"))
+        out += [W.HTML(f"<h4>Adjudication queue ({len(queue)} records)</h4>" + html_table(queue, 20)), disputed]
+        return out
+
+    # Export ---------------------------------------------------------------------------------------
+    def _export(self) -> list:
+        self.export_format = W.Dropdown(options=FORMATS, value="openai", description="Format:")
+        self.export_splits = W.Text(value="0.8,0.1,0.1", description="Splits:")
+        self.export_seed = W.IntText(value=0, description="Seed:")
+        self.export_include = W.Dropdown(options=("unrejected", "accepted", "all"), description="Include:")
+        self.export_button = W.Button(description="Write files", button_style="primary")
+        self.export_result = W.HTML()
+        self.export_button.on_click(self.guard(lambda _: self.run_export(), "export"))
+        return [W.HTML("<div>Cleaned, leak-free splits with a manifest, dataset card and quality report.</div>"),
+                self.export_format, self.export_splits, self.export_seed, self.export_include,
+                self.export_button, self.export_result]
+
+    def run_export(self, out: str | Path | None = None) -> dict:
+        """Write the export chosen in the tab into ``out`` (default: a new folder under ``exports/``)."""
+        from workbench.export import export
+
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+        out = Path(out) if out else self.project.path / "exports" / f"{self.export_format.value}-{stamp}"
+        splits = tuple(float(x) for x in self.export_splits.value.replace(" ", "").split(",") if x)
+        self.export_result.value = "<div class='wb-info'>writing...</div>"
+        res = export(self.project, out=out, format=self.export_format.value, splits=splits,
+                     seed=int(self.export_seed.value), include=self.export_include.value)
+        files = "".join(f"<li>{esc(f)}</li>" for f in res.get("files", []))
+        counts = ", ".join(f"{esc(k)} {v}" for k, v in res["counts"].items())
+        self.export_result.value = (f"<div class='wb-export-done'>Wrote {counts} to "
+                                    f"<code>{esc(res.get('out', out))}</code></div><ul>{files}</ul>")
+        self.say(f"export written to {res.get('out', out)}")
+        return res
+
+
+def _signal_name(column: str) -> str:
+    """``is_<name>_issue`` -> ``<name>``."""
+    col = str(column)
+    return col[3:-6] if col.startswith("is_") and col.endswith("_issue") else col
