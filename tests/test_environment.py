@@ -29,8 +29,8 @@ def test_environment_matches_pyproject():
     assert wanted == have
 
 
-# Lower layers must not import higher ones: model <- io/store/quality/agreement/plots <- report <- export/sample <- ui <- app/cli
-LAYER = {"model": 0, "io": 1, "store": 1, "quality": 1, "agreement": 1, "plots": 1, "report": 2, "export": 3,
+# Lower layers must not import higher ones: model <- io/store/quality/agreement/plots <- assist/report <- export/sample <- ui <- app/cli
+LAYER = {"model": 0, "io": 1, "store": 1, "quality": 1, "agreement": 1, "plots": 1, "assist": 2, "report": 2, "export": 3,
          "sample": 3, "ui": 4, "app": 5, "cli": 5}
 
 

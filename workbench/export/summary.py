@@ -42,15 +42,22 @@ def category_distribution(per_split: dict[str, dict[str, int]],
     return out
 
 
-def provenance(table: pa.Table, edited_ids: set[str] | frozenset = frozenset()) -> dict[str, Any] | None:
+def provenance(table: pa.Table, edited_ids: set[str] | frozenset = frozenset(),
+               overrides: dict[str, str] | None = None) -> dict[str, Any] | None:
     """Counts of human-written, model-generated and model-then-edited records, and the synthetic share.
 
     A record whose metadata says ``"provenance": "model"`` but which reviewers edited in the project
-    counts as model_edited. None when no record carries a provenance.
+    counts as model_edited. ``overrides`` (record id -> provenance, from the project's events: accepted
+    model drafts, human answers) take precedence over the metadata. None when nothing carries one.
     """
     meta = pc.fill_null(table.column("metadata"), "")
     found = pc.extract_regex(meta, _PROV)
     prov = np.array(pc.struct_field(found, "p").to_pylist(), dtype=object)
+    if overrides:
+        ids_list = table.column("id").to_pylist()
+        for i, rid in enumerate(ids_list):
+            if overrides.get(rid) is not None:
+                prov[i] = overrides[rid]
     if all(p is None for p in prov):
         return None
     ids = np.array(table.column("id").to_pylist(), dtype=object)
@@ -61,6 +68,17 @@ def provenance(table: pa.Table, edited_ids: set[str] | frozenset = frozenset()) 
             "synthetic_to_human": round(synthetic / human, 4) if human else None,
             "synthetic_share": round(synthetic / len(prov), 4) if len(prov) else None,
             "machine_drafted_share": round((synthetic + edited) / len(prov), 4) if len(prov) else None}
+
+
+def project_provenance(src: ExportSource) -> dict[str, str] | None:
+    """Provenance the project's events establish (model drafts accepted or edited, human answers)."""
+    if src.project is None:
+        return None
+    from workbench.assist.drafts import provenance_frame
+
+    frame = provenance_frame(src.project)
+    frame = frame[frame["origin"] == "events"]
+    return dict(zip(frame["record_id"], frame["provenance"])) or None
 
 
 def edited_ids(src: ExportSource) -> set[str]:
@@ -134,7 +152,7 @@ def curation_summary(src: ExportSource, sel: Selection, exported: pa.Table, seed
         "ratings": {"before": rating_distribution(sel.ratings),
                     "after": rating_distribution(sel.ratings, ids)},
         "agreement": agreement_headline(src, seed),
-        "provenance": provenance(exported, edited_ids(src)),
+        "provenance": provenance(exported, edited_ids(src), project_provenance(src)),
         "redaction": sel.redacted or None,
     }
 

@@ -43,6 +43,9 @@ class Guidelines:
     sensitive_topics: str = ""
     examples: list[dict[str, str]] = field(default_factory=list)
     agreement: dict[str, Any] = field(default_factory=dict)
+    # optional keyword / regex rules for programmatic labeling (workbench.assist.labeling):
+    # {target: {label: [keyword or "re:pattern", ...]}}, target one of category, tags, low_quality
+    labeling_rules: dict[str, dict[str, list[str]]] = field(default_factory=dict)
 
     OVERALL = Criterion("overall", "Overall quality of the example.", (1, 5))
 
@@ -67,6 +70,7 @@ class Guidelines:
         if unknown:
             raise ValueError(f"unknown guideline keys: {', '.join(sorted(unknown))}")
         data = dict(data)
+        data["labeling_rules"] = _labeling_rules(data.get("labeling_rules"))
         data["criteria"] = [
             Criterion(c["name"], c.get("description", ""), tuple(c.get("scale", (1, 5))))
             for c in data.get("criteria", [])
@@ -95,3 +99,31 @@ class Guidelines:
     def window_for(self, category: str | None) -> tuple[int, int]:
         w = self.length_window_per_category.get(category or "", self.length_window)
         return int(w.get("min_words", 0)), int(w.get("max_words", 10**9))
+
+
+LABELING_TARGETS = ("category", "tags", "low_quality")
+
+
+def _labeling_rules(rules: Any) -> dict[str, dict[str, list[str]]]:
+    """``labeling_rules`` checked: {target: {label: [pattern, ...]}} with known targets (None -> {})."""
+    if rules is None:
+        return {}
+    if not isinstance(rules, dict):
+        raise ValueError("labeling_rules must map a target (category, tags, low_quality) to "
+                         "{label: [patterns]}")
+    out: dict[str, dict[str, list[str]]] = {}
+    for target, labels in rules.items():
+        if target not in LABELING_TARGETS:
+            raise ValueError(f"labeling_rules target must be one of {', '.join(LABELING_TARGETS)}, "
+                             f"got {target!r}")
+        if not isinstance(labels, dict):
+            raise ValueError(f"labeling_rules.{target} must map a label to a list of keywords or "
+                             "'re:' patterns")
+        out[target] = {}
+        for label, patterns in labels.items():
+            if isinstance(patterns, str):
+                patterns = [patterns]
+            if not isinstance(patterns, (list, tuple)) or not all(isinstance(p, str) and p for p in patterns):
+                raise ValueError(f"labeling_rules.{target}.{label} must be a list of non-empty strings")
+            out[target][str(label).lower() if isinstance(label, bool) else str(label)] = list(patterns)
+    return out

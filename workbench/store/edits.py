@@ -73,6 +73,10 @@ def apply_ops(row: dict[str, Any], ops: list[tuple[str, str, Any]]) -> dict[str,
             items = row.get(target) or []
             if int(value["index"]) < len(items):
                 items.pop(int(value["index"]))
+    # a prompt answered in review becomes a conversation, and one whose answer was deleted a prompt again
+    if row.get("kind") in ("sft", "prompt_only"):
+        has_answer = any(m["role"] == "assistant" for m in row.get("messages") or [])
+        row["kind"] = "sft" if has_answer else "prompt_only"
     return row
 
 

@@ -14,7 +14,9 @@ from workbench.store.fold import PROJECT_RECORD
 
 SOURCE, META, GUIDELINES, EVENTS, QUARANTINE, CACHE = (
     "source.parquet", "project.json", "guidelines.yaml", "events.sqlite", "quarantine.jsonl", "cache")
-DEFAULT_SETTINGS = {"open_enrolment": True, "rating_tolerance": 1}
+# "assist": classifier retraining cadence etc.; "llm": endpoint, model, prices and the *name* of the
+# environment variable holding the key (settings go into the audit log, so never the key itself)
+DEFAULT_SETTINGS = {"open_enrolment": True, "rating_tolerance": 1, "assist": {}, "llm": {}}
 
 
 def now() -> str:

@@ -14,7 +14,8 @@ import pandas as pd
 
 from workbench.model.events import value_hash
 from workbench.store.errors import Conflict, PermissionDenied
-from workbench.store.fold import active_mask
+from workbench.store.edits import parse_target
+from workbench.store.fold import active_mask, preference_key
 from workbench.ui.bulk import BulkPlan, duplicate_extras, plan_bulk, run_bulk
 from workbench.ui.modes import annotation_rows, score_gold
 from workbench.ui.render import LETTERS, value_text
@@ -63,40 +64,41 @@ class SessionActions:
         self._notify("record")
 
     # annotations ---------------------------------------------------------------------------------
-    def rate(self, value: int, criterion: str = "overall", record_id: str | None = None):
+    def rate(self, value: int, criterion: str = "overall", record_id: str | None = None, **kw: Any):
         """Rate on ``criterion`` ("overall" or a guideline criterion), on its scale."""
-        return self._call("rate", value, criterion, record_id=record_id, kind="rating", target=criterion)
+        return self._call("rate", value, criterion, record_id=record_id, kind="rating", target=criterion,
+                          **kw)
 
-    def label(self, category: str, record_id: str | None = None):
+    def label(self, category: str, record_id: str | None = None, **kw: Any):
         """Set the category (one of the guidelines' categories)."""
-        return self._call("label", category, record_id=record_id, kind="label", target="category")
+        return self._call("label", category, record_id=record_id, kind="label", target="category", **kw)
 
-    def tag(self, tags: Sequence[str], record_id: str | None = None):
+    def tag(self, tags: Sequence[str], record_id: str | None = None, **kw: Any):
         """Set the record's tags (the full set; [] clears them)."""
-        return self._call("tag", list(tags), record_id=record_id, kind="tags", target="tags")
+        return self._call("tag", list(tags), record_id=record_id, kind="tags", target="tags", **kw)
 
     def comment(self, text: str, record_id: str | None = None):
         """Leave a comment (not counted as a review)."""
         return self._call("comment", text, record_id=record_id, adjudicable=False)
 
-    def decide(self, decision: str, record_id: str | None = None):
+    def decide(self, decision: str, record_id: str | None = None, **kw: Any):
         """accept / reject / needs_fix / escalate (final when the session is in adjudicate mode)."""
-        return self._call("decide", decision, record_id=record_id, kind="decision", target="decision")
+        return self._call("decide", decision, record_id=record_id, kind="decision", target="decision", **kw)
 
     def gold(self, field: str, value: Any, record_id: str | None = None):
         """Record the expert answer for ``field`` (owner or adjudicator)."""
         return self._call("gold", field, value, record_id=record_id, adjudicable=False)
 
     # preference ----------------------------------------------------------------------------------
-    def prefer(self, choice: str, record_id: str | None = None):
+    def prefer(self, choice: str, record_id: str | None = None, **kw: Any):
         """"A", "B" or "tie" between the candidates as displayed; the display order is recorded."""
         order = self.current_order(record_id)
         if self.mode == "adjudicate":
             return self._call("prefer", {"choice": choice, "order": order}, record_id=record_id,
-                              kind="preference", target="preference")
-        return self._call("prefer", choice, order, record_id=record_id)
+                              kind="preference", target="preference", **kw)
+        return self._call("prefer", choice, order, record_id=record_id, **kw)
 
-    def rank(self, ranking: Sequence[Any] | str, record_id: str | None = None):
+    def rank(self, ranking: Sequence[Any] | str, record_id: str | None = None, **kw: Any):
         """Rank the displayed candidates best first: letters ("B>A>C", ["B", "A", "C"]) or names."""
         order = self.current_order(record_id)
         if isinstance(ranking, str):
@@ -109,8 +111,8 @@ class SessionActions:
                 names.append(r)
         if self.mode == "adjudicate":
             return self._call("rank", {"ranking": names, "order": order}, record_id=record_id,
-                              kind="preference", target="preference")
-        return self._call("rank", names, order, record_id=record_id)
+                              kind="preference", target="preference", **kw)
+        return self._call("rank", names, order, record_id=record_id, **kw)
 
     # text ----------------------------------------------------------------------------------------
     def edit(self, target: str, text: str, record_id: str | None = None):
@@ -145,10 +147,10 @@ class SessionActions:
         return event
 
     def add_turn(self, index: int, role: str, content: str, field: str = "messages",
-                 record_id: str | None = None):
+                 record_id: str | None = None, **kw: Any):
         """Insert a turn at ``index`` of ``field``."""
         return self._call("add_turn", index, role, content, field=field, record_id=record_id,
-                          adjudicable=False)
+                          adjudicable=False, **kw)
 
     def delete_turn(self, index: int, field: str = "messages", record_id: str | None = None):
         """Delete the turn at ``index`` of ``field``."""
@@ -174,30 +176,71 @@ class SessionActions:
         return event
 
     # suggestions ---------------------------------------------------------------------------------
-    def accept_suggestion(self, target: str | None = None, record_id: str | None = None):
-        """Adopt a machine suggestion as the reviewer's own answer (the event is the reviewer's)."""
-        sugg = self.record_state(record_id).suggestions
+    def prefill(self, record_id: str | None = None) -> dict[str, dict[str, Any]]:
+        """Suggestions for fields the reviewer has not answered (shown pre-filled and marked; not saved)."""
+        state = self.record_state(record_id)
+        answered = {t for _, t in state.mine(self.reviewer)}
+        if "decision" in answered:
+            answered.add("low_quality")
+        return {t: v for t, v in state.suggestions.items() if isinstance(v, dict) and t not in answered}
+
+    def accept_suggestion(self, target: str | None = None, record_id: str | None = None,
+                          text: str | None = None):
+        """Adopt a machine suggestion as the reviewer's own answer (one key, "s", in the widget).
+
+        The event is the reviewer's and references the suggestion: its ``seen_hash`` is the
+        suggestion's value hash. A text draft is written verbatim first (an added turn for a
+        prompt-only record, else an edit), then ``text``, when the reviewer changed it, as a further
+        edit, so provenance tells "model" from "model_edited". Tags are added to the reviewer's own;
+        a low-quality flag is accepted as a reject decision.
+        """
+        rid = record_id or self.current_id
+        sugg = self.record_state(rid).suggestions if rid else {}
         if not sugg:
             self._say("no suggestion on this record", "warning")
             return None
-        target = target or next(iter(sugg))
+        target = target or next(iter(self.prefill(rid) or sugg))
         if target not in sugg:
             self._say(f"no suggestion for {target!r} (have: {', '.join(sugg)})", "error")
             return None
-        value = sugg[target].get("value") if isinstance(sugg[target], dict) else sugg[target]
-        criteria = ["overall", *(c.name for c in self.project.guidelines.criteria)]
+        payload = sugg[target] if isinstance(sugg[target], dict) else {"value": sugg[target]}
+        value, ref = payload.get("value"), {"seen_hash": value_hash(sugg[target])}
         if target == "category":
-            return self.label(value, record_id)
+            return self.label(value, rid, **ref)
         if target == "tags":
-            return self.tag(value, record_id)
-        if target == "decision":
-            return self.decide(value, record_id)
-        if target in criteria:
-            return self.rate(value, target, record_id)
+            return self.tag(sorted({*(self._my_tags(rid)), *(value or [])}), rid, **ref)
+        if target in ("decision", "low_quality"):
+            if target == "low_quality" and value is not True:
+                self._say("the model does not flag this record as low quality: nothing to accept", "warning")
+                return None
+            return self.decide("reject" if target == "low_quality" else value, rid, **ref)
+        if target in ["overall", *(c.name for c in self.project.guidelines.criteria)]:
+            return self.rate(value, target, rid, **ref)
         if target == "preference":
-            return self.rank(value["ranking"], record_id) if isinstance(value, dict) and "ranking" in value \
-                else self.prefer(value.get("choice") if isinstance(value, dict) else value, record_id)
-        return self.edit(target, value, record_id)
+            if isinstance(value, dict) and "ranking" in value:
+                return self.rank(value["ranking"], rid, **ref)
+            winner, order = preference_key(value), self.current_order(rid)
+            return self.prefer(LETTERS[order.index(winner)] if winner in order else "tie", rid, **ref)
+        return self._accept_text(rid, target, str(value or ""), text, ref)
+
+    def _accept_text(self, rid: str, target: str, draft: str, text: str | None, ref: dict[str, str]):
+        state = self.record_state(rid)
+        try:
+            shown = state.text(target)
+        except ValueError as exc:
+            self._say(f"cannot accept the suggestion for {target!r}: {exc}", "error")
+            return None
+        if shown is None:  # a new turn one past the last: a prompt-only record's answer
+            field, index = parse_target(target)
+            if index != len(state.row.get(field) or []):
+                self._say(f"the record has no {target} to fill", "error")
+                return None
+            event = self.add_turn(index, "assistant", draft, field=field, record_id=rid, **ref)
+        else:
+            event = self.edit(target, draft, rid)
+        if event is not None and text is not None and text != draft:
+            event = self.edit(target, text, rid)
+        return event
 
     # bulk ----------------------------------------------------------------------------------------
     def select(self, ids: Sequence[str] | None = None) -> None:

@@ -25,6 +25,9 @@ SEARCH_FIELDS = ("all", "prompt", "response")
 LANGUAGE_COLUMNS = ("language", "lang", "language_code", "language_language")
 TABLE_COLUMNS = ("id", "kind", "category", "source_file", "source_line")
 STATUS_COLUMNS = ("n_reviews", "decision", "disputed", "conflicts")
+# from machine suggestions (workbench.assist.active.queue_scores); the first two sort most informative first
+ASSIST_COLUMNS = ("uncertainty", "disagreement", "judge_mean")
+PRIORITY_COLUMNS = ("uncertainty", "disagreement")
 
 
 @dataclass
@@ -52,6 +55,8 @@ class Filters:
         e.g. ``"length_score > 0.9 and category == 'billing'"``.
     sort : str or None
         A column of that same frame; ``descending`` reverses it. None keeps the queue order.
+        "uncertainty" and "disagreement" (active learning, from machine suggestions) put the most
+        informative records first; ``descending`` reverses that too.
     """
 
     category: str | list[str] | None = None
@@ -114,6 +119,7 @@ class QueueIndex:
             pd.DataFrame(index=pd.RangeIndex(self.n))
         self._text: dict[str, pa.Array] = {}
         self._base: pd.DataFrame | None = None
+        self.assist: pd.DataFrame | None = None  # ASSIST_COLUMNS by table position, set by the session
 
     @property
     def ids(self) -> pd.Index:
@@ -146,14 +152,16 @@ class QueueIndex:
             base = pd.DataFrame(cols)
             extra = self.signals[[c for c in self.signals.columns if c not in base.columns]]
             self._base = pd.concat([base, extra], axis=1) if len(extra.columns) else base
-        if status is None or not len(status):
-            return self._base
-        add = {c: status[c].to_numpy() for c in STATUS_COLUMNS if c in status.columns}
-        return self._base.assign(**add)
+        add = {c: status[c].to_numpy() for c in STATUS_COLUMNS if c in status.columns} \
+            if status is not None and len(status) else {}
+        if self.assist is not None:
+            add.update({c: self.assist[c].to_numpy() for c in ASSIST_COLUMNS if c in self.assist.columns})
+        return self._base.assign(**add) if add else self._base
 
     def columns(self) -> list[str]:
         """Columns usable for sorting and in queries."""
-        return list(self.frame().columns) + [c for c in STATUS_COLUMNS if c not in self.frame().columns]
+        have = list(self.frame().columns)
+        return have + [c for c in STATUS_COLUMNS + ASSIST_COLUMNS if c not in have]
 
     # masks ---------------------------------------------------------------------------------------
     def mask(self, f: Filters, reviewer: str, status: pd.DataFrame | None = None) -> np.ndarray:
@@ -241,7 +249,8 @@ class QueueIndex:
         if key.dtype == object:
             key = key.map(lambda v: v if v is None or isinstance(v, (str, int, float, bool)) else str(v))
         s = pd.Series(key.to_numpy(), index=positions)
-        return s.sort_values(ascending=not descending, kind="stable", na_position="last").index.to_numpy()
+        ascending = descending if column in PRIORITY_COLUMNS else not descending
+        return s.sort_values(ascending=ascending, kind="stable", na_position="last").index.to_numpy()
 
 
 def _match(texts, pattern: str, regex: bool):

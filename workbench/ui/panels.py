@@ -96,12 +96,12 @@ class LabelPanel(Panel):
         self.tags = w.TagsInput(value=[], allowed_tags=list(g.tags), allow_duplicates=False)
         self.comment = w.Textarea(placeholder="comment", layout=w.Layout(width="100%"))
         self.add_comment = w.Button(description="Comment")
-        self.comment_shown = w.HTML()
+        self.comment_shown, self.suggested = w.HTML(), w.HTML()
         self.category.observe(self.session.guard(self._on_category), names="value")
         self.tags.observe(self.session.guard(self._on_tags), names="value")
         self.add_comment.on_click(self.session.guard(lambda _b: self._on_comment()))
-        self.box = w.VBox([self.category, w.HBox([w.HTML("<b>tags</b>&nbsp;"), self.tags]), self.comment,
-                           w.HBox([self.add_comment]), self.comment_shown])
+        self.box = w.VBox([self.category, w.HBox([w.HTML("<b>tags</b>&nbsp;"), self.tags]), self.suggested,
+                           self.comment, w.HBox([self.add_comment]), self.comment_shown])
 
     def _on_category(self, change) -> None:
         if not self._syncing and change["new"] is not None:
@@ -121,10 +121,16 @@ class LabelPanel(Panel):
         if not (self._changed() or force):
             return
         mine = self.mine()
+        pre = {t: v for t, v in self.session.prefill().items() if t in ("category", "tags")} \
+            if self.session.current_id else {}  # suggestions shown in place until the reviewer answers
         with self.syncing():
-            cat = mine.get(("label", "category"))
+            cat = mine.get(("label", "category"), pre.get("category", {}).get("value"))
             self.category.value = cat if cat in [o[1] for o in self.category.options] else None
-            self.tags.value = list(mine.get(("tags", "tags")) or [])
+            tags = mine.get(("tags", "tags"), pre.get("tags", {}).get("value"))
+            allowed = self.tags.allowed_tags
+            self.tags.value = [t for t in tags or [] if not allowed or t in allowed]
+        self.suggested.value = "".join(f"<div>{render.suggestion_badge(v)} {render.esc(t)} pre-filled, not "
+                                       "saved: press <b>s</b> to accept</div>" for t, v in pre.items())
         note = mine.get(("comment", "comment"))
         self.comment_shown.value = \
             f'<div style="color:#555">your comment: {render.esc(note)}</div>' if note else ""
@@ -273,32 +279,42 @@ class AdjudicationPanel(Panel):
 
 
 class SuggestionPanel(Panel):
-    """Machine suggestions on the focused record (kept apart from human work), each adoptable in one click."""
+    """Machine suggestions on the focused record, marked apart from human work; "s" or the button accepts."""
 
     def __init__(self, session):
         super().__init__(session)
         self.html = w.HTML()
         self.target = w.Dropdown(description="suggestion", layout=w.Layout(width="260px"))
-        self.accept = w.Button(description="Accept suggestion", icon="check")
-        self.accept.on_click(self.session.guard(lambda _b: self.session.accept_suggestion(self.target.value)))
-        self.box = w.VBox([self.html, w.HBox([self.target, self.accept])])
+        self.text = w.Textarea(layout=w.Layout(width="100%", display="none"))  # a draft, editable first
+        self.accept = w.Button(description="Accept suggestion (s)", icon="check", button_style="info")
+        self.accept.on_click(self.session.guard(lambda _b: self.accept_selected()))
+        self.target.observe(self.session.guard(lambda _c: self._show_draft()), names="value")
+        self.box = w.VBox([self.html, w.HBox([self.target, self.accept]), self.text])
+
+    def accept_selected(self):
+        """Accept the selected suggestion (a draft with the reviewer's changes in the text box)."""
+        text = self.text.value if self.text.layout.display != "none" else None
+        return self.session.accept_suggestion(self.target.value, text=text)
+
+    def _show_draft(self) -> None:
+        s, t = self.session, self.target.value
+        v = s.record_state().suggestions.get(t) if s.current_id and t else None
+        draft = isinstance(v, dict) and isinstance(v.get("value"), str) and "[" in t
+        self.text.layout.display = None if draft else "none"
+        self.text.value = v["value"] if draft else ""
 
     def refresh(self, force: bool = False) -> None:
         if not (self._changed() or force):
             return
         s = self.session
         sugg = s.record_state().suggestions if s.current_id else {}
+        pre = s.prefill() if s.current_id else {}
         self.box.layout.display = None if sugg else "none"
-        self.target.options = list(sugg)
-        items = []
-        for target, v in sugg.items():
-            v = v if isinstance(v, dict) else {"value": v}
-            score = f" ({float(v['score']):.2f})" if isinstance(v.get("score"), (int, float)) else ""
-            text = render.esc(render.value_text(v.get("value"))[:200])
-            items.append(f"<li><b>{render.esc(target)}</b>: {text}"
-                         f" <i>by {render.esc(v.get('model') or 'a model')}{score}</i></li>")
-        self.html.value = f"<div>Suggestions (machine output):<ul>{''.join(items)}</ul></div>" \
-            if items else ""
+        keep = self.target.value
+        self.target.options = sorted(sugg, key=lambda t: t not in pre)  # unanswered ones first
+        self.target.value = keep if keep in pre else next(iter(self.target.options), None)
+        self.html.value = render.suggestions_html(sugg, list(pre))
+        self._show_draft()
 
 
 def _roles(session) -> dict[str, str]:

@@ -232,3 +232,30 @@ def message_html(text: str, level: str = "info") -> str:
         return ""
     color = {"error": "#b00020", "conflict": "#b00020", "warning": "#a15c00"}.get(level, "#555")
     return f'<div style="color:{color}">{esc(text)}</div>'
+
+
+SUGGESTED = ("display:inline-block;border-radius:8px;padding:0 6px;margin:1px;font-size:11px;"
+             "background:#efe7fb;color:#4b2a85;border:1px dashed #8a63d2")
+
+
+def suggestion_badge(payload: Any) -> str:
+    """A "suggested" badge with the confidence and the model (machine output is never styled as human)."""
+    p = payload if isinstance(payload, dict) else {"value": payload}
+    score = p.get("score")
+    conf = f" · {float(score):.0%}" if isinstance(score, (int, float)) and not isinstance(score, bool) else ""
+    model = esc(p.get("model") or "model")
+    return f'<span class="wb-suggested" style="{SUGGESTED}">suggested{conf} · {model}</span>'
+
+
+def suggestions_html(suggestions: dict[str, Any], prefilled: Sequence[str] = ()) -> str:
+    """The focused record's machine suggestions, each with its badge, value and rationale."""
+    items = []
+    for target, p in suggestions.items():
+        p = p if isinstance(p, dict) else {"value": p}
+        why = f'<div style="color:#666;font-size:11px">{esc(p["rationale"])}</div>' \
+            if p.get("rationale") else ""
+        pre = " <i>(pre-filled, not saved)</i>" if target in prefilled else ""
+        items.append(f"<li>{suggestion_badge(p)} <b>{esc(target)}</b>: "
+                     f"{esc(value_text(p.get('value'))[:200])}{pre}{why}</li>")
+    return (f'<div style="border:1px dashed #8a63d2;padding:2px 6px">Suggestions (machine output, press '
+            f'<b>s</b> to accept the selected one):<ul>{"".join(items)}</ul></div>') if items else ""

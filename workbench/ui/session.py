@@ -20,7 +20,7 @@ from workbench.store.validate import check_reviewer
 from workbench.ui import render
 from workbench.ui.actions import SessionActions
 from workbench.ui.annotations import RecordEvents, RecordState, fold_record
-from workbench.ui.filters import STATUS_COLUMNS, Filters, QueueIndex
+from workbench.ui.filters import ASSIST_COLUMNS, STATUS_COLUMNS, Filters, QueueIndex
 from workbench.ui.modes import MODES, adjudication_ids, calibration_ids, display_order, has_assignments
 from workbench.ui.navigation import Navigation, check_page_size
 from workbench.ui.page import PageItem, Progress, signal_badges, signal_frame
@@ -77,6 +77,8 @@ class ReviewSession(Navigation, SessionActions):
         self._states: dict[str, RecordState] = {}
         self._events = RecordEvents(project)
         self._status: tuple[int, pd.DataFrame] | None = None
+        self._assist: tuple[Any, pd.DataFrame] | None = None  # queue scores from suggestions, by log seq
+        self._assist_given: pd.DataFrame | None = None
         self._reviewed: tuple[set[str], set[str]] | None = None
         self._base: np.ndarray | None = None
         self._mine_count: tuple[tuple, int] | None = None
@@ -140,6 +142,31 @@ class ReviewSession(Navigation, SessionActions):
         text = f"{f.query} {f.sort or ''}"
         return bool(f.status or f.annotator or any(c in text for c in STATUS_COLUMNS))
 
+    def queue_scores(self) -> pd.DataFrame:
+        """Active-learning columns by table position: ``uncertainty``, ``disagreement``, ``judge_mean``.
+
+        The scores given to :meth:`set_queue_scores`, else read from the machine suggestions in the log
+        (``workbench.assist.active.queue_scores``; re-read when the log grows). Sort by them with
+        ``set_filters(sort="uncertainty")`` (most uncertain first) or use them in a query.
+        """
+        frame = self._assist_given
+        if frame is None:
+            log = self.project.log
+            seq = log.max_seq() if hasattr(log, "max_seq") else log.count()
+            if self._assist is None or self._assist[0] != seq:
+                from workbench.assist.active import queue_scores  # the assist layer sits below the UI
+
+                self._assist = (seq, queue_scores(self.project))
+            frame = self._assist[1]
+        frame = frame.set_index("record_id").reindex(self.index.ids)
+        return frame[list(ASSIST_COLUMNS)].reset_index(drop=True)
+
+    def set_queue_scores(self, scores: pd.DataFrame | None) -> None:
+        """Sort and query by these scores (``record_id`` + ``ASSIST_COLUMNS``); None: the log's again."""
+        self._assist_given = None if scores is None else \
+            scores.reindex(columns=["record_id", *ASSIST_COLUMNS])
+        self._rebuild(self.current_id, self.position)
+
     # queue ---------------------------------------------------------------------------------------
     def _positions(self, ids) -> np.ndarray:
         pos = self.dataset.ids.get_indexer(list(ids))
@@ -163,6 +190,8 @@ class ReviewSession(Navigation, SessionActions):
         self._serial += 1  # the progress count is cached per (base, reviewed sets)
         f = self.filters
         status = self.status() if self._needs_status(f) else None
+        needs_assist = any(c in f"{f.query} {f.sort or ''}" for c in ASSIST_COLUMNS)
+        self.index.assist = self.queue_scores() if needs_assist else None
         queue = base[self.index.mask(f, self.reviewer, status)[base]] if f.active() else base
         if f.sort:
             queue = self.index.order(queue, f.sort, f.descending, status)

@@ -16,7 +16,8 @@ from workbench.ui.panels import (AdjudicationPanel, BulkPanel, DecisionPanel, La
 from workbench.ui.views import Editor, FiltersPanel, RecordView, Toolbar
 
 HELP = ("Keys (mouse over the record): <b>j</b>/→ next · <b>k</b>/← previous · <b>1-5</b> rate overall · "
-        "<b>a</b> accept · <b>r</b> reject · <b>f</b> needs fix · <b>e</b> escalate · <b>u</b> undo")
+        "<b>a</b> accept · <b>r</b> reject · <b>f</b> needs fix · <b>e</b> escalate · <b>u</b> undo · "
+        "<b>s</b> accept the selected suggestion")
 MODE_NOTES = {
     "calibration": "Calibration: the shared calibration set comes first; the team discusses disagreements.",
     "adjudicate": "Adjudication: every annotator's values side by side; your decision is final.",
@@ -91,6 +92,7 @@ class ReviewWidget:
             "k": s.prev_record, "ArrowLeft": s.prev_record, "ArrowUp": s.prev_record,
             "a": lambda: s.decide("accept"), "r": lambda: s.decide("reject"),
             "f": lambda: s.decide("needs_fix"), "e": lambda: s.decide("escalate"), "u": s.undo,
+            "s": self.suggestions.accept_selected,
         }
         lo, hi = s.project.guidelines.OVERALL.scale
         for v in range(lo, min(hi, 9) + 1):
