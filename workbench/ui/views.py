@@ -25,10 +25,13 @@ class Toolbar:
 
     def __init__(self, session):
         self.session = session
-        self.first = w.Button(description="⏮", tooltip="first page", layout=_layout(width="40px"))
+        # FontAwesome icons (bundled with the widgets) rather than glyphs a browser font may lack
+        self.first = w.Button(description="", icon="fast-backward", tooltip="first page",
+                              layout=_layout(width="40px"))
         self.prev = w.Button(description="◀", tooltip="previous page", layout=_layout(width="40px"))
         self.next = w.Button(description="▶", tooltip="next page", layout=_layout(width="40px"))
-        self.last = w.Button(description="⏭", tooltip="last page", layout=_layout(width="40px"))
+        self.last = w.Button(description="", icon="fast-forward", tooltip="last page",
+                             layout=_layout(width="40px"))
         self.reload = w.Button(description="↻", tooltip="reload: show other reviewers' new work",
                                layout=_layout(width="40px"))
         self.jump_text = w.Text(placeholder="id or position", layout=_layout(width="160px"))
@@ -70,7 +73,7 @@ class Toolbar:
         where = f"{s.position + 1:,} of {len(s.queue):,}" if len(s.queue) else "empty queue"
         self.label.value = (f"<span>{where} · mine {p.mine:,}/{p.total:,} reviewed · "
                             f"team {p.team:,}/{p.team_total:,}</span>")
-        self.bar.description = f"{p.fraction:.0%}"
+        self.bar.description = f"{p.fraction:.1%}" if 0 < p.fraction < 0.1 else f"{p.fraction:.0%}"
 
 
 class FiltersPanel:
