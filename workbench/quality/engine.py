@@ -1,0 +1,194 @@
+"""Run signals over a dataset, with results cached per (source fingerprint, signal, configuration)."""
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+import pandas as pd
+import pyarrow as pa
+
+from workbench.model.dataset import Dataset
+from workbench.model.guidelines import Guidelines
+from workbench.quality.base import Registry, Signal, SignalContext, SignalResult, default_registry
+
+
+@dataclass
+class SignalReport:
+    """All signal results of one run.
+
+    Attributes
+    ----------
+    frame : DataFrame
+        ``id`` plus every per-record column of every requested signal, one row per record.
+    summaries, infos : dict
+        Signal name -> JSON-serialisable summary / info.
+    results : dict
+        Signal name -> SignalResult.
+    timings : dict
+        Signal name -> seconds spent computing (0.0 when read from the cache).
+    cached : list
+        Names of the signals read from the cache.
+    """
+
+    frame: pd.DataFrame
+    summaries: dict[str, dict]
+    infos: dict[str, dict]
+    results: dict[str, SignalResult]
+    fingerprint: str | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+    cached: list[str] = field(default_factory=list)
+
+    def issues(self) -> dict[str, int]:
+        """Signal name -> number of records flagged."""
+        return {name: r.issues for name, r in self.results.items()}
+
+
+def as_dataset(data: Dataset | pa.Table) -> Dataset:
+    if isinstance(data, Dataset):
+        return data
+    if isinstance(data, pa.Table):
+        return Dataset(data)
+    raise TypeError(f"expected a workbench Dataset or a pyarrow Table, got {type(data).__name__}")
+
+
+def as_guidelines(guidelines: Guidelines | str | os.PathLike | None) -> Guidelines:
+    if guidelines is None:
+        return Guidelines.default()
+    if isinstance(guidelines, Guidelines):
+        return guidelines
+    return Guidelines.load(guidelines)
+
+
+def resolve_signals(signals: Iterable[str | Signal | type] | None, registry: Registry) -> list[Signal]:
+    """Signal instances for ``signals`` (names, classes or instances; None: all registered), with the
+    signals they require added before them."""
+    wanted = list(registry.names()) if signals is None else list(signals)
+    out: dict[str, Signal] = {}
+
+    def add(item: str | Signal | type) -> None:
+        sig = item if isinstance(item, Signal) else (item() if isinstance(item, type) else registry.create(item))
+        for dep in sig.requires:
+            if dep not in out:
+                add(dep)
+        out.setdefault(sig.name, sig)
+
+    for item in wanted:
+        add(item)
+    return list(out.values())
+
+
+class _Cache:
+    """Parquet (per-record frame) + JSON (summary, info) per signal key, written atomically."""
+
+    def __init__(self, root: str | os.PathLike | None) -> None:
+        self.root = Path(root) if root is not None else None
+        if self.root is not None:
+            self.root.mkdir(parents=True, exist_ok=True)
+
+    def _paths(self, name: str, key: str) -> tuple[Path, Path]:
+        assert self.root is not None
+        return self.root / f"{name}-{key}.parquet", self.root / f"{name}-{key}.json"
+
+    def load(self, name: str, key: str) -> SignalResult | None:
+        if self.root is None:
+            return None
+        frame_path, meta_path = self._paths(name, key)
+        if not (frame_path.exists() and meta_path.exists()):
+            return None
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            frame = pd.read_parquet(frame_path)
+        except (OSError, ValueError):
+            return None  # a damaged cache entry is recomputed, never trusted
+        return SignalResult(name, frame.reset_index(drop=True), meta["summary"], meta.get("info", {}))
+
+    def save(self, key: str, result: SignalResult) -> None:
+        if self.root is None:
+            return
+        frame_path, meta_path = self._paths(result.name, key)
+        tmp = frame_path.with_suffix(".parquet.tmp")
+        result.frame.to_parquet(tmp, index=False)
+        os.replace(tmp, frame_path)
+        tmp = meta_path.with_suffix(".json.tmp")
+        tmp.write_text(json.dumps({"summary": result.summary, "info": result.info}, ensure_ascii=False),
+                       encoding="utf-8")
+        os.replace(tmp, meta_path)
+
+
+def compute_signals(dataset_or_table: Dataset | pa.Table, guidelines: Guidelines | str | None = None,
+                    signals: Iterable[str | Signal | type] | None = None,
+                    cache_dir: str | os.PathLike | None = None,
+                    options: dict[str, Any] | None = None) -> SignalReport:
+    """Compute quality signals over a dataset.
+
+    Parameters
+    ----------
+    dataset_or_table : Dataset or pyarrow.Table
+        Records in the canonical schema.
+    guidelines : Guidelines, path or None
+        The project's guidelines (default: the bundled ones).
+    signals : iterable of names, Signal classes or instances, optional
+        Which signals to run (default: every built-in). Required signals are added.
+    cache_dir : path, optional
+        Where results are cached per (fingerprint, signal, configuration): a second call with the same
+        data and configuration reads them back instead of computing.
+    options : dict, optional
+        Passed to signals as ``ctx.options``.
+
+    Returns
+    -------
+    SignalReport
+    """
+    dataset = as_dataset(dataset_or_table)
+    gl = as_guidelines(guidelines)
+    table = dataset.table
+    registry = default_registry()
+    chosen = resolve_signals(signals, registry)
+    requested = {s.name for s in chosen} if signals is None else {
+        (s if isinstance(s, str) else s.name) for s in signals}
+    cache = _Cache(cache_dir)
+    fingerprint = dataset.fingerprint if cache_dir is not None else None
+    ctx = SignalContext(guidelines=gl, fingerprint=fingerprint, options=dict(options or {}))
+    keys: dict[str, str] = {}
+    timings: dict[str, float] = {}
+    cached: list[str] = []
+    for sig in chosen:
+        key = sig.cache_key(fingerprint or "", gl, {d: keys[d] for d in sig.requires if d in keys})
+        keys[sig.name] = key
+        result = cache.load(sig.name, key)
+        if result is not None and len(result.frame) == table.num_rows:
+            cached.append(sig.name)
+            timings[sig.name] = 0.0
+        else:
+            start = time.perf_counter()
+            sig.ensure_setup()
+            result = sig.compute(table, ctx).validate(table.num_rows)
+            timings[sig.name] = round(time.perf_counter() - start, 4)
+            cache.save(key, result)
+            # Arrow's allocator keeps freed buffers for reuse; hand a signal's temporaries back to the
+            # OS so the peak of a run is the largest signal, not the sum of all of them
+            pa.default_memory_pool().release_unused()
+        ctx.results[sig.name] = result
+    results = {name: r for name, r in ctx.results.items() if name in requested}
+    frame = combine_frames(table, results.values())
+    for r in results.values():  # share the combined frame's columns (copy-on-write) instead of a copy
+        r.frame = frame[list(r.frame.columns)]
+    return SignalReport(frame, {n: r.summary for n, r in results.items()},
+                        {n: r.info for n, r in results.items()}, results, fingerprint, timings, cached)
+
+
+def combine_frames(table: pa.Table, results: Iterable[SignalResult]) -> pd.DataFrame:
+    """``id`` plus every result's columns side by side; a column name used twice is an error."""
+    parts = [pd.DataFrame({"id": table.column("id").to_pandas()})]
+    seen = {"id"}
+    for r in results:
+        clash = seen.intersection(r.frame.columns)
+        if clash:
+            raise ValueError(f"signal {r.name!r} reuses column(s) {sorted(clash)}")
+        seen.update(r.frame.columns)
+        parts.append(r.frame.reset_index(drop=True))
+    return pd.concat(parts, axis=1)

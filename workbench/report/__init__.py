@@ -1,0 +1,92 @@
+"""The dataset quality report: Markdown, self-contained HTML, quality.json, category distribution and the
+quarantine, written from one signal run.
+
+    >>> from workbench.report import report
+    >>> report(dataset, "out/", cache_dir="project/.cache/signals")
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any, Mapping
+
+from workbench.model.dataset import Dataset
+from workbench.quality.engine import SignalReport, as_dataset, as_guidelines, compute_signals
+from workbench.report.html import render_html
+from workbench.report.quality_json import build_quality
+from workbench.report.sections import Section, build_sections
+
+TITLE = "Dataset quality report"
+FILES = ("dataset_quality_report.md", "report.html", "category_distribution.json", "quality.json",
+         "quarantine.jsonl")
+
+
+def category_distribution(quality: dict[str, Any], summaries: dict[str, dict]) -> dict[str, Any]:
+    """``category -> {count, share}`` (plus ``target`` where the guidelines set one), and under the key
+    ``task_types`` the same for the heuristic task types."""
+    cov = summaries.get("coverage", {})
+    cats = cov.get("categories") or {k: {"count": v} for k, v in quality["categories"].items()}
+    total = max(sum(v["count"] for v in cats.values()), 1)
+    out: dict[str, Any] = {}
+    for name, v in cats.items():
+        entry = {"count": v["count"], "share": v.get("share", round(v["count"] / total, 4))}
+        if v.get("target") is not None:
+            entry["target"] = v["target"]
+        out[name] = entry
+    out["task_types"] = cov.get("task_types", {})
+    return out
+
+
+def write_report(dataset: Dataset, out_dir: str | os.PathLike, guidelines=None,
+                 signal_report: SignalReport | None = None,
+                 extra_sections: Mapping[str, str] | list[tuple[str, str]] | None = None,
+                 cache_dir: str | os.PathLike | None = None) -> dict[str, Any]:
+    """Write the quality report files into ``out_dir``.
+
+    Parameters
+    ----------
+    dataset : Dataset (or a canonical pyarrow Table)
+    out_dir : path
+        Created if missing. Receives ``FILES``.
+    guidelines : Guidelines or path, optional
+    signal_report : SignalReport, optional
+        Reuse results already computed; otherwise every built-in signal runs.
+    extra_sections : mapping title -> Markdown, optional
+        Sections appended by other parts of the workbench (agreement, splits...). Their Markdown is
+        rendered with raw HTML escaped.
+    cache_dir : path, optional
+        Signal cache (see ``compute_signals``).
+
+    Returns
+    -------
+    dict
+        ``quality`` (the quality.json document), ``files`` (name -> path) and ``report`` (SignalReport).
+    """
+    dataset = as_dataset(dataset)
+    gl = as_guidelines(guidelines)
+    rep = signal_report or compute_signals(dataset, guidelines=gl, cache_dir=cache_dir)
+    quality = build_quality(dataset, rep)
+    sections = build_sections(dataset, rep, quality)
+    extra = list(extra_sections.items()) if isinstance(extra_sections, Mapping) else list(extra_sections or [])
+    sections += [Section(f"extra-{i}", str(t), str(body)) for i, (t, body) in enumerate(extra, 1)]
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = {name: out / name for name in FILES}
+    md = f"# {TITLE}\n\n" + "\n\n".join(f"## {s.title}\n\n{s.body}" for s in sections) + "\n"
+    paths["dataset_quality_report.md"].write_text(md, encoding="utf-8")
+    paths["report.html"].write_text(render_html(TITLE, sections, quality, rep.summaries), encoding="utf-8")
+    dist = category_distribution(quality, rep.summaries)
+    paths["category_distribution.json"].write_text(json.dumps(dist, indent=2, ensure_ascii=False) + "\n",
+                                                   encoding="utf-8")
+    paths["quality.json"].write_text(json.dumps(quality, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    paths["quarantine.jsonl"].write_text(dataset.quarantine_jsonl(), encoding="utf-8")
+    return {"quality": quality, "files": {k: str(v) for k, v in paths.items()}, "report": rep}
+
+
+def report(dataset, out, guidelines=None, cache_dir=None) -> dict[str, Any]:
+    """Compute every signal (cached under ``cache_dir`` if given) and write the report into ``out``."""
+    return write_report(dataset, out, guidelines=guidelines, cache_dir=cache_dir)
+
+
+__all__ = ["FILES", "category_distribution", "report", "write_report"]
