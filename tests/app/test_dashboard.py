@@ -211,3 +211,18 @@ def test_changing_the_reviewer_rebuilds_the_review_tab(project):
     assert d.review_widget is not first and d.session.reviewer == "bob"
     d.review_widget.decision.buttons["reject"].click()
     assert project.state("bob")["value"].tolist() == ["reject"]
+
+
+def test_overview_shows_machine_suggestions_apart(tmp_path):
+    from helpers import make_dataset, sft
+
+    from workbench.store import Project
+    from workbench.ui.dashboard import Dashboard
+
+    project = Project.create(tmp_path / "p", make_dataset([sft("a", "q?", "answer"), sft("b", "q2?", "answer 2")]))
+    d = Dashboard(project, reviewer="alice")
+    assert "no machine suggestions" in d._machine_suggestions().value
+    project.suggest("model:x", "a", "category", "billing", score=0.9)
+    box = d._machine_suggestions().value
+    assert "Machine suggestions" in box and "model:x" in box and "not human annotations" in box
+    assert project.annotations_long().empty  # a suggestion is never a human annotation

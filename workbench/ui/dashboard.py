@@ -8,6 +8,8 @@ through :meth:`Dashboard.guard`: an exception becomes a one-line message in ``Da
 """
 from __future__ import annotations
 
+import html
+
 import functools
 import json
 import logging
@@ -262,7 +264,23 @@ class Dashboard:
                                                                  window=self.project.guidelines.window_for(None))))
             items.append(self._figure(plots.flag_counts(frame)))
             items.append(self._flag_buttons(frame))
+        items.append(self._machine_suggestions())
         return items
+
+    def _machine_suggestions(self) -> W.HTML:
+        """Machine output (classifier, rules, LLM drafts and judge) in a box of its own, apart from
+        the human counts: what was suggested, how often reviewers took it, and the provenance mix."""
+        from workbench.assist import provenance_counts, suggestion_summary
+
+        summary = suggestion_summary(self.project)
+        if summary.empty:
+            body = "<i>no machine suggestions in this project</i>"
+        else:
+            prov = provenance_counts(self.project)
+            body = html_table(summary) + "<p>provenance: " + html.escape(
+                ", ".join(f"{k} {v}" for k, v in prov["counts"].items())) + "</p>"
+        return W.HTML("<div style='border:1px dashed #7b4fbf;padding:6px'><b>Machine suggestions</b> "
+                      "<span style='color:#7b4fbf'>(suggestions, not human annotations)</span>" + body + "</div>")
 
     def _flag_buttons(self, frame: pd.DataFrame) -> W.Widget:
         buttons = []
