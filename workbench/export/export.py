@@ -29,7 +29,8 @@ from workbench.export.source import resolve_source
 from workbench.export.splits import assign_splits, leakage_check, parse_splits, split_counts, strata
 from workbench.export.summary import category_distribution, curation_summary
 from workbench.export.openai_fast import can_write_fast
-from workbench.export.writers import CONTAINERS, format_rows, sha256_file, write_splits
+from workbench.export.writers import CONTAINERS, format_rows, write_splits
+from workbench.store.folder import sha256_file
 
 MANIFEST = "manifest.json"
 

@@ -1,13 +1,13 @@
 """Interpretation bands of agreement coefficients, their colours and a discrete colourscale.
 
-The band labels come from :func:`workbench.agreement.interpret` when that package imports; the local
-definition below (the same convention: < 0.4 low, 0.4-0.6 moderate, 0.6-0.8 good, > 0.8 excellent)
-keeps the plots importable without it.
+The band labels come from :func:`workbench.agreement.interpret` (< 0.4 low, 0.4-0.6 moderate,
+0.6-0.8 good, > 0.8 excellent); this module adds only what a chart needs: colours and ranges.
 """
 from __future__ import annotations
 
-import math
 from typing import Any
+
+from workbench.agreement.interpret import interpret as _interpret  # one source of truth for the bands
 
 LOW = "low (review the guidelines)"
 MODERATE = "moderate"
@@ -23,32 +23,9 @@ RANGES = {LOW: (-1.0, 0.4), MODERATE: (0.4, 0.6), GOOD: (0.6, 0.8), EXCELLENT: (
 _EPS = 1e-9
 
 
-def _local_interpret(value: Any) -> str:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        return UNDEFINED
-    if math.isnan(v):
-        return UNDEFINED
-    if v < 0.4:
-        return LOW
-    if v < 0.6:
-        return MODERATE
-    if v <= 0.8:
-        return GOOD
-    return EXCELLENT
-
-
-try:  # the agreement package is the source of truth when present
-    from workbench.agreement.interpret import interpret as _interpret
-except Exception:  # noqa: BLE001 - absent or half-written: fall back to the same convention
-    _interpret = _local_interpret
-
-
 def band(value: Any) -> str:
     """Band label of a kappa / alpha value (``"undefined"`` for None / NaN)."""
-    label = _interpret(value)
-    return label if label in COLORS else _local_interpret(value)
+    return _interpret(value)
 
 
 def band_color(value: Any) -> str:
