@@ -199,11 +199,13 @@ def measure(args) -> None:
     if args.report:
         from workbench.report import write_report
 
+        rss_before = psutil.Process().memory_info().rss
         t = time.perf_counter()
         with PeakRSS() as mem:
             write_report(ds, args.report, signal_report=rep)
         dt = time.perf_counter() - t
-        print(f"report files: {dt:.1f} s (peak RSS {mem.peak / 1e6:,.0f} MB) -> {args.report}; "
+        print(f"report files: {dt:.1f} s (RSS {rss_before / 1e6:,.0f} MB before, peak {mem.peak / 1e6:,.0f} MB, "
+              f"the dataset fingerprint included) -> {args.report}; "
               f"signals + report: {total + dt:.1f} s")
 
 

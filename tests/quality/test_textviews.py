@@ -13,3 +13,25 @@ def test_views_match_the_model_text_helpers():
     assert views.response.to_pylist() == response_text(table).to_pylist()
     assert views.record.to_pylist() == record_text(table).to_pylist()
     assert views.prompt.to_pylist() == ["Q1", "Q2", "Q3", "Q4", "Q5", ""]
+
+
+def test_last_user_matches_prompt_text():
+    from workbench.model.text import prompt_text
+
+    rows = [row("m", "sft", [msg("user", "first"), msg("assistant", "a"), msg("user", "second"),
+                             msg("assistant", "b")]), sft("a", "Q1", "A1"), row("e", "sft", []),
+            pref("p", "Q2", "C", "R")]
+    table = dataset(rows).table
+    assert SignalContext().views(table).last_user.to_pylist() == prompt_text(table).to_pylist()
+
+
+def test_gather_turns_in_small_batches():
+    import numpy as np
+    import pyarrow as pa
+
+    from workbench.quality.textviews import gather_turns
+
+    a = pa.array(["x", "yy", "zzz", "é"])
+    b = pa.array(["B0", "B1"])
+    out = gather_turns([(a, np.array([3, -1, 0, -1, 2])), (b, np.array([-1, 1, -1, -1, -1]))], 5, batch=2)
+    assert out.to_pylist() == ["é", "B1", "x", "", "zzz"]

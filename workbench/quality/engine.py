@@ -174,9 +174,11 @@ def compute_signals(dataset_or_table: Dataset | pa.Table, guidelines: Guidelines
             pa.default_memory_pool().release_unused()
         ctx.results[sig.name] = result
     results = {name: r for name, r in ctx.results.items() if name in requested}
+    ctx._views.clear()  # the text views are the largest objects of a run: free them now
     frame = combine_frames(table, results.values())
     for r in results.values():  # share the combined frame's columns (copy-on-write) instead of a copy
         r.frame = frame[list(r.frame.columns)]
+    pa.default_memory_pool().release_unused()
     return SignalReport(frame, {n: r.summary for n, r in results.items()},
                         {n: r.info for n, r in results.items()}, results, fingerprint, timings, cached)
 

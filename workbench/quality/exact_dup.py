@@ -7,12 +7,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from workbench.quality import textops
 from workbench.quality.base import Signal, SignalContext, SignalResult
 from workbench.quality.textviews import TEXT_COLUMNS as _COLUMNS
-from workbench.quality.textviews import list_items
+from workbench.quality.textviews import list_items, shared_strings
 from workbench.quality.tokens import MULTIPLIERS, mix64, sequence_keys, tokenize
 
 
@@ -79,7 +78,7 @@ def level_keys(table: pa.Table, batch_size: int = 20_000) -> dict[str, np.ndarra
     out["prompt"] = _combine(per_column["messages"][user], parent[user], n)
     assistant = {c: items[c][2] == "assistant" for c in ("messages", "chosen", "completion")}
     response = {c: _last(per_column[c][assistant[c]], items[c][1][assistant[c]], n) for c in assistant}
-    kind = pc.fill_null(table.column("kind"), "").to_numpy(zero_copy_only=False).astype(object)
+    kind = shared_strings(table.column("kind"))
     out["response"] = np.where(kind == "preference", response["chosen"],
                                np.where(kind == "kto", response["completion"], response["messages"]))
     out["record"] = record

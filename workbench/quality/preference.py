@@ -15,9 +15,9 @@ from workbench.quality.base import Signal, SignalContext, SignalResult
 from workbench.quality.exact_dup import exact_groups, normalised_keys
 
 
-def _joined(table: pa.Table, column: str) -> pa.Array:
-    col = table.column(column)
-    return textops.as_strings(join_turns(pc.fill_null(col, pa.scalar([], col.type))))
+def _joined(table: pa.Table, column: str, rows: np.ndarray) -> pa.Array:
+    """The turns of ``column`` joined, for ``rows`` only (taking one column, not whole records)."""
+    return textops.as_strings(join_turns(table.column(column).take(pa.array(rows, pa.int64()))))
 
 
 def similarity(a: pa.Array, b: pa.Array) -> np.ndarray:
@@ -71,8 +71,7 @@ class PreferenceSignal(Signal):
         equal_len = np.zeros(n, dtype=bool)
         prompt_pairs = np.zeros(n, dtype=np.int64)
         if len(pref):
-            sub = table.take(pa.array(pref, pa.int64()))
-            chosen, rejected = _joined(sub, "chosen"), _joined(sub, "rejected")
+            chosen, rejected = _joined(table, "chosen", pref), _joined(table, "rejected", pref)
             ck, rk = normalised_keys(chosen), normalised_keys(rejected)
             identical[pref] = (ck == rk) & (ck != 0)
             sim[pref] = similarity(chosen, rejected)

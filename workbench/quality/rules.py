@@ -13,7 +13,6 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from workbench.model.text import prompt_text
 from workbench.quality import textops
 from workbench.quality.base import Signal, SignalContext, SignalResult
 from workbench.quality.safety import HARM_CATEGORIES, lexicon_hits
@@ -38,8 +37,10 @@ def phrase_pattern(phrases) -> str | None:
     return r"(?i)\b(?:" + "|".join(parts) + r")\b" if parts else None
 
 
-def containment(prompts, responses, ngram: int = 3, batch_size: int = 20_000) -> tuple[np.ndarray, np.ndarray]:
-    """(share of each prompt's distinct word shingles found in its response, distinct prompt shingles).
+def containment(prompts, responses, ngram: int = 3, batch_size: int = 20_000,
+                prefix_chars: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(share of each prompt's distinct word shingles found in its response - or in the response's first
+    ``prefix_chars`` characters - and the number of distinct prompt shingles).
 
     Keys are (record, 43-bit shingle hash, side); after one sort of both sides together, a prompt key
     is found when the next key is the same shingle of the same record from the response side. The
@@ -51,7 +52,10 @@ def containment(prompts, responses, ngram: int = 3, batch_size: int = 20_000) ->
     one, bits = np.uint64(1), np.uint64(44)
     for lo in range(0, len(p_arr), batch_size):
         ps = unique_sets(shingles(tokenize(p_arr.slice(lo, batch_size)), ngram), bits=43)
-        rs = shingles(tokenize(r_arr.slice(lo, batch_size)), ngram)
+        r_part = r_arr.slice(lo, batch_size)
+        if prefix_chars is not None:  # per batch: no full-column copy of the prefixes
+            r_part = pc.utf8_slice_codeunits(r_part, 0, prefix_chars)
+        rs = shingles(tokenize(r_part), ngram)
         p_keys = ((ps.record_index().astype(np.uint64) << np.uint64(43)) | ps.hashes) << one
         r_keys = ((((rs.record_index().astype(np.uint64) << np.uint64(43))
                     | (rs.hashes >> np.uint64(21))) << one) | one)
@@ -105,8 +109,7 @@ class GuidelineRulesSignal(Signal):
         if "length_window" in c.rules:
             rules["length_window"] = self._outside_window(views, ctx, has_resp)
         if "repeats_question" in c.rules:
-            last_q = textops.as_strings(prompt_text(table))
-            share, size = containment(last_q, pc.utf8_slice_codeunits(views.response, 0, c.repeat_prefix_chars))
+            share, size = containment(views.last_user, views.response, prefix_chars=c.repeat_prefix_chars)
             rules["repeats_question"] = has_resp & (size >= c.repeat_min_shingles) & (share >= c.repeat_share)
         rules = {k: rules[k] for k in RULES if k in rules}
         broken = sum((v.astype(np.int64) for v in rules.values()), np.zeros(n, dtype=np.int64))

@@ -4,9 +4,15 @@
   ``prompt_text``; for multi-turn data a short follow-up ("yes please") alone would make unrelated
   conversations look like duplicates, so every user turn is part of the prompt. System turns are left
   out: one shared system prompt would make every record a near duplicate of every other.
-- ``response``: the response under review (``workbench.model.text.response_text``).
-- ``record``: all text of the record (``record_text``).
+- ``response``: the response under review (same value as ``workbench.model.text.response_text``).
+- ``last_user``: the user's last turn (same value as ``prompt_text``).
+- ``record``: all text of the record (``record_text``); whole-table signals use ``RecordTexts``,
+  which builds it batch by batch.
 - ``turns``: every message of ``messages`` flattened (content, role, record index).
+
+Memory matters here: at 1M records these views are the largest objects a report holds besides the
+data, so they are assembled into one allocation each (``gather_turns``) and low-cardinality columns
+(roles, kinds, categories) share their Python strings (``shared_strings``).
 """
 from __future__ import annotations
 
@@ -46,9 +52,8 @@ class TextViews:
 
     @cached_property
     def response(self) -> pa.Array:
-        """Same value as ``workbench.model.text.response_text``, built with one ``take`` per source
-        column: measured at 300k records, the general helper peaked at 4x its result's size (1.2 GB
-        for 288 MB), which at 1M records was the peak of the whole report."""
+        """Same value as ``workbench.model.text.response_text``, assembled by ``gather_turns``: at 1M
+        records the general helper's whole-column transients were the peak of a whole report."""
         return response_view(self.table)
 
     @cached_property
@@ -56,17 +61,21 @@ class TextViews:
         return textops.as_strings(record_text(self.table))
 
     @cached_property
+    def last_user(self) -> pa.Array:
+        """The user's last turn (same value as ``workbench.model.text.prompt_text``)."""
+        return last_turn_view(self.table.column("messages"), "user")
+
+    @cached_property
     def turns(self) -> Turns:
         return flatten_turns(self.table.column("messages"))
 
     @cached_property
     def categories(self) -> np.ndarray:
-        cat = pc.fill_null(self.table.column("category"), "").to_numpy(zero_copy_only=False)
-        return cat.astype(object)
+        return shared_strings(self.table.column("category"))
 
     @cached_property
     def kinds(self) -> np.ndarray:
-        return self.table.column("kind").to_numpy(zero_copy_only=False).astype(object)
+        return shared_strings(self.table.column("kind"))
 
 
 TEXT_COLUMNS = ("messages", "chosen", "rejected", "completion", "candidates")
@@ -80,9 +89,19 @@ def list_items(col) -> tuple[pa.Array, np.ndarray, np.ndarray]:
     parent = pc.list_parent_indices(col).to_numpy(zero_copy_only=False).astype(np.int64)
     flat = pc.list_flatten(col)
     if pa.types.is_struct(flat.type):
-        role = pc.fill_null(flat.field("role"), "").to_numpy(zero_copy_only=False).astype(object)
-        return textops.as_strings(flat.field("content")), parent, role
+        return textops.as_strings(flat.field("content")), parent, shared_strings(flat.field("role"))
     return textops.as_strings(flat), parent, np.full(len(parent), "", dtype=object)
+
+
+def shared_strings(values) -> np.ndarray:
+    """A low-cardinality string column (roles, kinds, categories) as an object array whose elements
+    share a few str objects (dictionary-encoded): 8 bytes per row instead of a new Python string per
+    row (~60 bytes), which matters for millions of turns. Nulls read as ""."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks() if values.num_chunks != 1 else values.chunk(0)
+    enc = pc.dictionary_encode(pc.fill_null(values, ""))
+    names = np.array(enc.dictionary.to_pylist() or [""], dtype=object)
+    return names[enc.indices.to_numpy(zero_copy_only=False)]
 
 
 class RecordTexts:
@@ -106,36 +125,61 @@ class RecordTexts:
         return TextViews(self.table.take(indices)).record
 
 
-def _last_assistant(col, n: int) -> np.ndarray:
-    """Item index of each record's last assistant turn in the flattened column (-1 if none)."""
-    _, parent, role = list_items(col)
+def _last_of_role(col, n: int, role_name: str) -> tuple[pa.Array, np.ndarray]:
+    """(flattened contents, item index of each record's last turn with ``role_name`` or -1)."""
+    content, parent, role = list_items(col)
     out = np.full(n, -1, dtype=np.int64)
-    idx = np.flatnonzero(role == "assistant")
+    idx = np.flatnonzero(role == role_name)
     out[parent[idx]] = idx  # items are in record order, so the last write per record wins
-    return out
+    return content, out
+
+
+def gather_turns(sources: list[tuple[pa.Array, np.ndarray]], n: int, batch: int = 50_000) -> pa.Array:
+    """Row r's text is ``content[pick[r]]`` of the one source whose ``pick[r] >= 0`` ("" if none).
+
+    Why not ``take`` + ``coalesce`` on whole columns: at 1M records those transients (the column
+    taken per source, then coalesced) made this view the peak of a whole report (+2.8 GB RSS for a
+    1 GB result). Here the result's bytes are allocated once and filled batch by batch: each batch of
+    rows is taken and coalesced (small), and its contiguous bytes are copied into place.
+    """
+    lengths = np.zeros(n, dtype=np.int64)
+    for content, pick in sources:
+        _, off = textops.utf8_buffers(content)
+        m = pick >= 0
+        lengths[m] = off[pick[m] + 1] - off[pick[m]]
+    offsets = np.concatenate([[0], np.cumsum(lengths)])
+    if offsets[-1] >= 2**31:  # beyond a 32-bit string array: let Arrow build a large one
+        parts = [c.take(pa.array(p, mask=p < 0)) for c, p in sources]
+        return nulls_as_empty(parts[0] if len(parts) == 1 else pc.coalesce(*parts))
+    data = np.empty(int(offsets[-1]), dtype=np.uint8)
+    for lo in range(0, n, batch):
+        hi = min(n, lo + batch)
+        parts = [c.take(pa.array(p[lo:hi], mask=p[lo:hi] < 0)) for c, p in sources]
+        part = nulls_as_empty(parts[0] if len(parts) == 1 else pc.coalesce(*parts))
+        pbytes, _ = textops.utf8_buffers(part)
+        data[offsets[lo]:offsets[hi]] = pbytes
+    return pa.StringArray.from_buffers(n, pa.py_buffer(offsets.astype(np.int32)), pa.py_buffer(data))
+
+
+def last_turn_view(col, role: str) -> pa.Array:
+    """Content of each record's last ``role`` turn ("" when none)."""
+    content, last = _last_of_role(col, len(col), role)
+    return gather_turns([(content, last)], len(col))
 
 
 def response_view(table: pa.Table) -> pa.Array:
     """The response under review: the last assistant turn of ``chosen`` for preference records, of
     ``completion`` for KTO records, else of ``messages`` ("" when there is none)."""
     n = table.num_rows
-    kind = pc.fill_null(table.column("kind"), "").to_numpy(zero_copy_only=False).astype(object)
+    kind = shared_strings(table.column("kind"))
     source = {"chosen": kind == "preference", "completion": kind == "kto"}
     source["messages"] = ~(source["chosen"] | source["completion"])
-    parts = []
+    picks = []
     for col, rows in source.items():
-        if not rows.any():
-            continue
-        last = _last_assistant(table.column(col), n)
-        pick = np.where(rows & (last >= 0), last, -1)
-        if (pick < 0).all():
-            continue
-        content = list_items(table.column(col))[0]
-        # null indices give null strings, which hold no bytes: only the chosen turns are copied
-        parts.append(content.take(pa.array(pick, mask=pick < 0)))
-    if not parts:
-        return textops.as_strings(pa.nulls(n, pa.string()))
-    return nulls_as_empty(parts[0] if len(parts) == 1 else pc.coalesce(*parts))
+        if rows.any():
+            content, last = _last_of_role(table.column(col), n, "assistant")
+            picks.append((content, np.where(rows, last, -1)))
+    return gather_turns(picks, n)
 
 
 def nulls_as_empty(arr: pa.Array) -> pa.Array:
@@ -158,7 +202,7 @@ def flatten_turns(messages) -> Turns:
     flat = pc.list_flatten(messages)  # null lists contribute no turns (no fill_null: it copies the column)
     parent = pc.list_parent_indices(messages).to_numpy(zero_copy_only=False).astype(np.int64)
     content = textops.as_strings(flat.field("content"))
-    role = pc.fill_null(flat.field("role"), "").to_numpy(zero_copy_only=False).astype(object)
+    role = shared_strings(flat.field("role"))
     counts = np.bincount(parent, minlength=len(messages)) if len(parent) else np.zeros(len(messages), int)
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]]) if len(counts) else np.zeros(0, int)
     position = np.arange(len(parent)) - starts[parent] if len(parent) else np.zeros(0, np.int64)

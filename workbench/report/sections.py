@@ -24,7 +24,10 @@ def esc(text: Any, limit: int = 140) -> str:
 
 
 def pct(part: int, whole: int) -> str:
-    return f"{100 * part / whole:.1f}%" if whole else "0%"
+    if not whole:
+        return "0%"
+    share = 100 * part / whole
+    return "<0.1%" if 0 < share < 0.1 else f"{share:.1f}%"
 
 
 @dataclass
@@ -97,7 +100,7 @@ def what_to_fix(q: dict[str, Any], s: dict[str, dict]) -> list[tuple[int, str]]:
         add(count, rules.get(rule, f"break rule {rule}."))
     pii = {k: v for k, v in q["pii"].items() if v}
     add(s.get("pii", {}).get("records_with_pii", 0),
-        "contain personal data or secrets (" + ", ".join(f"{k}: {v}" for k, v in pii.items()) +
+        "contain personal data or secrets (" + ", ".join(f"{k}: {v:,}" for k, v in pii.items()) +
         "): redact before export.")
     harm = s.get("safety", {}).get("response", {})
     for cat in s.get("safety", {}).get("issue_categories", []):
