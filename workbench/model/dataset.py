@@ -15,6 +15,30 @@ from workbench.model.records import Record
 from workbench.model.schema import RECORD_SCHEMA
 
 
+class _HashSink:
+    """A write-only file object that feeds a hash (for streaming a Parquet encoding into SHA-256)."""
+
+    def __init__(self, h) -> None:
+        self.h, self.pos, self.closed = h, 0, False
+
+    def write(self, data) -> int:
+        self.h.update(data)
+        self.pos += len(data)
+        return len(data)
+
+    def tell(self) -> int:
+        return self.pos
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        self.closed = True
+
+    def writable(self) -> bool:
+        return True
+
+
 @dataclass(frozen=True)
 class QuarantinedRow:
     """A source row that failed validation: where it was, why, and the raw text (truncated)."""
@@ -77,10 +101,12 @@ class Dataset:
         """
         import pyarrow.parquet as pq
 
-        sink = pa.BufferOutputStream()
-        pq.write_table(self.table.drop_columns(["source_file"]), sink, compression="none",
-                       use_dictionary=False, write_statistics=False, store_schema=False)
-        return hashlib.sha256(sink.getvalue()).hexdigest()
+        h = hashlib.sha256()
+        # streamed through the hash: no copy of the whole encoded file in memory
+        with pa.PythonFile(_HashSink(h), mode="w") as sink:
+            pq.write_table(self.table.drop_columns(["source_file"]), sink, compression="none",
+                           use_dictionary=False, write_statistics=False, store_schema=False)
+        return h.hexdigest()
 
     @cached_property
     def df(self) -> pd.DataFrame:

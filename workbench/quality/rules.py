@@ -88,8 +88,9 @@ class GuidelineRulesSignal(Signal):
         rules: tuple[str, ...] = RULES
         refusal_prefix_chars: int = 300
         repeat_min_shingles: int = 4
-        repeat_share: float = 0.8
+        repeat_share: float = 0.6  # greetings and sign-offs around a copied question dilute the share
         repeat_prefix_chars: int = 600
+        repeat_copied: int = 10
 
     def compute(self, table: pa.Table, ctx: SignalContext) -> SignalResult:
         c, gl = self.config, ctx.guidelines
@@ -110,7 +111,11 @@ class GuidelineRulesSignal(Signal):
             rules["length_window"] = self._outside_window(views, ctx, has_resp)
         if "repeats_question" in c.rules:
             share, size = containment(views.last_user, views.response, prefix_chars=c.repeat_prefix_chars)
-            rules["repeats_question"] = has_resp & (size >= c.repeat_min_shingles) & (share >= c.repeat_share)
+            # most of the question, or a long verbatim run of it (>= repeat_copied shared trigrams,
+            # about a dozen words) when greetings around the question dilute the share
+            copied = share * size
+            rules["repeats_question"] = has_resp & (size >= c.repeat_min_shingles) & (
+                (share >= c.repeat_share) | (copied >= c.repeat_copied))
         rules = {k: rules[k] for k in RULES if k in rules}
         broken = sum((v.astype(np.int64) for v in rules.values()), np.zeros(n, dtype=np.int64))
         failed = np.full(n, "", dtype=object)
