@@ -49,7 +49,7 @@ def cmd_convert(args) -> int:
 
     ds = _load(args.path, args.format)
     res = write(ds, args.out, format=args.to)
-    print(f"wrote {res['rows']} rows to {res['out'] if 'out' in res else res['path']}"
+    print(f"wrote {res['rows']} rows to {res['path']}"
           + (f"; {len(res['skipped'])} records the {args.to} format cannot hold were left out"
              if res["skipped"] else ""))
     return 0
@@ -72,9 +72,9 @@ def cmd_report(args) -> int:
         from workbench.model import Guidelines
 
         guidelines = Guidelines.load(args.guidelines)
-    res = report(obj, out=args.out, guidelines=guidelines)
+    report(obj, out=args.out, guidelines=guidelines)
     print(f"wrote the quality report to {args.out}")
-    return 0 if res is not None or True else 0
+    return 0
 
 
 def cmd_agreement(args) -> int:
@@ -88,10 +88,20 @@ def cmd_agreement(args) -> int:
 def cmd_export(args) -> int:
     from workbench.export import export
 
-    splits = tuple(float(x) for x in args.splits.split(","))
+    try:
+        splits = tuple(float(x) for x in args.splits.split(","))
+    except ValueError:
+        raise CLIError(f"--splits must be numbers separated by commas, got {args.splits!r}") from None
+    guidelines = None
+    if args.guidelines:
+        from workbench.model import Guidelines
+
+        guidelines = Guidelines.load(args.guidelines)
     res = export(args.path, out=args.out, format=args.format, splits=splits, seed=args.seed,
-                 stratify=args.stratify, container=args.container, redact_pii=args.redact_pii,
-                 min_rating=args.min_rating, include=args.include, overwrite=args.overwrite)
+                 stratify=None if args.stratify in ("", "none") else args.stratify, container=args.container,
+                 redact_pii=args.redact_pii, min_rating=args.min_rating, include=args.include,
+                 overwrite=args.overwrite, guidelines=guidelines, min_agreement=args.min_agreement,
+                 dedupe=args.dedupe, keep_metadata=args.keep_metadata, report=not args.no_report)
     print(f"exported to {args.out}: " + ", ".join(f"{k} {v}" for k, v in res["counts"].items()))
     return 0
 
@@ -148,6 +158,11 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--redact-pii", action="store_true")
     e.add_argument("--min-rating", type=float)
     e.add_argument("--include", default="unrejected", choices=["accepted", "unrejected", "all"])
+    e.add_argument("--min-agreement", type=float, help="leave out records whose reviewers agree less")
+    e.add_argument("--dedupe", default="near", choices=["near", "exact", "none"])
+    e.add_argument("--guidelines", help="guidelines YAML (default: the project's, else the bundled one)")
+    e.add_argument("--keep-metadata", action="store_true", help="write the source's extra fields too")
+    e.add_argument("--no-report", action="store_true", help="skip the quality report and hand-over documents")
     e.add_argument("--overwrite", action="store_true")
     e.set_defaults(func=cmd_export)
 
