@@ -124,3 +124,17 @@ def test_partial_signal_report(data, tmp_path):
     assert q["duplicates"]["near_extra_rows"] == q["duplicates"]["exact_extra_rows"] == 1
     assert q["categories"]["billing"] == 3
     assert (tmp_path / "report.html").exists()
+
+
+def test_html_report_is_byte_identical_for_the_same_input(tmp_path):
+    from pathlib import Path
+
+    from workbench.io import load
+    from workbench.report import report
+
+    data = Path(__file__).resolve().parents[2] / "data" / "support_preferences.jsonl"
+    ds = load(data)
+    report(ds, out=tmp_path / "a")
+    report(ds, out=tmp_path / "b")
+    for name in ("report.html", "quality.json", "dataset_quality_report.md", "category_distribution.json"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name

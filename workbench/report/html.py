@@ -45,9 +45,10 @@ def render_html(title: str, sections: list[Section], q: dict[str, Any], summarie
     for sec in sections:
         body.append(f'<section id="{html.escape(sec.key)}"><h2>{html.escape(sec.title)}</h2>')
         body.append(md(sec.body))
-        for fig in _figures_for(sec.key, q, summaries):
+        for i, fig in enumerate(_figures_for(sec.key, q, summaries)):
+            # fixed div ids (plotly's default is a random uuid) keep the same input's report byte-identical
             body.append(fig.to_html(full_html=False, include_plotlyjs=("inline" if not js_done else False),
-                                    config={"displaylogo": False}))
+                                    config={"displaylogo": False}, div_id=f"fig-{sec.key}-{i}"))
             js_done = True
         body.append("</section>")
     return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
