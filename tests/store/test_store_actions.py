@@ -45,8 +45,9 @@ def test_each_action_appends_one_event(project):
     ]
     for call in calls:
         ev = call()
-        n += 1 if ev.reviewer != "model:gpt" else 2  # the model is enrolled on first use
+        n += 1
         assert project.log.count() == n and stored(project, ev) == ev
+    assert "model:gpt" not in project.reviewers  # machines suggest; they are not enrolled as reviewers
     evs = {e.kind: e for e in project.log.events()}
     assert evs["tags"].value == ["health", "pii"]
     assert evs["preference"].value == {"ranking": ["chosen", "rejected"], "order": ["rejected", "chosen"]}

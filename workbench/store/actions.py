@@ -66,7 +66,8 @@ class ActionsMixin:
         if seen_hash is not None and not isinstance(seen_hash, str):
             raise ValueError(f"seen_hash must be a value_hash string, got {seen_hash!r}")
         self._require_record(record_id)
-        role, before = self._enrolment(reviewer)
+        # a model's suggestion is not a reviewer's work: the agent is named on the event, never enrolled
+        role, before = ("machine", []) if kind == "suggestion" else self._enrolment(reviewer)
         if kind == "gold" and role not in PRIVILEGED:
             raise PermissionDenied(f"{reviewer} ({role}) may not give gold answers; "
                                    "it needs owner or adjudicator")
