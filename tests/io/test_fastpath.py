@@ -61,3 +61,15 @@ def test_fast_path_falls_back_on_mixed_types(tmp_path, monkeypatch):
     path.write_text("".join(json.dumps(r) + "\n" for r in rows) + "{broken\n")
     ds = load(path)
     assert ds.record(3).messages[0].content == "parts" and ds.quarantine[0].reasons == ("parse_error",)
+
+
+def test_blank_lines_keep_true_line_numbers(tmp_path, monkeypatch):
+    monkeypatch.setattr(fastpath, "MIN_BYTES", 0)
+    rows = openai_rows(20)
+    rows[7] = {"messages": [{"role": "bot", "content": "x"}]}
+    text = "".join(json.dumps(r) + "\n" for r in rows[:5]) + "\n  \n" + "".join(json.dumps(r) + "\n" for r in rows[5:])
+    path = tmp_path / "b.jsonl"
+    path.write_text(text)
+    ds = load(path)
+    assert [q.line for q in ds.quarantine] == [10]  # row 7 sits on line 10 after two blank lines
+    assert ds.record("r5").source_line == 8

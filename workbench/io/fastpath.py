@@ -39,10 +39,15 @@ def try_fast_load(source, format):
     import pyarrow.json as pj
 
     try:
-        raw = pj.read_json(path, read_options=pj.ReadOptions(block_size=16 << 20))
+        raw = pj.read_json(path, read_options=pj.ReadOptions(block_size=64 << 20))
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
         return None  # parse errors or mixed types: the exact path reports them line by line
-    lines = _line_numbers(path, raw.num_rows)
+    # every non-blank line is one row: equal counts mean no blank line, and row i is on line i + 1;
+    # a file with blank lines is unusual enough to take the exact path, which numbers lines itself.
+    # (Counting in a thread during the parse was measured slower here: Arrow already uses both cores.)
+    if _count_lines(path) != raw.num_rows:
+        return None
+    lines = np.arange(1, raw.num_rows + 1)
     conv = convert_openai(raw) if fmt == "openai" else convert_alpaca(raw)
     if conv is None:
         return None
@@ -70,24 +75,15 @@ def _sniff_first_lines(path: Path, n: int = 200) -> str | None:
         return None
 
 
-def _line_numbers(path: Path, n_rows: int) -> np.ndarray:
-    """1-based line of each parsed row; Arrow skips blank lines, so count them when there are any."""
-    total = 0
-    with path.open("rb") as fh:
-        last = b""
-        while chunk := fh.read(64 << 20):
-            total += chunk.count(b"\n")
-            last = chunk[-1:]
-    lines = total + (last != b"\n")
-    if lines == n_rows:
-        return np.arange(1, n_rows + 1)
-    data = np.frombuffer(path.read_bytes(), dtype=np.uint8)
-    ends = np.flatnonzero(data == 10)
-    starts = np.concatenate([[0], ends + 1])
-    ends = np.concatenate([ends, [len(data)]])
-    blank = np.array([not bytes(data[s:e]).strip() for s, e in zip(starts, ends)]) if len(starts) < 10_000 \
-        else (ends - starts == 0)
-    return (np.flatnonzero(~blank) + 1)[:n_rows]
+def _count_lines(path: Path) -> int:
+    """Lines in the file (a last line without a newline counts): one reused 16 MB buffer, ~0.35 s/GB."""
+    buf = bytearray(16 << 20)
+    lines, last = 0, b"\n"
+    with path.open("rb", buffering=0) as fh:
+        while n := fh.readinto(buf):
+            lines += buf.count(b"\n", 0, n)
+            last = bytes(buf[n - 1:n])
+    return lines + (last != b"\n")
 
 
 def _str_col(raw: pa.Table, name: str):
@@ -143,8 +139,8 @@ def convert_openai(raw: pa.Table):
 
 def _blank(content) -> np.ndarray:
     """Null, empty or whitespace-only strings (a regex test: no trimmed copy of every string)."""
-    m = pc.match_substring_regex(content, r"^\s*$")
-    return pc.fill_null(m, True).to_numpy(zero_copy_only=False)
+    blank = pc.or_(pc.utf8_is_space(content), pc.equal(pc.binary_length(content), 0))
+    return pc.fill_null(blank, True).to_numpy(zero_copy_only=False)
 
 
 def _order_errors(roles: np.ndarray, parents: np.ndarray, offsets: np.ndarray, n: int) -> np.ndarray:
@@ -157,7 +153,9 @@ def _order_errors(roles: np.ndarray, parents: np.ndarray, offsets: np.ndarray, n
     ns_parents = parents[non_sys]
     first_ns = np.full(n, np.iinfo(np.int64).max)
     if len(ns_parents):
-        uniq, idx = np.unique(ns_parents, return_index=True)
+        # parents are sorted, so each row's first non-system turn is where the parent changes
+        idx = np.flatnonzero(np.diff(ns_parents, prepend=-1) != 0)
+        uniq = ns_parents[idx]
         positions = np.flatnonzero(non_sys)[idx]
         first_ns[uniq] = positions - offsets[uniq]
         bad[uniq] = roles[positions] != 1
