@@ -11,6 +11,7 @@ import textwrap
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 # the worker lives in an importable module: spawned children import it by name
 from store.store_helpers import make_dataset, rate_many
@@ -20,6 +21,7 @@ WORKERS, PER_WORKER = 8, 500
 REPO = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.slow
 def test_eight_processes_append_concurrently(tmp_path):
     Project.create(tmp_path / "p", make_dataset(), owner="olga").close()
     ctx = mp.get_context("spawn")
@@ -81,6 +83,7 @@ WRITER = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 def test_sigkill_mid_burst_loses_no_acknowledged_event(tmp_path):
     Project.create(tmp_path / "p", make_dataset(), owner="olga").close()
     env = {**os.environ, "PYTHONPATH": str(REPO)}
