@@ -1,6 +1,8 @@
 """Contract of the package: pure functions, empty input never raises, figures serialise, small modules."""
 from __future__ import annotations
 
+import json
+
 import ast
 import inspect
 from pathlib import Path
@@ -64,8 +66,10 @@ def test_linked_traces_carry_customdata_and_meta(signal_frame):
 
 def test_figures_serialise_with_object_ids(signal_frame):
     df = signal_frame.assign(id=[("tuple", i) for i in range(12)], response_words=np.arange(12) * 1.5)
-    plots.length_histogram(df, by="category").to_json()
-    plots.length_by_role(df).to_json()
+    hist = json.loads(plots.length_histogram(df, by="category").to_json())
+    assert any("customdata" in t for t in hist["data"])
+    box = json.loads(plots.length_by_role(df).to_json())
+    assert box["data"]
 
 
 def _imports(path: Path) -> set[str]:

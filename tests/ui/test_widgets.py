@@ -355,8 +355,11 @@ def test_gold_and_calibration_mode_widgets(project, signals):
 
 
 def test_close_stops_observing(ui):
+    shown = ui.record.html.value
     ui.close()
     ui.session.next()  # no widget update, no error
+    assert ui.session.position == 1
+    assert ui.record.html.value == shown  # the closed view no longer follows the session
 
 
 def test_unexpected_errors_become_a_message_not_a_traceback(ui, monkeypatch):
@@ -390,3 +393,9 @@ def test_reload_shows_other_reviewers_work(ui, project):
     assert "team 0/" in ui.toolbar.label.value
     ui.toolbar.reload.click()
     assert "team 1/" in ui.toolbar.label.value
+
+
+def test_open_view_follows_the_session(ui):
+    shown = ui.record.html.value
+    ui.session.next()
+    assert ui.record.html.value != shown  # (the counterpart of test_close_stops_observing)
