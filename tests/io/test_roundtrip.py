@@ -55,3 +55,21 @@ def test_writer_skips_what_format_cannot_hold(tmp_path, fixtures):
     ds = load(fixtures / "llamafactory_dpo_en_demo.json")
     res = write(ds, tmp_path / "x.jsonl", format="alpaca")
     assert res["rows"] == 0 and len(res["skipped"]) == len(ds)
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".parquet"])
+def test_ranking_and_canonical_shapes_round_trip(tmp_path, suffix):
+    import json
+
+    rows = [{"id": f"k{i}", "prompt": f"Which reply is best for question {i}?",
+             "responses": [f"first {i}", f"second {i}", f"third {i}"], "category": "product"} for i in range(4)]
+    src = tmp_path / "rank.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    first = load(src)
+    assert first.kind == "ranking"
+    write(first, tmp_path / f"out{suffix}", format="ranking")
+    second = load(tmp_path / f"out{suffix}", format="ranking")
+    a, b = canonical(first), canonical(second)
+    for ra, rb in zip(a, b):
+        ra.pop("source_line"), rb.pop("source_line")
+    assert a == b
