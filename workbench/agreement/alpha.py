@@ -114,7 +114,6 @@ def _alpha_sparse(codes: np.ndarray, domain: np.ndarray, level: str) -> float:
     cols, vals = cols[keep], vals[keep]
     if cols.size == 0:
         return float("nan")
-    w = 1.0 / (m[cols] - 1.0)
     n = float(cols.size)
     if level == "nominal":
         key, cnt = np.unique(cols * len(domain) + vals, return_counts=True)

@@ -54,10 +54,9 @@ def provenance(table: pa.Table, edited_ids: set[str] | frozenset = frozenset(),
     found = pc.extract_regex(meta, _PROV)
     prov = np.array(pc.struct_field(found, "p").to_pylist(), dtype=object)
     if overrides:
-        ids_list = table.column("id").to_pylist()
-        for i, rid in enumerate(ids_list):
-            if overrides.get(rid) is not None:
-                prov[i] = overrides[rid]
+        from_events = pd.Series(table.column("id").to_pylist(), dtype=object).map(overrides).to_numpy(dtype=object)
+        has = pd.notna(from_events)
+        prov[has] = from_events[has]
     if all(p is None for p in prov):
         return None
     ids = np.array(table.column("id").to_pylist(), dtype=object)

@@ -10,6 +10,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from workbench.model.turns import gather_turns, last_of_roles, shared_strings
+
 
 def _as_list_array(messages) -> pa.ListArray:
     if isinstance(messages, pa.ChunkedArray):
@@ -42,14 +44,9 @@ def join_turns(messages, roles=None, sep: str = "\n\n") -> pa.Array:
 
 def last_turn(messages, roles=("assistant",)) -> pa.Array:
     """Content of the last turn whose role is in ``roles`` ("" when there is none)."""
-    n, content, parents = _flat(messages, roles)
-    out = np.full(n, -1, dtype=np.int64)
-    if len(parents):
-        # positions are sorted by parent, so the last position of each parent wins
-        out[parents] = np.arange(len(parents))
-    has = out >= 0
-    taken = content.take(pa.array(np.where(has, out, 0))) if len(content) else pa.array([""] * n)
-    return pc.if_else(pa.array(has), taken, "")
+    n = len(messages)
+    content, last = last_of_roles(messages, n, roles)
+    return gather_turns([(content, last)], n)
 
 
 def count_turns(messages, roles=None) -> np.ndarray:
@@ -64,14 +61,18 @@ def prompt_text(table: pa.Table) -> pa.Array:
 
 
 def response_text(table: pa.Table) -> pa.Array:
-    """The response under review: SFT's last assistant turn, else the chosen or KTO completion."""
-    sft = last_turn(table.column("messages"), roles=("assistant",))
-    # null lists flatten to nothing, so they need no (slow) fill_null first
-    chosen = last_turn(table.column("chosen"), roles=("assistant",))
-    completion = last_turn(table.column("completion"), roles=("assistant",))
-    kind = table.column("kind")
-    out = pc.if_else(pc.equal(kind, "preference"), chosen, sft)
-    return pc.if_else(pc.equal(kind, "kto"), completion, out)
+    """The response under review: the last assistant turn of ``chosen`` for preference records, of
+    ``completion`` for KTO records, else of ``messages`` ("" when there is none)."""
+    n = table.num_rows
+    kind = shared_strings(table.column("kind"))
+    source = {"chosen": kind == "preference", "completion": kind == "kto"}
+    source["messages"] = ~(source["chosen"] | source["completion"])
+    picks = []
+    for col, rows in source.items():
+        if rows.any():
+            content, last = last_of_roles(table.column(col), n, ("assistant",))
+            picks.append((content, np.where(rows, last, -1)))
+    return gather_turns(picks, n) if picks else pa.array([""] * n, pa.string())
 
 
 def record_text(table: pa.Table) -> pa.Array:

@@ -14,34 +14,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from workbench.model.turns import as_strings, utf8_buffers  # noqa: F401 - re-exported
+
 _THREADS = max(1, min(4, os.cpu_count() or 1))
 _MIN_PARALLEL = 20_000  # below this, thread start-up costs more than it saves
-
-
-def as_strings(values) -> pa.Array:
-    """``values`` (list, numpy/pandas, Arrow array or chunked array) as one non-null string Array."""
-    if isinstance(values, pa.ChunkedArray):
-        values = values.combine_chunks() if values.num_chunks != 1 else values.chunk(0)
-    if not isinstance(values, pa.Array):
-        values = pa.array(list(values) if not isinstance(values, list) else values, pa.string())
-    if pa.types.is_large_string(values.type) or pa.types.is_string_view(values.type):
-        values = values.cast(pa.string())
-    elif not pa.types.is_string(values.type):
-        values = values.cast(pa.string())
-    if values.null_count:
-        values = pc.fill_null(values, "")
-    return values
-
-
-def utf8_buffers(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """The UTF-8 bytes and the offsets (int64, starting at 0) of a string array, zero-copy for bytes."""
-    arr = as_strings(arr)
-    n = len(arr)
-    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int32)[arr.offset:arr.offset + n + 1].astype(np.int64)
-    buf = arr.buffers()[2]
-    data = np.frombuffer(buf, dtype=np.uint8) if buf is not None else np.zeros(0, np.uint8)
-    data = data[offsets[0]:offsets[-1]] if n else data[:0]
-    return data, offsets - (offsets[0] if n else 0)
 
 
 def segment_counts(mask: np.ndarray, offsets: np.ndarray) -> np.ndarray:

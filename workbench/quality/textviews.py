@@ -23,7 +23,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from workbench.model.text import join_turns, record_text
+from workbench.model.text import join_turns, prompt_text, record_text, response_text
+from workbench.model.turns import gather_turns, list_items, nulls_as_empty, shared_strings  # noqa: F401
 from workbench.quality import textops
 
 
@@ -52,9 +53,8 @@ class TextViews:
 
     @cached_property
     def response(self) -> pa.Array:
-        """Same value as ``workbench.model.text.response_text``, assembled by ``gather_turns``: at 1M
-        records the general helper's whole-column transients were the peak of a whole report."""
-        return response_view(self.table)
+        """``workbench.model.text.response_text`` (one allocation, via ``model.turns.gather_turns``)."""
+        return response_text(self.table)
 
     @cached_property
     def record(self) -> pa.Array:
@@ -62,8 +62,8 @@ class TextViews:
 
     @cached_property
     def last_user(self) -> pa.Array:
-        """The user's last turn (same value as ``workbench.model.text.prompt_text``)."""
-        return last_turn_view(self.table.column("messages"), "user")
+        """The user's last turn (``workbench.model.text.prompt_text``)."""
+        return prompt_text(self.table)
 
     @cached_property
     def turns(self) -> Turns:
@@ -79,29 +79,6 @@ class TextViews:
 
 
 TEXT_COLUMNS = ("messages", "chosen", "rejected", "completion", "candidates")
-
-
-def list_items(col) -> tuple[pa.Array, np.ndarray, np.ndarray]:
-    """(content, record index, role) of every item of a list<struct> or list<string> column; zero-copy
-    for the content, and a null list simply has no items."""
-    if isinstance(col, pa.ChunkedArray):
-        col = col.combine_chunks() if col.num_chunks != 1 else col.chunk(0)
-    parent = pc.list_parent_indices(col).to_numpy(zero_copy_only=False).astype(np.int64)
-    flat = pc.list_flatten(col)
-    if pa.types.is_struct(flat.type):
-        return textops.as_strings(flat.field("content")), parent, shared_strings(flat.field("role"))
-    return textops.as_strings(flat), parent, np.full(len(parent), "", dtype=object)
-
-
-def shared_strings(values) -> np.ndarray:
-    """A low-cardinality string column (roles, kinds, categories) as an object array whose elements
-    share a few str objects (dictionary-encoded): 8 bytes per row instead of a new Python string per
-    row (~60 bytes), which matters for millions of turns. Nulls read as ""."""
-    if isinstance(values, pa.ChunkedArray):
-        values = values.combine_chunks() if values.num_chunks != 1 else values.chunk(0)
-    enc = pc.dictionary_encode(pc.fill_null(values, ""))
-    names = np.array(enc.dictionary.to_pylist() or [""], dtype=object)
-    return names[enc.indices.to_numpy(zero_copy_only=False)]
 
 
 class RecordTexts:
@@ -123,76 +100,6 @@ class RecordTexts:
 
     def take(self, indices) -> pa.Array:
         return TextViews(self.table.take(indices)).record
-
-
-def _last_of_role(col, n: int, role_name: str) -> tuple[pa.Array, np.ndarray]:
-    """(flattened contents, item index of each record's last turn with ``role_name`` or -1)."""
-    content, parent, role = list_items(col)
-    out = np.full(n, -1, dtype=np.int64)
-    idx = np.flatnonzero(role == role_name)
-    out[parent[idx]] = idx  # items are in record order, so the last write per record wins
-    return content, out
-
-
-def gather_turns(sources: list[tuple[pa.Array, np.ndarray]], n: int, batch: int = 50_000) -> pa.Array:
-    """Row r's text is ``content[pick[r]]`` of the one source whose ``pick[r] >= 0`` ("" if none).
-
-    Why not ``take`` + ``coalesce`` on whole columns: at 1M records those transients (the column
-    taken per source, then coalesced) made this view the peak of a whole report (+2.8 GB RSS for a
-    1 GB result). Here the result's bytes are allocated once and filled batch by batch: each batch of
-    rows is taken and coalesced (small), and its contiguous bytes are copied into place.
-    """
-    lengths = np.zeros(n, dtype=np.int64)
-    for content, pick in sources:
-        _, off = textops.utf8_buffers(content)
-        m = pick >= 0
-        lengths[m] = off[pick[m] + 1] - off[pick[m]]
-    offsets = np.concatenate([[0], np.cumsum(lengths)])
-    if offsets[-1] >= 2**31:  # beyond a 32-bit string array: let Arrow build a large one
-        parts = [c.take(pa.array(p, mask=p < 0)) for c, p in sources]
-        return nulls_as_empty(parts[0] if len(parts) == 1 else pc.coalesce(*parts))
-    data = np.empty(int(offsets[-1]), dtype=np.uint8)
-    for lo in range(0, n, batch):
-        hi = min(n, lo + batch)
-        parts = [c.take(pa.array(p[lo:hi], mask=p[lo:hi] < 0)) for c, p in sources]
-        part = nulls_as_empty(parts[0] if len(parts) == 1 else pc.coalesce(*parts))
-        pbytes, _ = textops.utf8_buffers(part)
-        data[offsets[lo]:offsets[hi]] = pbytes
-    return pa.StringArray.from_buffers(n, pa.py_buffer(offsets.astype(np.int32)), pa.py_buffer(data))
-
-
-def last_turn_view(col, role: str) -> pa.Array:
-    """Content of each record's last ``role`` turn ("" when none)."""
-    content, last = _last_of_role(col, len(col), role)
-    return gather_turns([(content, last)], len(col))
-
-
-def response_view(table: pa.Table) -> pa.Array:
-    """The response under review: the last assistant turn of ``chosen`` for preference records, of
-    ``completion`` for KTO records, else of ``messages`` ("" when there is none)."""
-    n = table.num_rows
-    kind = shared_strings(table.column("kind"))
-    source = {"chosen": kind == "preference", "completion": kind == "kto"}
-    source["messages"] = ~(source["chosen"] | source["completion"])
-    picks = []
-    for col, rows in source.items():
-        if rows.any():
-            content, last = _last_of_role(table.column(col), n, "assistant")
-            picks.append((content, np.where(rows, last, -1)))
-    return gather_turns(picks, n)
-
-
-def nulls_as_empty(arr: pa.Array) -> pa.Array:
-    """``arr`` with nulls read as "": zero-copy when the null slots are already empty (as ``take`` and
-    ``coalesce`` leave them) by dropping the validity bitmap; ``fill_null`` (a copy) otherwise."""
-    if not arr.null_count or not pa.types.is_string(arr.type):
-        return textops.as_strings(arr)
-    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int32)[arr.offset:arr.offset + len(arr) + 1]
-    null = ~arr.is_valid().to_numpy(zero_copy_only=False)
-    if np.any(np.diff(offsets)[null]):
-        return pc.fill_null(arr, "")
-    return pa.StringArray.from_buffers(len(arr), arr.buffers()[1], arr.buffers()[2], null_count=0,
-                                       offset=arr.offset)
 
 
 def flatten_turns(messages) -> Turns:

@@ -121,7 +121,7 @@ def resolve_edits(edits: pd.DataFrame, adjudicators: set[str],
     slow_rows: list[dict[str, Any]] = []
     conflicts: list[dict[str, Any]] = []
     sl = edits[slow].sort_values(["record_id", "target", "seq"], kind="stable")
-    group = None
+    group, last_ok, editors = None, None, set()  # the (record, target) run being resolved
     not_applied = []
     for idx, rid, tgt, rev, val, seen, eid, t in zip(sl.index, sl["record_id"], sl["target"], sl["reviewer"],
                                                     sl["value"], sl["seen_hash"], sl["id"], sl["time"]):
