@@ -2,7 +2,7 @@
 
     >>> from workbench.quality import compute_signals, signals
     >>> report = compute_signals(dataset, cache_dir="project/.cache/signals")
-    >>> report.frame.query("is_near_duplicates_issue")      # one DataFrame, one row per record
+    >>> report.frame[report.frame["is_near_duplicates_issue"]]  # one DataFrame, one row per record
     >>> report.summaries["pii"]                              # JSON-serialisable summaries
 
 Scores follow cleanlab's convention: ``<name>_score`` in [0, 1], 1 = no issue, lower = worse.

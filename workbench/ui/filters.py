@@ -2,9 +2,9 @@
 
 A filter never loops over records in Python: categories and search run as ``pyarrow.compute``
 kernels on the contiguous columns, signal flags and status are numpy masks, and the power-user query
-is ``DataFrame.query`` over one frame of scalar columns (record fields, review status and every
-signal column). The result is an array of row positions in the dataset's table, so a page is a
-``take`` of a few rows whatever the dataset's size.
+is our own small grammar (:mod:`workbench.model.query`: parsed, never evaluated) over one frame of
+scalar columns (record fields, review status and every signal column). The result is an array of
+row positions in the dataset's table, so a page is a ``take`` of a few rows whatever the dataset's size.
 """
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from workbench.model.query import Query, QueryError, compile_query
 from workbench.model.text import prompt_text, response_text
 
 STATUSES = ("unreviewed", "mine", "disputed", "accepted", "rejected", "needs_fix", "escalated")
@@ -51,8 +52,8 @@ class Filters:
     search : str
         Text to find (case-insensitive) in ``search_in``; a regular expression when ``regex``.
     query : str
-        A pandas ``DataFrame.query`` expression over record fields, status and signal columns,
-        e.g. ``"length_score > 0.9 and category == 'billing'"``.
+        A query (:mod:`workbench.model.query`) over record fields, status and signal columns,
+        e.g. ``"length_score > 0.9 and category == 'billing'"`` or ``"contains(category, 'bill')"``.
     sort : str or None
         A column of that same frame; ``descending`` reverses it. None keeps the queue order.
         "uncertainty" and "disagreement" (active learning, from machine suggestions) put the most
@@ -229,15 +230,18 @@ class QueueIndex:
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
             raise ValueError(f"invalid regular expression {text!r}: {exc}".splitlines()[0]) from None
 
+    def check_query(self, expr: str) -> Query:
+        """The query compiled against this queue's columns (QueryError, a ValueError, when it is not valid).
+
+        The query language is our own (:mod:`workbench.model.query`): the text is parsed, never evaluated.
+        """
+        return compile_query(expr, self.columns())
+
     def _query_mask(self, expr: str, status: pd.DataFrame | None) -> np.ndarray:
-        frame = self.frame(status)
         try:
-            res = frame.eval(expr)
-        except Exception as exc:  # pandas raises many types for a bad expression
-            raise ValueError(f"query {expr!r} failed: {type(exc).__name__}: {exc}".splitlines()[0]) from None
-        if not isinstance(res, pd.Series) or not pd.api.types.is_bool_dtype(res):
-            raise ValueError(f"query {expr!r} must give True/False per record")
-        return res.fillna(False).to_numpy(dtype=bool)
+            return self.check_query(expr).mask(self.frame(status))
+        except QueryError as exc:
+            raise QueryError(f"query {expr!r} failed: {exc}".splitlines()[0]) from None
 
     def order(self, positions: np.ndarray, column: str, descending: bool = False,
               status: pd.DataFrame | None = None) -> np.ndarray:

@@ -14,6 +14,7 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
+from workbench.model.query import QueryError
 from workbench.store.errors import PermissionDenied
 from workbench.store.fold import PRIVILEGED
 from workbench.store.validate import check_reviewer
@@ -87,12 +88,24 @@ class ReviewSession(Navigation, SessionActions):
         if saved:
             self.filters = Filters.from_dict(saved.get("filters"))
             self.page_size = check_page_size(saved.get("page_size", page_size))
+            self._drop_bad_saved_query()
         try:
             self._rebuild(saved.get("record_id"), saved.get("index", 0))
         except ValueError as exc:  # a saved filter that no longer applies (e.g. signals gone)
             self.filters = Filters()
             self._rebuild(saved.get("record_id"), saved.get("index", 0))
             self._say(f"saved filters were dropped: {exc}", "warning")
+
+    def _drop_bad_saved_query(self) -> None:
+        """A saved query that does not compile is dropped with a message (never run); the rest stays."""
+        query = self.filters.query
+        if not query:
+            return
+        try:
+            self.index.check_query(query)  # compiles only; non-text is refused too
+        except QueryError as exc:
+            self.filters.query = ""
+            self._say(f"the saved query was ignored: {exc}".splitlines()[0], "warning")
 
     # observers and messages ----------------------------------------------------------------------
     def observe(self, callback: Callable[[str], None]) -> Callable[[], None]:

@@ -105,14 +105,24 @@ class FiltersPanel:
         self.descending = w.Checkbox(description="descending", indent=False)
         self.apply = w.Button(description="Apply filters", button_style="primary")
         self.clear = w.Button(description="Clear")
-        self.apply.on_click(self.session.guard(lambda _b: self.session.set_filters(self.value())))
+        self.query_error = w.HTML()  # one line under the query box when the query is refused
+        self.apply.on_click(self.session.guard(lambda _b: self._apply()))
         self.clear.on_click(self.session.guard(lambda _b: self.session.clear_filters()))
         self.box = w.VBox([
             w.HBox([self.category, self.status, self.annotator, self.language],
                    layout=_layout(flex_flow="row wrap")),
             w.HBox([self.search, self.regex, self.search_in]),
-            w.HBox([self.signals, w.VBox([self.query, w.HBox([self.sort, self.descending])])]),
+            w.HBox([self.signals,
+                    w.VBox([self.query, self.query_error, w.HBox([self.sort, self.descending])])]),
             w.HBox([self.apply, self.clear])])
+
+    def _apply(self) -> bool:
+        """Apply the widgets' filters; a refused query is also shown under the query box."""
+        ok = self.session.set_filters(self.value())
+        query, msg = self.query.value.strip(), self.session.message
+        failed = not ok and bool(query) and msg.startswith(f"query {query!r}")
+        self.query_error.value = render.message_html(msg, "error") if failed else ""
+        return ok
 
     def value(self) -> Filters:
         """The filters as set in the widgets."""
