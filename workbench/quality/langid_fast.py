@@ -40,6 +40,28 @@ SCRIPT_NAMES = tuple(_SCRIPTS)
 _DECIDED = {"kana": "ja", "hangul": "ko", "thai": "th", "greek": "el", "hebrew": "he", "georgian": "ka",
             "armenian": "hy"}
 
+# varieties -> the macro-language used for flags (ISO 639-3 macro-languages and the identifiers' usual
+# confusions): Wu, Cantonese and Mandarin written in Han are "zh"; Bokmål and Nynorsk are "no"; the
+# Serbo-Croatian standards, Malay and Indonesian, the Arabic dialects are each one language for flags
+MACRO = {"wuu": "zh", "yue": "zh", "cmn": "zh", "gan": "zh", "hak": "zh", "nan": "zh", "hsn": "zh",
+         "lzh": "zh", "nb": "no", "nn": "no", "bs": "sh", "hr": "sh", "sr": "sh", "cnr": "sh", "id": "ms",
+         "zsm": "ms", "arz": "ar", "ary": "ar", "arb": "ar", "ltg": "lv", "uzs": "uz", "sdh": "ku",
+         "ckb": "ku", "gug": "gn", "gcf": "fr", "gcr": "fr", "hbo": "he", "zxx": "und"}
+# languages that fine-tuning data is written in (the 40-odd most common); others are rarely right on
+# short texts ("pcm", "bcl", "sn" for English lists), so their probability is damped (``rare_weight``)
+COMMON = frozenset("af ar az be bg bn bs ca cs cy da de el en eo es et eu fa fi fr ga gl gu he hi hr hu hy "
+                   "id is it ja ka kk km kn ko ky la lt lv mk ml mn mr ms mt my nb ne nl nn no pa pl ps pt "
+                   "ro ru si sk sl sq sr sv sw ta te th tl tr uk ur uz vi wuu yue zh".split())
+
+
+def fold_macro(codes) -> np.ndarray:
+    """Codes with varieties folded into their macro-language (``wuu``/``yue`` -> ``zh``, ``nn`` -> ``no``)."""
+    arr = np.asarray(codes, dtype=object)
+    out = arr.copy()
+    for fine, macro in MACRO.items():
+        out[arr == fine] = macro
+    return out
+
 
 @lru_cache(maxsize=4)
 def _load_model(langs: tuple[str, ...] | None):
@@ -77,13 +99,21 @@ class BatchLangId:
         Restrict the model to these languages (py3langid's ``set_languages``).
     batch_size : int
         Texts per lock-step batch (memory ~ batch_size x 4 x max_chars bytes).
+    rare_weight : float
+        Factor on the probability of languages outside ``COMMON`` before the arg-max (1 = py3langid's
+        labels; the language signal uses a small weight so that a short English list is not "pcm").
     """
 
-    def __init__(self, max_chars: int = 300, langs=None, batch_size: int = 8192) -> None:
+    def __init__(self, max_chars: int = 300, langs=None, batch_size: int = 8192,
+                 rare_weight: float = 1.0) -> None:
         self.max_chars = max_chars
         self.batch_size = batch_size
         (self.classes, self.nextmove, self.rowbase, self.output, self.ptc, self.pc,
          self._alias) = _load_model(tuple(sorted(langs)) if langs else None)
+        self._weights = None
+        if rare_weight != 1.0:
+            common = np.array([c in COMMON for c in self.classes])
+            self._weights = np.where(common, 1.0, rare_weight).astype(np.float32)
 
     def classify(self, texts) -> LangResult:
         arr = textops.as_strings(texts)
@@ -155,6 +185,9 @@ class BatchLangId:
         todo = np.flatnonzero(~by_script & (lengths > 0))
         if len(todo):
             scores = self._scores(mat[todo], lengths[todo])
+            if self._weights is not None:
+                scores *= self._weights
+                scores /= np.maximum(scores.sum(axis=1, keepdims=True), 1e-30)
             best = scores.argmax(axis=1)
             lang[todo] = self.classes[best]
             conf[todo] = scores[np.arange(len(todo)), best]
