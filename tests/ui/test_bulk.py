@@ -73,7 +73,7 @@ def test_assign_needs_owner_and_then_fills_the_queue(project, signals):
     s.set_filters(category="account")
     s.bulk("assign", reviewer="bob")
     assert s.confirm_bulk() == 0 and "owner" in s.message
-    owner = ReviewSession(project, "owner", signals=signals)
+    owner = ReviewSession(project, project.owner, signals=signals)
     owner.set_filters(category="account")
     owner.bulk("assign", reviewer="bob")
     assert owner.confirm_bulk() == 5

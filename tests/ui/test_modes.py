@@ -12,10 +12,10 @@ pytestmark = pytest.mark.filterwarnings("error")
 
 @pytest.fixture
 def assigned(project):
-    project.gold("owner", "s2", "category", "billing")
-    project.gold("owner", "s2", "overall", 4)
-    project.gold("owner", "s2", "tags", ["pii"])
-    plan = project.assign(["alice", "bob"], calibration=2, gold_rate=0.3, seed=1, by="owner")
+    project.gold(project.owner, "s2", "category", "billing")
+    project.gold(project.owner, "s2", "overall", 4)
+    project.gold(project.owner, "s2", "tags", ["pii"])
+    plan = project.assign(["alice", "bob"], calibration=2, gold_rate=0.3, seed=1, by=project.owner)
     return project, plan
 
 
@@ -42,7 +42,7 @@ def test_gold_mode_does_not_mark_gold_items_and_scores_answers(assigned):
     assert score.loc["overall", "correct"] and score.loc["tags", "correct"]
     assert s.gold_accuracy() == pytest.approx(2 / 3)
     # an undone gold answer no longer counts
-    project.undo("owner", project.log.events(kind="gold")[0].id)
+    project.undo(project.owner, project.log.events(kind="gold")[0].id)
     assert "category" not in set(s.gold_score()["field"])
 
 
@@ -77,7 +77,7 @@ def test_calibration_mode_without_a_calibration_set_warns(project):
 def test_modes_keep_separate_saved_positions(project):
     s = ReviewSession(project, "alice", signals=None)
     s.jump(3)
-    project.assign(["alice"], calibration=2, by="owner")
+    project.assign(["alice"], calibration=2, by=project.owner)
     c = ReviewSession(project, "alice", mode="calibration", signals=None)
     c.jump(1)
     assert ReviewSession(project, "alice", signals=None).current_id == s.current_id

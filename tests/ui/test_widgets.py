@@ -343,8 +343,8 @@ def test_adjudication_widget(project, signals):
 
 
 def test_gold_and_calibration_mode_widgets(project, signals):
-    project.gold("owner", "s2", "category", "billing")
-    project.assign(["alice", "bob"], calibration=2, gold_rate=0.3, seed=1, by="owner")
+    project.gold(project.owner, "s2", "category", "billing")
+    project.assign(["alice", "bob"], calibration=2, gold_rate=0.3, seed=1, by=project.owner)
     gold = ReviewWidget(ReviewSession(project, "alice", mode="gold", signals=signals))
     gold.session.jump("s2")
     assert not any("gold" in v.lower() for v in html_values(gold.widget))

@@ -27,14 +27,16 @@ class ActionsMixin:
             raise ValueError(f"unknown record id {record_id!r}")
         return record_id
 
-    def _enrolment(self, reviewer: str) -> tuple[str, list[Event]]:
-        """The reviewer's role, and the role event to write first when they are new."""
-        role = self.role_of(reviewer)
-        if role is not None:
+    def _enrolment(self, reviewer) -> tuple[str, list[Event]]:
+        """The role the reviewer acts with (see ``acting``), and the role event to write first when new.
+
+        A closed project, a removed reviewer, or (in the served app) a typed name that belongs to a
+        privileged or keyed reviewer raises PermissionDenied here.
+        """
+        name, role = self.acting(reviewer)
+        if self.role_of(name) is not None:
             return role, []
-        if not self.settings.get("open_enrolment", True):
-            raise PermissionDenied(f"{reviewer} is not a reviewer of this project; ask an owner to add them")
-        return "reviewer", [Event(PROJECT_RECORD, "role", reviewer, reviewer, {"role": "reviewer"},
+        return "reviewer", [Event(PROJECT_RECORD, "role", name, name, {"role": "reviewer"},
                                   session=self.session)]
 
     def _append(self, event: Event, before: list[Event]) -> Event:
@@ -56,9 +58,9 @@ class ActionsMixin:
         on_conflict : {"flag", "raise"}
             "raise" refuses a stale edit with :class:`Conflict` instead (nothing written).
         """
-        reviewer = check_reviewer(reviewer)
+        who, reviewer = reviewer, str(check_reviewer(reviewer))  # ``who`` keeps how the name was verified
         if kind == "undo":
-            return self.undo(reviewer, event_id=value if value is not None else target)
+            return self.undo(who, event_id=value if value is not None else target)
         if kind in PROJECT_KINDS:
             raise ValueError(f"{kind} events are written by add_reviewer / set_guidelines / set_setting")
         if on_conflict not in ("flag", "raise"):
@@ -67,7 +69,7 @@ class ActionsMixin:
             raise ValueError(f"seen_hash must be a value_hash string, got {seen_hash!r}")
         self._require_record(record_id)
         # a model's suggestion is not a reviewer's work: the agent is named on the event, never enrolled
-        role, before = ("machine", []) if kind == "suggestion" else self._enrolment(reviewer)
+        role, before = ("machine", []) if kind == "suggestion" else self._enrolment(who)
         if kind == "gold" and role not in PRIVILEGED:
             raise PermissionDenied(f"{reviewer} ({role}) may not give gold answers; "
                                    "it needs owner or adjudicator")
@@ -151,7 +153,7 @@ class ActionsMixin:
                    target: str | None = None, **kw) -> Event:
         """Settle a disagreement: an adjudicator's (or owner's) value that wins over the reviewers'."""
         self._require_role(reviewer, PRIVILEGED, "adjudicate")
-        return self.act(reviewer, record_id, kind, target, value, **kw)
+        return self.act(reviewer, record_id, kind, target, value, **kw)  # ``reviewer`` keeps its verification
 
     def gold(self, reviewer: str, record_id: str, field: str, value: Any, **kw) -> Event:
         """Record the expert answer for ``field`` (owner or adjudicator only)."""
@@ -178,8 +180,8 @@ class ActionsMixin:
         Undoing an undo re-applies what it reverted (that is :meth:`redo`). A reviewer undoes their
         own actions; an adjudicator or owner may undo anyone's.
         """
-        reviewer = check_reviewer(reviewer)
-        role = self.role_of(reviewer)
+        who, reviewer = reviewer, str(check_reviewer(reviewer))
+        role, before = self._enrolment(who)
         if event_id is None:
             df = self._effective(reviewer)
             df = df[(df["reviewer"] == reviewer) & df["active"] & df["kind"].isin(UNDOABLE[:-1])
@@ -200,7 +202,6 @@ class ActionsMixin:
                 raise PermissionDenied(f"{reviewer} may undo only their own actions")
             if not self._effective(target["reviewer"]).set_index("id").at[event_id, "active"]:
                 raise ValueError(f"event {event_id} is already undone")
-        _, before = self._enrolment(reviewer)
         event = Event(target["record_id"], "undo", reviewer, target["kind"], None, None, target["id"],
                       self.session)
         return self._append(event, before)

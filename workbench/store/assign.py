@@ -87,7 +87,7 @@ def plan(records: list[str], reviewers: list[str], overlap: float = 0.15, calibr
 
 
 def assign(project, reviewers, records=None, overlap: float = 0.15, calibration: int = 30, gold=None,
-           gold_rate: float = 0.05, seed: int = 0, by: str = "owner", per_item: int = 2) -> pd.DataFrame:
+           gold_rate: float = 0.05, seed: int = 0, by: str | None = None, per_item: int = 2) -> pd.DataFrame:
     """Plan and store an assignment (owner only); returns the plan with its ``batch`` id.
 
     ``records`` None assigns every record; ``gold`` None uses the records that have gold answers.
@@ -141,13 +141,13 @@ def queue(project, reviewer: str, pending: bool = False) -> list[str]:
     return ids
 
 
-def assignments(project, by: str = "owner") -> pd.DataFrame:
+def assignments(project, by: str | None = None) -> pd.DataFrame:
     """Every active assignment with its role (owner only, since it reveals the gold items)."""
     project._require_role(by, ("owner",), "see assignments")
     return _active_assignments(project)
 
 
-def gold_items(project, by: str = "owner") -> list[str]:
+def gold_items(project, by: str | None = None) -> list[str]:
     """Records used as gold (assigned as gold, or with a gold answer); owner only."""
     project._require_role(by, ("owner",), "see gold items")
     df = _active_assignments(project)

@@ -14,9 +14,9 @@
 from __future__ import annotations
 
 import importlib
-
 import json
 import os
+import shutil
 import uuid
 from pathlib import Path
 from typing import Any
@@ -31,36 +31,50 @@ from workbench.model.guidelines import Guidelines
 from workbench.store import assign as _assign
 from workbench.store import effort as _effort
 from workbench.store.actions import ActionsMixin
-from workbench.store.errors import PermissionDenied, ProjectError
-from workbench.store.fold import PRIVILEGED, PROJECT_RECORD, ROLES, FoldedState, fold_events
-from workbench.store.folder import (CACHE, DEFAULT_SETTINGS, EVENTS, GUIDELINES, META, QUARANTINE, SOURCE,
-                                    as_guidelines, now, read_quarantine, replay_log, sha256_file,
-                                    write_atomic)
+from workbench.store.errors import ProjectError
+from workbench.store.fold import PROJECT_RECORD, FoldedState, fold_events
+from workbench.store.build import build_folder, disk_full
+from workbench.store.folder import (DEFAULT_SETTINGS, EVENTS, GUIDELINES, META, QUARANTINE, SOURCE,
+                                    as_guidelines, read_quarantine, replay_log, sha256_file, write_atomic)
+from workbench.store.identity import Identity, os_user
 from workbench.store.log import EventLog, SqliteEventLog
+from workbench.store.roles import RolesMixin
 from workbench.store.validate import check_reviewer
 from workbench.store.views import ViewsMixin
 
-class Project(ActionsMixin, ViewsMixin):
-    """Open with :meth:`open`, make with :meth:`create`; see the module docstring for the folder."""
 
-    def __init__(self, path: Path, meta: dict[str, Any], log: EventLog):
+class Project(RolesMixin, ActionsMixin, ViewsMixin):
+    """Open with :meth:`open`, make with :meth:`create`; see the module docstring for the folder.
+
+    ``served`` (see :meth:`open`) says who names the actors: False (a notebook, the CLI) takes the names
+    code passes as given and acts by default as the OS user; True (the served app) treats a plain name
+    as a typed claim that acts as a reviewer at most (see :mod:`workbench.store.identity`).
+    """
+
+    def __init__(self, path: Path, meta: dict[str, Any], log: EventLog, served: bool = False):
         self.path = Path(path)
         self._meta, self._meta_mtime = meta, self._mtime(META)
         self.log = log
+        self.served = bool(served)
+        self.principal = None if self.served else Identity(os_user(), "os-user")
         self.session = uuid.uuid4().hex[:12]  # one per open project (notebook kernel / app tab)
         self._dataset: Dataset | None = None
         self._guidelines: Guidelines | None = None
         self._guidelines_mtime = None
-        self._roles: dict[str, str] = {}
-        self._roles_seq = 0
+        self._role_frame = None
+        self._registry = None
         self._fold_cache: tuple[tuple, FoldedState] | None = None
         self._frame_cache = None
 
     # create / open ----------------------------------------------------------------------------
     @classmethod
     def create(cls, path: str | Path, dataset: Dataset, guidelines: Guidelines | str | Path | None = None,
-               owner: str = "owner", settings: dict[str, Any] | None = None) -> "Project":
+               owner: str | None = None, settings: dict[str, Any] | None = None,
+               closed: bool = False) -> "Project":
         """Make a project folder from a loaded dataset (refuses an existing non-empty folder).
+
+        The project is built in a hidden folder beside ``path`` and renamed into place, so a failure
+        (a full disk, an interrupt) leaves nothing behind and a re-run starts clean.
 
         Parameters
         ----------
@@ -70,10 +84,12 @@ class Project(ActionsMixin, ViewsMixin):
             Records in the canonical schema; its table is frozen to ``source.parquet``.
         guidelines : Guidelines, path to a YAML file, dict or None
             None takes the bundled default guidelines.
-        owner : str
-            The first reviewer, with role owner.
+        owner : str, optional
+            The first reviewer, with role owner; default the OS user running this (``getpass``).
         settings : dict, optional
             Overrides of ``DEFAULT_SETTINGS`` (e.g. ``{"open_enrolment": False}``).
+        closed : bool
+            Refuse names the owner has not registered (sets ``open_enrolment`` False).
         """
         path = Path(path)
         if path.exists() and (not path.is_dir() or any(path.iterdir())):
@@ -86,33 +102,34 @@ class Project(ActionsMixin, ViewsMixin):
         if len(dataset) and pc.any(pc.equal(ids, PROJECT_RECORD)).as_py():
             raise ValueError(f"{PROJECT_RECORD!r} is reserved and cannot be a record id")
         g = as_guidelines(guidelines)
-        owner = check_reviewer(owner)
+        owner = check_reviewer(os_user() if owner is None else owner)
         unknown = set(settings or {}) - set(DEFAULT_SETTINGS)
         if unknown:
             raise ValueError(f"unknown project settings: {', '.join(sorted(unknown))}")
-        path.mkdir(parents=True, exist_ok=True)
-        (path / CACHE).mkdir()
-        pq.write_table(dataset.table, path / SOURCE)
-        os.chmod(path / SOURCE, 0o444)  # frozen: a guard against accidental rewrites (the hash is the check)
-        g.save(path / GUIDELINES)
-        (path / QUARANTINE).write_text(dataset.quarantine_jsonl(), encoding="utf-8")
-        log = SqliteEventLog(path / EVENTS)
-        log.append(Event(PROJECT_RECORD, "role", owner, owner, {"role": "owner"}))
-        if dataset.extra_events:  # annotations that came with the data (Label Studio) are reviews too
-            log.append_many(dataset.extra_events)
-        meta = {"format_version": 1, "fingerprint": sha256_file(path / SOURCE),
-                "source": {"path": dataset.source, "format": dataset.format, "rows": len(dataset)},
-                "created": now(), "reviewers": {owner: "owner"},
-                "settings": {**DEFAULT_SETTINGS, **(settings or {})}}
-        # project.json is written last: its presence marks a complete project
-        write_atomic(path / META, json.dumps(meta, indent=2, ensure_ascii=False))
-        project = cls(path, meta, log)
+        settings = {**DEFAULT_SETTINGS, **(settings or {}), **({"open_enrolment": False} if closed else {})}
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.parent / f".{path.name}.init-{uuid.uuid4().hex[:8]}.tmp"
+        try:
+            meta = build_folder(tmp, dataset, g, owner, settings)
+            if path.exists():
+                path.rmdir()  # the empty folder the caller made; the finished project takes its place
+            os.replace(tmp, path)
+        except BaseException as exc:
+            shutil.rmtree(tmp, ignore_errors=True)
+            if disk_full(exc):
+                raise ProjectError(f"cannot create the project {path}: disk full ({exc})".splitlines()[0]) \
+                    from None
+            raise
+        project = cls(path, meta, SqliteEventLog(path / EVENTS))
         project._dataset = Dataset(dataset.table, dataset.format, dataset.source, list(dataset.quarantine))
         return project
 
     @classmethod
-    def open(cls, path: str | Path) -> "Project":
-        """Open a project, refusing it when the frozen source no longer matches its fingerprint."""
+    def open(cls, path: str | Path, served: bool = False) -> "Project":
+        """Open a project, refusing it when the frozen source no longer matches its fingerprint.
+
+        ``served=True`` for the web app: plain names are typed claims (see the class docstring).
+        """
         path = Path(path)
         if not (path / META).is_file():
             raise ProjectError(f"{path} is not a workbench project (no {META})")
@@ -129,7 +146,7 @@ class Project(ActionsMixin, ViewsMixin):
                                f"({str(meta.get('fingerprint'))[:12]}..., found {found[:12]}...): the frozen "
                                "source was changed, so record ids cannot be trusted; restore it or create "
                                "a new project")
-        return cls(path, meta, SqliteEventLog(path / EVENTS))
+        return cls(path, meta, SqliteEventLog(path / EVENTS), served=served)
 
     def close(self) -> None:
         """Close the log's connections (they reopen if the project is used again)."""
@@ -194,49 +211,13 @@ class Project(ActionsMixin, ViewsMixin):
             self._guidelines_mtime = mtime
         return self._guidelines
 
-    @property
-    def reviewers(self) -> dict[str, str]:
-        """Reviewer -> role, from the log's role events (so every process sees the same roles)."""
-        new = self.log.frame(kind="role", after_seq=self._roles_seq)
-        for t, v, s in zip(new["target"], new["value"], new["seq"]):
-            if isinstance(v, dict) and v.get("role") in ROLES:
-                self._roles[t] = v["role"]
-            self._roles_seq = max(self._roles_seq, int(s))
-        return dict(self._roles)
-
-    def role_of(self, name: str) -> str | None:
-        """The reviewer's role, or None for someone the project has not seen."""
-        return self.reviewers.get(name)
-
-    def adjudicators(self) -> set[str]:
-        """Reviewers whose values are final: adjudicators and owners."""
-        return {n for n, r in self.reviewers.items() if r in PRIVILEGED}
-
-    def _require_role(self, name: str, roles: tuple[str, ...], what: str) -> str:
-        name = check_reviewer(name)
-        role = self.role_of(name)
-        if role not in roles:
-            raise PermissionDenied(f"{name} ({role or 'not a reviewer'}) may not {what}; "
-                                   f"it needs the role {' or '.join(roles)}")
-        return name
-
     def _write_meta(self, **changes: Any) -> None:
         meta = {**self.meta, **changes}
         write_atomic(self.path / META, json.dumps(meta, indent=2, ensure_ascii=False))
         self._meta, self._meta_mtime = meta, self._mtime(META)
 
-    # administration (owner only, logged with record_id "*") -----------------------------------
-    def add_reviewer(self, name: str, role: str = "reviewer", by: str = "owner") -> Event:
-        """Add a reviewer or change a role; only an owner may."""
-        by = self._require_role(by, ("owner",), "manage reviewers")
-        name = check_reviewer(name)
-        if role not in ROLES:
-            raise ValueError(f"role must be one of {', '.join(ROLES)}, got {role!r}")
-        ev = self.log.append(Event(PROJECT_RECORD, "role", by, name, {"role": role}, session=self.session))
-        self._write_meta(reviewers=self.reviewers)
-        return ev
-
-    def set_guidelines(self, guidelines: Guidelines | str | Path | dict, by: str = "owner") -> Event:
+    # administration (owner only, logged with record_id "*"; reviewers in roles.py) ----------------
+    def set_guidelines(self, guidelines: Guidelines | str | Path | dict, by: str | None = None) -> Event:
         """Replace the guidelines file; only an owner may. The new guidelines are logged in full."""
         by = self._require_role(by, ("owner",), "change the guidelines")
         g = as_guidelines(guidelines)
@@ -247,7 +228,7 @@ class Project(ActionsMixin, ViewsMixin):
         os.replace(tmp, self.path / GUIDELINES)
         return ev
 
-    def set_setting(self, name: str, value: Any, by: str = "owner") -> Event:
+    def set_setting(self, name: str, value: Any, by: str | None = None) -> Event:
         """Change a project setting (e.g. ``open_enrolment``); only an owner may."""
         by = self._require_role(by, ("owner",), "change settings")
         if name not in DEFAULT_SETTINGS:
@@ -295,7 +276,7 @@ class Project(ActionsMixin, ViewsMixin):
 
     # assignment and edit effort (implemented in their own modules) ------------------------------
     def assign(self, reviewers, records=None, overlap: float = 0.15, calibration: int = 30, gold=None,
-               gold_rate: float = 0.05, seed: int = 0, by: str = "owner", per_item: int = 2):
+               gold_rate: float = 0.05, seed: int = 0, by: str | None = None, per_item: int = 2):
         """Assign records to reviewers; see :func:`workbench.store.assign.assign`."""
         return _assign.assign(self, reviewers, records, overlap, calibration, gold, gold_rate, seed, by,
                               per_item)
@@ -304,11 +285,11 @@ class Project(ActionsMixin, ViewsMixin):
         """The reviewer's own queue in order (calibration first); gold items are not marked."""
         return _assign.queue(self, reviewer, pending)
 
-    def gold_items(self, by: str = "owner") -> list[str]:
+    def gold_items(self, by: str | None = None) -> list[str]:
         """Record ids used as gold items (owner only)."""
         return _assign.gold_items(self, by)
 
-    def assignments(self, by: str = "owner"):
+    def assignments(self, by: str | None = None):
         """Every active assignment with its role (owner only: it reveals gold items)."""
         return _assign.assignments(self, by)
 
@@ -331,8 +312,15 @@ class Project(ActionsMixin, ViewsMixin):
 
 def init_project(path: str | Path, dataset_path: str | Path,
                  guidelines: Guidelines | str | Path | None = None,
-                 owner: str = "owner") -> Project:
-    """``workbench init PATH DATASET``: load a file with :func:`workbench.io.load`, create a project."""
+                 owner: str | None = None, closed: bool = False) -> Project:
+    """``workbench init PATH DATASET``: load a file with :func:`workbench.io.load`, create a project.
+
+    The owner is ``owner``, else the OS user running this; ``closed`` refuses unregistered names.
+    """
     from workbench.io import load  # the io package is optional for the store itself
 
-    return Project.create(path, load(dataset_path), guidelines, owner=owner)
+    path = Path(path)
+    if path.exists() and (not path.is_dir() or any(path.iterdir())):  # before a long load
+        raise ProjectError(f"{path} already exists and is not an empty folder; choose a new path")
+    return Project.create(path, load(dataset_path), guidelines, owner=owner, closed=closed)
+

@@ -20,13 +20,17 @@ GOLD_FIELDS = ("category", "tags", "decision", "preference")
 
 
 def check_reviewer(name: Any) -> str:
-    """A reviewer name: a non-empty string (surrounding spaces removed), at most 100 characters."""
+    """A reviewer name: a non-empty string (surrounding spaces removed), at most 100 characters.
+
+    A name that needs no change is returned as is, so an :class:`~workbench.store.identity.Identity`
+    keeps how it was verified.
+    """
     if not isinstance(name, str) or not name.strip():
         raise ValueError(f"reviewer must be a non-empty name, got {name!r}")
-    name = name.strip()
-    if len(name) > 100 or name == "*":
-        raise ValueError(f"reviewer name {name!r} is not allowed")
-    return name
+    stripped = name.strip()
+    if len(stripped) > 100 or stripped == "*":
+        raise ValueError(f"reviewer name {stripped!r} is not allowed")
+    return name if stripped == name else stripped
 
 
 def _text(value: Any, what: str, allow_empty: bool = True) -> str:
