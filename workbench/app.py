@@ -5,8 +5,16 @@ kernel through the ``WORKBENCH_PROJECT`` environment variable (Voila kernels inh
 environment, plus ``QUERY_STRING`` from the request, which carries ``?reviewer=NAME``).
 
 Safe by default: Voila listens on 127.0.0.1, never shows a traceback to a reviewer, and asks for a
-token when one is given (``--token``); a password can be configured with the usual Jupyter server
-options (``PasswordIdentityProvider.hashed_password``) in a ``voila.json`` config file.
+token when one is given (``--token``) or a password (``--password``, or the usual Jupyter server option
+``PasswordIdentityProvider.hashed_password`` in a ``voila.json``). Listening beyond loopback without
+either is refused unless ``--insecure``.
+
+Identity in the app (see :mod:`workbench.store.identity`): the project is opened with ``served=True``,
+so a typed name is a claim that acts as a reviewer at most. A reviewer's key in the link
+(``?reviewer=NAME&key=KEY``, made by ``workbench reviewers add NAME --role ROLE --key``), the user a
+trusted proxy sets in a header (``--user-header``), or ``JUPYTERHUB_USER`` of a hub-authenticated
+single-user server verifies a name, which then acts with its registered role. A token or password is a
+shared gate: Voila does not tell the kernel who logged in, so it names nobody.
 """
 from __future__ import annotations
 
@@ -15,9 +23,11 @@ import json
 import logging
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
+
+from workbench.serving import check_exposure, configured_password, is_loopback, password_config, run_child
+from workbench.store.identity import ENV_SERVED, ENV_USER_HEADER
 
 ENV_PROJECT = "WORKBENCH_PROJECT"
 log = logging.getLogger(__name__)
@@ -120,12 +130,21 @@ def request_query_string() -> str:
     return os.environ.get("QUERY_STRING", "")
 
 
+def in_served_app(env=None) -> bool:
+    """True inside a kernel a web server started for the app (Voila), where names are typed claims."""
+    env = os.environ if env is None else env
+    return bool(env.get(ENV_SERVED) or env.get("VOILA_KERNEL_ID") or env.get("VOILA_PREHEAT")
+                or str(env.get("SERVER_SOFTWARE", "")).startswith("voila"))
+
+
 def open_dashboard(path: str | os.PathLike | None = None, reviewer: str | None = None):
     """Display the dashboard on ``path`` (default: ``WORKBENCH_PROJECT``, else the sample project).
 
     The dashboard is built and displayed first; the reviewer is read from the request afterwards, so a
     Voila kernel can build it before the request arrives (pre-heating) and still serve anyone.
-    Never raises: a project that cannot be opened is shown as a message.
+    In a served kernel the project is opened with ``served=True`` (typed names are claims) and the
+    request's key or the server's user verifies the reviewer. Never raises: a project that cannot be
+    opened is shown as a message.
 
     Returns
     -------
@@ -136,23 +155,28 @@ def open_dashboard(path: str | os.PathLike | None = None, reviewer: str | None =
 
     from workbench.ui.dashboard import Dashboard, error_widget, one_line
 
+    served = in_served_app()
     try:
-        path = path or os.environ.get("WORKBENCH_PROJECT")
-        if path:
-            from workbench.store import Project
+        from workbench.store import Project
 
-            project = Project.open(path)
-        else:
+        path = path or os.environ.get(ENV_PROJECT)
+        if not path:
             from workbench.sample import sample_project
 
-            project = sample_project()
+            path = sample_project().path
+        project = Project.open(path, served=served)
         dashboard = Dashboard(project, reviewer=reviewer, query_string="")
     except Exception as exc:  # noqa: BLE001
         log.debug("dashboard could not open", exc_info=True)
         display(error_widget(f"The workbench could not open the project: {one_line(exc)}"))
         return None
     display(dashboard)
-    dashboard.guard(dashboard.connect, "reading the page address")(request_query_string())
+    query = dashboard.guard(request_query_string, "reading the page address")() or ""
+    if served:  # the request's headers (a trusted proxy's user) arrive with it
+        from workbench.store.identity import server_identity
+
+        dashboard.server_user = server_identity()
+    dashboard.guard(dashboard.connect, "reading the page address")(query)
     return dashboard
 
 
@@ -167,10 +191,12 @@ def _warm_signals(path: Path) -> None:
 
 
 def voila_command(notebook: Path, port: int = 8866, host: str = "127.0.0.1", token: str | None = None,
-                  open_browser: bool = False, pool_size: int | None = None) -> list[str]:
+                  open_browser: bool = False, pool_size: int | None = None,
+                  user_header: str | None = None) -> list[str]:
     """The Voila command line (a list, never a shell string).
 
     ``pool_size`` pre-heated kernels (default ``WORKBENCH_POOL_SIZE`` or 1; 0 turns pre-heating off).
+    ``user_header`` is forwarded to the kernels (as ``HTTP_<NAME>``) for :func:`server_identity`.
     """
     if pool_size is None:
         pool_size = int(os.environ.get("WORKBENCH_POOL_SIZE", "1"))
@@ -183,11 +209,14 @@ def voila_command(notebook: Path, port: int = 8866, host: str = "127.0.0.1", tok
         cmd.append("--no-browser")
     if token:
         cmd.append(f"--token={token}")
+    if user_header:
+        cmd.append(f"--VoilaConfiguration.http_header_envs={user_header}")
     return cmd
 
 
 def serve(target: str | os.PathLike | None = None, port: int = 8866, host: str = "127.0.0.1",
-          token: str | None = None, open_browser: bool = False) -> int:
+          token: str | None = None, open_browser: bool = False, password: str | None = None,
+          insecure: bool = False, user_header: str | None = None) -> int:
     """Serve the dashboard on ``target`` with Voila until interrupted; return Voila's exit code.
 
     Parameters
@@ -196,29 +225,42 @@ def serve(target: str | os.PathLike | None = None, port: int = 8866, host: str =
         A project folder, a dataset file (a project is created for it in the cache folder), or None
         for the project built from the bundled sample data.
     port, host : int, str
-        Where to listen; 127.0.0.1 keeps the app on this machine.
+        Where to listen; 127.0.0.1 keeps the app on this machine. Any other host needs a token or a
+        password (or ``insecure=True``).
     token : str, optional
-        A token the browser must present (``?token=...`` once; a cookie afterwards). Set one, or a
-        password, whenever ``host`` is reachable from other machines.
+        A token the browser must present (``?token=...`` once; a cookie afterwards).
     open_browser : bool
         Open the default browser on the app.
+    password : str, optional
+        A password the browser must present (Jupyter's login form); hashed before Voila sees it.
+    insecure : bool
+        Listen beyond loopback without a token or password anyway.
+    user_header : str, optional
+        Trust this request header (e.g. ``X-Forwarded-User``) as the reviewer's verified name; only
+        behind an authenticating proxy, so only on a loopback host.
+
+    SIGTERM, SIGHUP and Ctrl-C are passed to Voila's process group; serve waits for it to end
+    (killing it after 10 s), so no orphaned server keeps the port.
     """
+    check_exposure(host, token, bool(password) or configured_password(), insecure, user_header)
     project = resolve_target(target)
     _warm_signals(project)
-    if host not in ("127.0.0.1", "localhost", "::1") and not token:
-        print(f"workbench serve: warning: listening on {host} without a token; anyone who can reach "
-              "this port can read and change the project", file=sys.stderr)
-    env = {**os.environ, ENV_PROJECT: str(project)}
-    cmd = voila_command(app_notebook(), port=port, host=host, token=token, open_browser=open_browser)
+    if not is_loopback(host) and not token and not password and insecure:
+        print(f"workbench serve: warning: --insecure: listening on {host} without a token or password; anyone "
+              "who can reach this port can read and change the project", file=sys.stderr)
+    env = {**os.environ, ENV_PROJECT: str(project), ENV_SERVED: "workbench serve"}
+    env.pop(ENV_USER_HEADER, None)
+    if user_header:
+        env[ENV_USER_HEADER] = user_header
+    conf = password_config(password) if password else None
+    if conf is not None:
+        env["JUPYTER_CONFIG_PATH"] = os.pathsep.join([str(conf), *filter(None, [env.get("JUPYTER_CONFIG_PATH")])])
+    cmd = voila_command(app_notebook(), port=port, host=host, token=token, open_browser=open_browser,
+                        user_header=user_header)
     url = f"http://{host}:{port}/" + (f"?token={token}" if token else "")
     print(f"serving {project} at {url}", flush=True)
-    proc = subprocess.Popen(cmd, env=env)
     try:
-        return proc.wait()
-    except KeyboardInterrupt:
-        proc.terminate()
-        try:
-            return proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            return proc.wait()
+        return run_child(cmd, env)
+    finally:
+        if conf is not None:
+            shutil.rmtree(conf, ignore_errors=True)

@@ -58,8 +58,38 @@ def cmd_convert(args) -> int:
 def cmd_init(args) -> int:
     from workbench.store.project import init_project
 
-    proj = init_project(args.path, args.dataset, guidelines=args.guidelines)
-    print(f"created project {proj.path} with {len(proj.dataset)} records")
+    proj = init_project(args.path, args.dataset, guidelines=args.guidelines, owner=args.owner,
+                        closed=args.closed)
+    print(f"created project {proj.path} with {len(proj.dataset)} records; owner {proj.owner}"
+          + (" (closed: only registered reviewers may work)" if args.closed else ""))
+    return 0
+
+
+def cmd_reviewers(args) -> int:
+    from urllib.parse import urlencode
+
+    from workbench.store import Project
+
+    if not (Path(args.project) / "project.json").is_file():
+        raise CLIError(f"{args.project} is not a workbench project (give it with --project DIR)")
+    with Project.open(args.project) as proj:
+        by = args.by or None  # None: the OS user running this command
+        if args.action == "list":
+            print(repr(proj.registry))
+        elif args.action == "add":
+            if not args.name:
+                raise CLIError("name the reviewer: workbench reviewers add NAME --role ROLE [--key]")
+            key = proj.add_reviewer(args.name, args.role, by=by, key=args.key)
+            print(f"{args.name} is {args.role} in {proj.path}")
+            if key:
+                link = args.url + ("&" if "?" in args.url else "?") + urlencode({"reviewer": args.name, "key": key})
+                print(f"key (shown once, only its hash is stored): {key}")
+                print(f"link: {link}")
+        else:
+            if not args.name:
+                raise CLIError("name the reviewer: workbench reviewers remove NAME")
+            proj.remove_reviewer(args.name, by=by)
+            print(f"{args.name} was removed from {proj.path}; their past work stays in the log")
     return 0
 
 
@@ -107,9 +137,21 @@ def cmd_export(args) -> int:
 
 
 def cmd_serve(args) -> int:
+    import os
+
     from workbench.app import serve
 
-    return serve(args.target, port=args.port, host=args.host, token=args.token, open_browser=False)
+    password = None
+    if args.password:
+        password = os.environ.get("WORKBENCH_PASSWORD")
+        if not password:
+            import getpass
+
+            password = getpass.getpass("password for the app: ")
+        if not password:
+            raise CLIError("--password needs a password (typed, or in WORKBENCH_PASSWORD)")
+    return serve(args.target, port=args.port, host=args.host, token=args.token, open_browser=False,
+                 password=password, insecure=args.insecure, user_header=args.user_header)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -134,7 +176,19 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("path")
     i.add_argument("dataset")
     i.add_argument("--guidelines")
+    i.add_argument("--owner", help="the owner's reviewer name (default: your OS user name)")
+    i.add_argument("--closed", action="store_true", help="refuse reviewers the owner has not registered")
     i.set_defaults(func=cmd_init)
+
+    rv = sub.add_parser("reviewers", help="register reviewers, their roles and keys (list, add, remove)")
+    rv.add_argument("action", choices=["list", "add", "remove"])
+    rv.add_argument("name", nargs="?")
+    rv.add_argument("--project", "-p", default=".", help="the project folder (default: the current folder)")
+    rv.add_argument("--role", default="reviewer", choices=["reviewer", "adjudicator", "owner"])
+    rv.add_argument("--key", action="store_true", help="make a key: prints it once with a ready link")
+    rv.add_argument("--url", default="http://127.0.0.1:8866/", help="the app's address, for the link")
+    rv.add_argument("--by", help="who makes the change (default: your OS user name; must be an owner)")
+    rv.set_defaults(func=cmd_reviewers)
 
     r = sub.add_parser("report", help="write the dataset quality report")
     r.add_argument("path")
@@ -171,6 +225,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int, default=8866)
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--token", help="require this token (set it when serving beyond localhost)")
+    s.add_argument("--password", action="store_true",
+                   help="require a password (asked for, or WORKBENCH_PASSWORD); hashed before Voila sees it")
+    s.add_argument("--insecure", action="store_true",
+                   help="allow a non-loopback --host without a token or password")
+    s.add_argument("--user-header", help="trust this header (set by an authenticating proxy) as the reviewer")
     s.set_defaults(func=cmd_serve)
     return p
 

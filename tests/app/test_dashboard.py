@@ -125,7 +125,7 @@ def test_flag_filter_needs_a_reviewer(project):
 
 
 def test_export_button_writes_files(project):
-    d = Dashboard(project, reviewer="alice")
+    d = Dashboard(project, reviewer=project.owner)  # exports need an owner or adjudicator
     d.tabs.selected_index = 3
     d.export_splits.value = "0.5, 0.5"
     d.export_button.click()
@@ -138,7 +138,7 @@ def test_export_button_writes_files(project):
 
 
 def test_errors_become_messages_not_tracebacks(project, monkeypatch):
-    d = Dashboard(project, reviewer="alice")
+    d = Dashboard(project, reviewer=project.owner)
     d.tabs.selected_index = 3
     d.export_splits.value = "0.5,0.2"  # does not sum to 1
     d.export_button.click()  # must not raise
@@ -164,7 +164,7 @@ def test_agreement_tab_on_the_sample(tmp_path):
     from workbench.sample import sample_project
 
     project = sample_project(tmp_path / "sample", signals=False)
-    d = Dashboard(project, reviewer="owner")
+    d = Dashboard(project, reviewer=project.owner)
     d.tabs.selected_index = 2
     text = _texts(d.tabs.children[2])
     assert "Accuracy on gold (overall)" in text and "Adjudication queue" in text and "Calibration" in text

@@ -110,6 +110,7 @@ def run_bulk(plan: BulkPlan, project, reviewer: str,
         project.assign([plan.params["reviewer"]], records=plan.record_ids, overlap=0.0, calibration=0,
                        gold=[], by=reviewer)
         return len(plan.record_ids), []
+    project.require_verified(reviewer, "make bulk changes")  # a typed name in the served app may not
     done, errors = 0, []
     for rid in plan.record_ids:
         try:

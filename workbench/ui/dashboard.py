@@ -15,12 +15,12 @@ import json
 import logging
 import os
 from typing import Any, Callable
-from urllib.parse import parse_qs
 
 import ipywidgets as W
 import pandas as pd
 
 from workbench.ui.dashboard_tabs import AgreementTab, ExportTab, html_table
+from workbench.ui.identity_box import IdentityBox, key_from_query, one_line, reviewer_from_query
 from workbench.ui.render import STYLE, esc
 
 TAB_TITLES = ("Overview", "Review", "Agreement", "Export")
@@ -33,28 +33,12 @@ CSS = """<style>
 </style>"""
 
 
-def reviewer_from_query(query: str | None) -> str | None:
-    """``NAME`` from a query string holding ``reviewer=NAME`` (None when absent or not a valid name)."""
-    from workbench.store.validate import check_reviewer
-
-    values = parse_qs((query or "").lstrip("?")).get("reviewer")
-    try:
-        return check_reviewer(values[-1]) if values else None
-    except ValueError:
-        return None
-
-
-def one_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
-
-
 def error_widget(text: str) -> W.HTML:
     """A message widget for an error (``text`` is escaped)."""
     return W.HTML(f"<div class='wb-error'>{esc(text)}</div>")
 
 
-class Dashboard(AgreementTab, ExportTab):
+class Dashboard(IdentityBox, AgreementTab, ExportTab):
     """The tabbed dashboard on one project.
 
     Parameters
@@ -65,6 +49,8 @@ class Dashboard(AgreementTab, ExportTab):
         Who is working; else ``?reviewer=NAME`` of ``query_string``, else a name field is shown.
     query_string : str, optional
         The page's query string (default: Voila's ``QUERY_STRING`` environment variable).
+    server_user : Identity, optional
+        The user the server vouches for (JupyterHub, a trusted proxy); the reviewer is then that user.
     linked_charts : bool, optional
         Clicking a category bar filters the review queue. Such a chart is a ``FigureWidget``, which
         carries plotly.js (about 5 MB) in its state and adds a second or two to the first paint; False
@@ -73,8 +59,9 @@ class Dashboard(AgreementTab, ExportTab):
     """
 
     def __init__(self, project, reviewer: str | None = None, query_string: str | None = None,
-                 linked_charts: bool | None = None):
+                 linked_charts: bool | None = None, server_user=None):
         self.project = project
+        self.server_user = server_user
         self.linked_charts = (os.environ.get("WORKBENCH_LINKED_CHARTS", "1") != "0" if linked_charts is None
                               else linked_charts)
         self.reviewer: str | None = None
@@ -85,12 +72,7 @@ class Dashboard(AgreementTab, ExportTab):
         self._built: set[int] = set()
         self.message = W.HTML(layout=W.Layout(min_height="0"))
         self.header = W.HTML()
-        self.name = W.Text(placeholder="your name", description="Reviewer:", continuous_update=False)
-        self.start = W.Button(description="Start", button_style="primary")
-        self.start.on_click(self.guard(lambda _: self.set_reviewer(self.name.value), "reviewer"))
-        self.name.observe(self.guard(lambda ch: ch["new"].strip() and self.set_reviewer(ch["new"]), "reviewer"),
-                          names="value")  # Enter (or leaving the field) submits the name
-        self.identity = W.HBox([self.name, self.start])
+        self.identity = self._identity_box()
         self.tabs = W.Tab(children=[W.VBox() for _ in TAB_TITLES], titles=TAB_TITLES)
         self.tabs.observe(lambda ch: self.build_tab(ch["new"]), names="selected_index")
         self.widget = W.VBox([self.header, self.identity, self.message, self.tabs],
@@ -100,14 +82,15 @@ class Dashboard(AgreementTab, ExportTab):
         name = reviewer or reviewer_from_query(query)
         self._update_header()
         self.build_tab(0)
-        if name:
-            self.guard(self.set_reviewer, "reviewer")(name)
+        if name or server_user is not None:
+            self.guard(self.set_reviewer, "reviewer")(name, key_from_query(query))
 
     def connect(self, query_string: str) -> None:
-        """Take the reviewer from a page's query string (when none is set) and bring the counts up to date."""
+        """Take the reviewer (and key) from a page's query string, or the server's user, when none is set;
+        bring the counts up to date."""
         name = reviewer_from_query(query_string)
-        if name and not self.reviewer:
-            self.set_reviewer(name)
+        if (name or self.server_user is not None) and not self.reviewer:
+            self.set_reviewer(name, key_from_query(query_string))
         self.refresh()
 
     def refresh(self) -> None:
@@ -136,24 +119,12 @@ class Dashboard(AgreementTab, ExportTab):
         return run
 
     # reviewer identity -----------------------------------------------------------------------
-    def set_reviewer(self, name: str) -> None:
-        """Work as ``name`` from now on (every event carries it); rebuilds the Review tab."""
-        from workbench.store.validate import check_reviewer
-
-        name = check_reviewer(name)
-        changed = name != self.reviewer
-        self.reviewer = name
-        self.identity.layout.display = "none"
-        self._update_header()
-        if changed and 1 in self._built:
-            self._built.discard(1)
-            if self.review_widget is not None:
-                self.review_widget.close()
-            if self.tabs.selected_index == 1:
-                self.build_tab(1)
-
     def _update_header(self) -> None:
-        who = (f"reviewing as <b class='wb-reviewer'>{esc(self.reviewer)}</b>" if self.reviewer
+        how = getattr(self.reviewer, "verified_by", None)
+        role = self.project.role_of(self.reviewer) if self.reviewer else None
+        detail = (f" ({esc(role or 'reviewer')}, {'verified by ' + esc(how) if how else 'typed name'})"
+                  if self.reviewer else "")
+        who = (f"reviewing as <b class='wb-reviewer'>{esc(self.reviewer)}</b>{detail}" if self.reviewer
                else "type your name to start reviewing")
         self.header.value = (f"{CSS}{STYLE}<div class='wb-header'><b>Workbench</b> · {esc(self.project.path.name)} "
                              f"· {who}</div>")
