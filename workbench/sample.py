@@ -18,7 +18,6 @@ from typing import Any
 
 SFT_FILE, ANNOTATIONS_FILE, GOLD_FILE = "support_conversations.jsonl", "annotations.jsonl", "gold.jsonl"
 EXPERT = "expert"  # the gold answers' author: an adjudicator (gold answers need that role)
-OWNER = "owner"
 
 
 def data_dir() -> Path:
@@ -104,7 +103,7 @@ def sample_project(path: str | os.PathLike | None = None, rebuild: bool = False,
     tmp = path.with_name(f".{path.name}.{os.getpid()}.building")
     shutil.rmtree(tmp, ignore_errors=True)
     try:
-        project = Project.create(tmp, sample_dataset(), owner=OWNER)
+        project = Project.create(tmp, sample_dataset())  # owner: the OS user
         if annotations:
             import_annotations(project, data_dir())
         if signals:
@@ -163,9 +162,9 @@ def import_annotations(project, folder: Path) -> int:
     rows = [r for r in rows if r["record_id"] in ids]
     gold = [r for r in gold if r["record_id"] in ids]
     for name in sorted({r["annotator"] for r in rows}):
-        project.add_reviewer(name, "reviewer", by=OWNER)
+        project.add_reviewer(name, "reviewer", by=project.owner)
     for name in sorted({r.get("annotator", EXPERT) for r in gold}):
-        project.add_reviewer(name, "adjudicator", by=OWNER)
+        project.add_reviewer(name, "adjudicator", by=project.owner)
     events = annotation_events(project, rows, gold)
     project.log.append_many(events)
     return len(events)
