@@ -101,7 +101,7 @@ def test_schema_pragmas(log, tmp_path):
     conn = sqlite3.connect(tmp_path / "events.sqlite")
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
-    assert names == {"events_no_update", "events_no_delete"}
+    assert names == {"events_no_update", "events_no_delete", "events_no_replace"}
     conn.close()
     w = log._conn()
     assert w.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL

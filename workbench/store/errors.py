@@ -16,6 +16,17 @@ class StoreBusy(RuntimeError):
     """The database stayed locked for longer than the retry budget (another process holds it)."""
 
 
+class StoreWriteError(OSError):
+    """An append could not be written (disk full, I/O error, read-only folder); nothing of it was stored.
+
+    The message names the folder of the event log and what went wrong, in one line.
+    """
+
+
+class StoreFull(StoreWriteError):
+    """The disk (or the database's size limit) is full: the append was rolled back, nothing half-written."""
+
+
 @dataclass
 class Conflict(Exception):
     """An edit made from a stale view: the value the reviewer saw is no longer the current one.

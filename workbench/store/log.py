@@ -13,7 +13,7 @@ import pandas as pd
 
 from workbench.model.events import Event
 from workbench.store.base import COLUMNS, EventLog, event_from_row, encode_value, rows_to_frame
-from workbench.store.errors import StoreBusy
+from workbench.store.errors import StoreBusy, StoreFull, StoreWriteError
 
 __all__ = ["COLUMNS", "EventLog", "SqliteEventLog", "encode_value", "rows_to_frame"]
 
@@ -36,12 +36,25 @@ CREATE TABLE IF NOT EXISTS events (
 CREATE INDEX IF NOT EXISTS events_record ON events(record_id);
 CREATE INDEX IF NOT EXISTS events_reviewer ON events(reviewer);
 CREATE INDEX IF NOT EXISTS events_kind ON events(kind);
-CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events
-BEGIN SELECT RAISE(ABORT, 'events are append-only: UPDATE refused'); END;
-CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
-BEGIN SELECT RAISE(ABORT, 'events are append-only: DELETE refused'); END;
 PRAGMA user_version = 1;
 """
+
+# The append-only guarantee, also for raw SQL. UPDATE and DELETE are refused outright. An insert that
+# reuses an id or a seq is refused too: ``INSERT OR REPLACE`` resolves such a conflict by deleting the
+# old row without firing DELETE triggers (recursive_triggers is off), which would rewrite an event.
+# One trigger with one OR query (SQLite answers it with a probe of each index the table has anyway:
+# ``id`` UNIQUE, ``seq`` the rowid) costs the least per row; a new row's seq is -1 in a BEFORE INSERT
+# trigger when SQLite assigns it, so ordinary appends never match.
+_TRIGGERS = {
+    "events_no_update": "BEFORE UPDATE ON events "
+                        "BEGIN SELECT RAISE(ABORT, 'events are append-only: UPDATE refused'); END",
+    "events_no_delete": "BEFORE DELETE ON events "
+                        "BEGIN SELECT RAISE(ABORT, 'events are append-only: DELETE refused'); END",
+    "events_no_replace": "BEFORE INSERT ON events "
+                         "WHEN EXISTS (SELECT 1 FROM events WHERE id = NEW.id OR seq = NEW.seq) "
+                         "BEGIN SELECT RAISE(ABORT, 'events are append-only: an event with this id or seq "
+                         "is already stored'); END",
+}
 
 # Connections inherited through fork() must not be used or closed by the child (SQLite forbids it);
 # they are parked here so garbage collection never finalises them in the child either.
@@ -58,7 +71,8 @@ class SqliteEventLog(EventLog):
 
     - one ``BEGIN IMMEDIATE`` transaction per append, ``synchronous=FULL`` (an acknowledged append
       survives a crash), a busy timeout plus a retry loop so "database is locked" never reaches a user;
-    - triggers refuse UPDATE and DELETE, so append-only holds even for raw SQL;
+    - triggers refuse UPDATE, DELETE and an insert reusing an id or seq (``INSERT OR REPLACE``), so
+      append-only holds even for raw SQL;
     - connections are per process and thread, opened lazily and reopened after fork; readers use
       their own connection (WAL readers never block the writer).
 
@@ -126,10 +140,23 @@ class SqliteEventLog(EventLog):
                 delay = min(delay * 2, 0.25)
 
     def _ensure_schema(self) -> None:
+        """Create the table, indexes and triggers; on an existing log add any trigger it lacks (logs
+        written by older versions), so every open log refuses rewrites."""
         conn = self._conn()
-        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'events'").fetchone():
+        have = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')")}
+        missing = [name for name in _TRIGGERS if name not in have]
+        if "events" in have and not missing:
             return
-        conn.executescript("BEGIN IMMEDIATE;" + _SCHEMA + "COMMIT;")
+        script = "" if "events" in have else _SCHEMA
+        script += "".join(f"CREATE TRIGGER IF NOT EXISTS {name} {_TRIGGERS[name]};\n" for name in missing)
+        try:
+            conn.executescript("BEGIN IMMEDIATE;" + script + "COMMIT;")
+        except sqlite3.OperationalError as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            if "events" in have and "readonly" in str(exc).lower():
+                return  # a log on read-only media cannot be rewritten anyway
+            raise
 
     # writes -----------------------------------------------------------------------------------
     def append_many(self, events: Iterable[Event]) -> list[Event]:
@@ -156,12 +183,25 @@ class SqliteEventLog(EventLog):
 
         try:
             self._retry(write)
+        except sqlite3.OperationalError as exc:
+            raise self._write_error(exc, len(rows)) from None
         except sqlite3.IntegrityError:
             if self._already_stored(rows):  # a retried commit that had in fact landed
                 return events
             dup = self._existing_ids([r[0] for r in rows])
             raise ValueError(f"event id {sorted(dup)[0]} is already in the log") from None
         return events
+
+    def _write_error(self, exc: sqlite3.OperationalError, n: int) -> StoreWriteError:
+        """The store's own error for a failed write: the folder, the cause, and that nothing was stored
+        (the transaction was rolled back, so the log holds none of the ``n`` events)."""
+        msg = str(exc).strip()
+        what = f"{n} event{'s' if n != 1 else ''}"
+        if "full" in msg.lower():
+            return StoreFull(f"disk full: could not append {what} to the event log in {self.path.parent} "
+                             f"({msg}); nothing was written - free some space and retry")
+        return StoreWriteError(f"could not append {what} to the event log in {self.path.parent} ({msg}); "
+                               "nothing was written")
 
     def _existing_ids(self, ids: list[str]) -> set[str]:
         conn = self._conn(reader=True)
