@@ -34,7 +34,7 @@ class ActionsMixin:
         privileged or keyed reviewer raises PermissionDenied here.
         """
         name, role = self.acting(reviewer)
-        if self.role_of(name) is not None:
+        if name in self._registry:  # the registry ``acting`` just brought up to date
             return role, []
         return "reviewer", [Event(PROJECT_RECORD, "role", name, name, {"role": "reviewer"},
                                   session=self.session)]
