@@ -1,25 +1,23 @@
 """Raw rows out of any container: JSON array, JSONL, gzip of either, Parquet, CSV, HF datasets folders,
 in-memory DataFrames and ``datasets.Dataset``. Rows come with their line number; a row that cannot be
-parsed comes as a ``RowError`` in its place, so nothing is dropped silently."""
+parsed comes as a ``RowError`` in its place, so nothing is dropped silently.
+
+Text is UTF-8 with an optional BOM (read as ``utf-8-sig``); bytes that are not UTF-8 are kept with
+``surrogateescape`` so the row holding them, and only that row, is quarantined.
+"""
 from __future__ import annotations
 
-import bisect
 import gzip
-import json
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from workbench.io.errors import LoadError, RowError
+from workbench.io.csvtext import rows_from_csv
+from workbench.io.errors import LoadError
+from workbench.io.jsontext import RawRow, rows_from_json_array, rows_from_jsonl
 
 SNIFF_BYTES = 8192
+BOM = b"\xef\xbb\xbf"
 
-
-@dataclass
-class RawRow:
-    line: int | None
-    value: Any  # a dict (usually), or a RowError for an unparseable row
-    raw: str = ""
+__all__ = ["RawRow", "read_raw", "looks_binary"]
 
 
 def read_raw(source) -> tuple[list[RawRow], str]:
@@ -27,7 +25,11 @@ def read_raw(source) -> tuple[list[RawRow], str]:
     if _is_dataframe(source):
         import pyarrow as pa
 
-        return _rows_from_arrow(pa.Table.from_pandas(source, preserve_index=False)), "dataframe"
+        try:
+            table = pa.Table.from_pandas(source, preserve_index=False)
+        except (pa.ArrowException, TypeError, ValueError):  # mixed Python objects: row by row
+            return _rows_from_records(source.to_dict(orient="records")), "dataframe"
+        return _rows_from_arrow(table), "dataframe"
     if _is_hf_dataset(source):
         return _rows_from_hf(source), "datasets"
     path = Path(source)
@@ -38,6 +40,7 @@ def read_raw(source) -> tuple[list[RawRow], str]:
     try:
         with path.open("rb") as fh:
             head = fh.read(SNIFF_BYTES)
+        data = path.read_bytes() if head[:4] != b"PAR1" else b""
     except OSError as exc:
         raise LoadError(f"cannot read {path}: {exc.strerror or exc}") from None
     if not head:
@@ -49,7 +52,6 @@ def read_raw(source) -> tuple[list[RawRow], str]:
             return _rows_from_arrow(pq.read_table(path)), "parquet"
         except Exception as exc:  # noqa: BLE001 - any reader failure is one clear line
             raise LoadError(f"{path} is not a readable Parquet file: {str(exc).splitlines()[0]}") from None
-    data = path.read_bytes()
     container = "json"
     if head[:2] == b"\x1f\x8b":
         try:
@@ -59,113 +61,45 @@ def read_raw(source) -> tuple[list[RawRow], str]:
         container = "json.gz"
         if not data:
             raise LoadError(f"{path} is empty")
-    if b"\x00" in data[:SNIFF_BYTES]:
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise LoadError(f"{path} is UTF-16 text; save it as UTF-8")
+    if looks_binary(data[:SNIFF_BYTES]):
         raise LoadError(f"{path} looks like a binary file, not JSON, JSONL, CSV or Parquet")
+    text = data[3:].decode("utf-8", "surrogateescape") if data.startswith(BOM) else \
+        data.decode("utf-8", "surrogateescape")
+    del data
+    if not text.strip():
+        raise LoadError(f"{path} holds no rows")
     if path.suffix.lower() == ".csv" or path.name.lower().endswith(".csv.gz"):
-        return _rows_from_csv(data, path), "csv"
-    text = data.decode("utf-8", errors="surrogateescape")
+        return rows_from_csv(text, path), "csv"
     if text.lstrip().startswith("["):
-        return _rows_from_json_array(text), container
-    return _rows_from_jsonl(text), container.replace("json", "jsonl")
+        return rows_from_json_array(text), container
+    return rows_from_jsonl(text), container.replace("json", "jsonl")
 
 
-def _bad_utf8(s: str) -> bool:
-    try:
-        s.encode("utf-8")
+def looks_binary(head: bytes) -> bool:
+    """NUL bytes that are not one damaged row: at the start, or on most lines of the first 8 KB."""
+    if b"\x00" not in head:
         return False
-    except UnicodeEncodeError:
+    body = head[3:] if head.startswith(BOM) else head
+    first = body.lstrip()[:1]
+    if not first or (first not in b'{["' and not first.isalnum()):
         return True
-
-
-def _rows_from_jsonl(text: str) -> list[RawRow]:
-    rows = []
-    lines = text.split("\n")
-    last = len(lines) - 1
-    for i, line in enumerate(lines):
-        if not line.strip():
-            continue
-        raw = line[:500]
-        if _bad_utf8(line):
-            rows.append(RawRow(i + 1, RowError("invalid_utf8", f"line {i + 1} is not valid UTF-8"),
-                               raw.encode("utf-8", "replace").decode()))
-            continue
-        try:
-            value = json.loads(line)
-        except json.JSONDecodeError as exc:
-            truncated = i == last and not text.endswith("\n")
-            code = "truncated_line" if truncated else "parse_error"
-            rows.append(RawRow(i + 1, RowError(code, f"line {i + 1}: {exc.msg} at column {exc.colno}"), raw))
-            continue
-        rows.append(RawRow(i + 1, value, raw))
-    return rows
-
-
-def _rows_from_json_array(text: str) -> list[RawRow]:
-    """Elements of a JSON array, decoded one by one so a damaged tail loses only what is damaged."""
-    if _bad_utf8(text):
-        # one bad byte makes element boundaries untrustworthy only locally: replace and report
-        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    newlines = [i for i, c in enumerate(text) if c == "\n"]
-
-    def line_of(pos: int) -> int:
-        return bisect.bisect_left(newlines, pos) + 1
-
-    dec = json.JSONDecoder()
-    pos = text.index("[") + 1
-    rows: list[RawRow] = []
-    n = len(text)
-    while True:
-        while pos < n and text[pos] in " \t\r\n,":
-            pos += 1
-        if pos >= n:
-            rows.append(RawRow(line_of(pos), RowError("truncated_line", "the JSON array is not closed"), ""))
-            break
-        if text[pos] == "]":
-            break
-        try:
-            value, end = dec.raw_decode(text, pos)
-        except json.JSONDecodeError as exc:
-            rows.append(RawRow(line_of(exc.pos), RowError(
-                "truncated_line" if exc.pos >= n - 1 else "parse_error",
-                f"line {line_of(exc.pos)}: {exc.msg}; the rest of the array cannot be read"), text[pos:pos + 500]))
-            break
-        rows.append(RawRow(line_of(pos), value, text[pos:min(end, pos + 500)]))
-        pos = end
-    return rows
-
-
-def _cell(v: Any) -> Any:
-    """CSV cells holding JSON lists/objects (e.g. a ``messages`` column) are decoded."""
-    if isinstance(v, str) and v[:1] in "[{":
-        try:
-            return json.loads(v)
-        except json.JSONDecodeError:
-            return v
-    return v
-
-
-def _rows_from_csv(data: bytes, path: Path) -> list[RawRow]:
-    import csv
-    import io
-
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise LoadError(f"{path} is not valid UTF-8 (byte {exc.start})") from None
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    rows = []
-    for row in reader:
-        line = reader.line_num
-        if None in row:
-            rows.append(RawRow(line, RowError("parse_error", f"line {line} has more cells than the header"), ""))
-            continue
-        rows.append(RawRow(line, {k: _cell(v) for k, v in row.items() if v not in ("", None)}, ""))
-    return rows
+    lines = body.split(b"\n")
+    return sum(b"\x00" in line for line in lines) * 2 > len(lines)
 
 
 def _rows_from_arrow(table) -> list[RawRow]:
-    return [RawRow(i + 1, {k: v for k, v in row.items() if v is not None}) for i, row in
-            enumerate(table.to_pylist())]
+    return _rows_from_records(table.to_pylist())
+
+
+def _rows_from_records(records: list[dict]) -> list[RawRow]:
+    """Rows from in-memory records; null (and pandas' NaN) fields are left out, as in every container."""
+    return [RawRow(i + 1, {k: v for k, v in row.items() if not _missing(v)}) for i, row in enumerate(records)]
+
+
+def _missing(v) -> bool:
+    return v is None or (isinstance(v, float) and v != v)
 
 
 def _is_dataframe(obj) -> bool:

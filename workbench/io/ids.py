@@ -1,7 +1,10 @@
 """Stable record ids: the source's id where it has one, else a hash of the canonical content.
 
-The content key is built with Arrow kernels on whole columns (roles and contents of every message
-column, candidates, KTO label), so the Python path and the vectorised loader give the same ids.
+The one place ids are decided; both loaders (row by row and vectorised) call these functions:
+``resolve_source_ids`` picks each row's source id among the id keys, ``assign_ids`` fills the rest with
+a content hash and makes repeats unique. The content key is built with Arrow kernels on whole columns
+(roles and contents of every message column, candidates, KTO label). ``tests/io/test_ids.py`` holds
+fixed vectors: any change here that alters an id fails there.
 """
 from __future__ import annotations
 
@@ -15,6 +18,45 @@ import pyarrow.compute as pc
 from workbench.model.text import _as_list_array
 
 SEP_TURN, SEP_FIELD = "\x1e", "\x1d"
+ID_KEYS = ("id", "uuid", "_id", "example_id", "conversation_id", "sample_id")  # first non-empty one wins
+
+
+def id_text(value) -> str | None:
+    """A source id value as text (``None`` and ``""`` mean "no id"): ``str(value)``."""
+    return None if value is None else str(value)
+
+
+def resolve_source_ids(columns: dict[str, pa.Array], n: int) -> tuple[pa.Array, np.ndarray]:
+    """Each row's source id: the first key of ``ID_KEYS`` whose value is neither null nor empty.
+
+    Parameters
+    ----------
+    columns : dict of str to pyarrow.Array
+        Text of each id key present in the source (null where a row lacks the key), as ``id_text``
+        makes it.
+    n : int
+        Number of rows.
+
+    Returns
+    -------
+    (pyarrow.Array, numpy.ndarray)
+        The source ids (null where a row has none) and, per row, the index in ``ID_KEYS`` of the key
+        used (-1 when none): the other id keys stay in the row's metadata.
+    """
+    ids = pa.nulls(n, pa.string())
+    which = np.full(n, -1, dtype=np.int8)
+    for k, key in enumerate(ID_KEYS):
+        col = columns.get(key)
+        if col is None:
+            continue
+        col = pc.cast(col, pa.string())
+        usable = pc.and_(pc.is_valid(col), pc.not_equal(col, "")).fill_null(False)
+        take = pc.and_(usable, pc.is_null(ids))
+        mask = take.to_numpy(zero_copy_only=False)
+        if mask.any():
+            which[mask] = k
+            ids = pc.if_else(take, col, ids)
+    return ids, which
 
 
 def _messages_key(col) -> pa.Array:

@@ -87,6 +87,11 @@ def normalise_openai(messages: Any, where: str = "messages", strict_keys: bool =
             codes.extend(e.codes)
             details.append(e.detail)
             continue
+        name = m.get("name")
+        if name is not None and not isinstance(name, str):
+            codes.append("data_type")
+            details.append(f"{w} name is {type(name).__name__}, not text")
+            continue
         weight = m.get("weight")
         if weight is not None and weight not in (0, 1):
             codes.append("data_type")

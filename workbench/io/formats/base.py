@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-ID_KEYS = ("id", "uuid", "_id", "example_id", "conversation_id", "sample_id")
+from workbench.io.ids import ID_KEYS
+
 CATEGORY_KEYS = ("category",)
 
 
@@ -30,17 +31,18 @@ class Format:
 
     # helpers ------------------------------------------------------------------------------------
     def common(self, row: dict, consumed: tuple[str, ...] = ()) -> dict[str, Any]:
-        """Source id, category and the leftover fields as metadata (nothing the user had is lost)."""
-        used = set(self.consumed) | set(consumed)
-        source_id = next((row[k] for k in ID_KEYS if row.get(k) not in (None, "")), None)
-        if source_id is not None:
-            used.add(next(k for k in ID_KEYS if row.get(k) not in (None, "")))
+        """Id keys, category and the leftover fields as metadata (nothing the user had is lost).
+
+        Which id key gives the record its id is decided for the whole file by ``ids.resolve_source_ids``
+        (the id keys not used go back into the metadata there).
+        """
+        used = set(self.consumed) | set(consumed) | set(ID_KEYS)
+        id_values = {k: row[k] for k in ID_KEYS if k in row}
         category = next((row[k] for k in CATEGORY_KEYS if isinstance(row.get(k), str) and row[k]), None)
         if category is not None:
             used.add("category")
         meta = {k: v for k, v in row.items() if k not in used}
-        return {"source_id": None if source_id is None else str(source_id), "category": category,
-                "metadata": meta}
+        return {"id_values": id_values, "category": category, "metadata": meta}
 
     @staticmethod
     def extras(rec: dict[str, Any]) -> dict[str, Any]:
