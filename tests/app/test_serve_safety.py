@@ -219,3 +219,46 @@ def test_a_wrong_key_is_one_line(served):
     d.start.click()
     assert d.reviewer is None and "wrong key for olga" in d.message.value and "Traceback" not in d.message.value
     assert d.key.value == ""
+
+
+def _open_in_voila(monkeypatch, path, query, **env):
+    from workbench.app import open_dashboard
+
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj))
+    monkeypatch.delenv("VOILA_PREHEAT", raising=False)
+    for name, value in {"WORKBENCH_PROJECT": str(path), "QUERY_STRING": query, "VOILA_KERNEL_ID": "k1",
+                        **env}.items():
+        monkeypatch.setenv(name, value)
+    return open_dashboard()
+
+
+def test_open_dashboard_in_voila_treats_names_as_claims(served, monkeypatch):
+    project, key = served
+    d = _open_in_voila(monkeypatch, project.path, "reviewer=olga")
+    assert d.project.served and d.reviewer is None and "key" in d.message.value
+    d = _open_in_voila(monkeypatch, project.path, f"reviewer=olga&key={key}")
+    assert d.reviewer == "olga" and d.reviewer.verified_by == "key"
+
+
+def test_open_dashboard_takes_a_trusted_proxy_user(served, monkeypatch):
+    project, _ = served
+    d = _open_in_voila(monkeypatch, project.path, "", WORKBENCH_USER_HEADER="X-Forwarded-User",
+                       HTTP_X_FORWARDED_USER="olga")
+    assert d.reviewer == "olga" and d.reviewer.verified_by == "proxy"
+    d = _open_in_voila(monkeypatch, project.path, "reviewer=mallory", WORKBENCH_USER_HEADER="X-Forwarded-User",
+                       HTTP_X_FORWARDED_USER="olga")
+    assert d.reviewer is None and "signed in" in d.message.value
+
+
+def test_bulk_changes_need_a_verified_name(served):
+    from workbench.ui import ReviewSession
+
+    project, key = served
+    claim = ReviewSession(project, "rex", signals=None)  # a typed name
+    claim.bulk("decide", decision="reject")
+    assert claim.confirm_bulk() == 0 and "typed name" in claim.message
+    assert project.log.frame(kind="decision").empty
+    owner = ReviewSession(project, project.verify("olga", key), signals=None)
+    owner.bulk("decide", decision="accept")
+    assert owner.confirm_bulk() == 4 and len(project.log.frame(kind="decision")) == 4
