@@ -262,3 +262,13 @@ def test_bulk_changes_need_a_verified_name(served):
     owner = ReviewSession(project, project.verify("olga", key), signals=None)
     owner.bulk("decide", decision="accept")
     assert owner.confirm_bulk() == 4 and len(project.log.frame(kind="decision")) == 4
+
+
+def test_a_name_that_needs_a_key_waits_for_it(served):
+    project, key = served
+    d = Dashboard(project)
+    d.name.value = "olga"
+    assert d.reviewer is None and "enter your key" in d.message.value and "wb-error" not in d.message.value
+    d.key.value = key
+    d.start.click()
+    assert d.reviewer == "olga" and d.reviewer.verified_by == "key"

@@ -47,10 +47,19 @@ class IdentityBox:
         self.start = W.Button(description="Start", button_style="primary")
         self.start.on_click(self.guard(lambda _: self.set_reviewer(self.name.value, self.key.value or None),
                                        "reviewer"))
-        # Enter (or leaving the field) submits the name, unless a key is being typed too
-        self.name.observe(self.guard(lambda ch: ch["new"].strip() and not self.key.value and
-                                     self.set_reviewer(ch["new"]), "reviewer"), names="value")
+        self.name.observe(self.guard(lambda ch: self._name_entered(ch["new"]), "reviewer"), names="value")
         return W.HBox([self.name, self.key, self.start])
+
+    def _name_entered(self, name: str) -> None:
+        """Enter (or leaving the name field) starts at once, unless the name needs its key first."""
+        name = name.strip()
+        if not name or self.key.value:
+            return
+        entry = self.project.registry.get(name) if getattr(self.project, "served", False) else None
+        if entry is not None and (entry.has_key or entry.role != "reviewer") and self.server_user is None:
+            self.say(f"{name}: enter your key, then Start", "info")
+            return
+        self.set_reviewer(name)
 
     def set_reviewer(self, name: str | None, key: str | None = None) -> None:
         """Work as ``name`` from now on (every event carries it); rebuilds the Review and Export tabs.
