@@ -2,11 +2,15 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from helpers import make_dataset, msg
 
 from workbench.model import Event, Guidelines, Record, prompt_text, record_text, response_text
+from workbench.model.guidelines import RULE_OPTIONS
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 def test_text_views():
@@ -36,7 +40,7 @@ def test_record_and_event_round_trip():
 
 
 def test_guidelines_default_and_validation(tmp_path):
-    g = Guidelines.default()
+    g = Guidelines.load(REPO / "data" / "support_guidelines.yaml")  # the sample's own guidelines
     assert [c.name for c in g.criteria] == ["accuracy", "completeness", "tone", "length", "structure"]
     assert g.criterion("tone").check(5) == 5
     with pytest.raises(ValueError, match="within 1-5"):
@@ -47,6 +51,38 @@ def test_guidelines_default_and_validation(tmp_path):
     assert Guidelines.load(tmp_path / "g.yaml") == g
     with pytest.raises(ValueError, match="unknown guideline keys: colour"):
         Guidelines.from_dict({"colour": "red"})
+
+
+def test_neutral_defaults_judge_nothing_domain_specific(tmp_path):
+    g = Guidelines.default()
+    assert g.categories == [] and g.target_mix == {} and g.length_window == {}
+    assert g.window_for(None) is None and g.window_for("billing") is None
+    assert not any(g.rule_on(r) for r in RULE_OPTIONS) and set(g.rules) == set(RULE_OPTIONS)
+    assert g.apology_phrases == [] and g.refusal_phrases == []
+    assert "As an AI language model" in g.forbidden_phrases  # universal
+    assert [c.name for c in g.criteria] == ["accuracy", "helpfulness", "clarity"]
+    assert not any("100-300" in c.description or "support" in c.description for c in g.criteria)
+    assert g.is_neutral() and g.source_label() == "none: neutral defaults"
+    g.save(tmp_path / "copy.yaml")  # a project's copy of the defaults is still "neutral defaults"
+    assert Guidelines.load(tmp_path / "copy.yaml").source_label() == "none: neutral defaults"
+    support = Guidelines.load(REPO / "data" / "support_guidelines.yaml")
+    assert support.window_for(None) == (100, 300) and support.rule_on("repeats_question")
+    assert support.target_mix["billing"] == 0.15
+    assert support.source_label() == str(REPO / "data" / "support_guidelines.yaml")
+    custom = Guidelines()
+    assert custom.window_for(None) is None and custom.source_label().startswith("custom")
+
+
+def test_guideline_rule_options_are_checked(tmp_path):
+    assert Guidelines.from_dict({"rules": {"apology": True}}).rule_on("apology")
+    with pytest.raises(ValueError, match="unknown rule option 'sarcasm'"):
+        Guidelines.from_dict({"rules": {"sarcasm": True}})
+    with pytest.raises(ValueError, match="rules.apology must be true or false"):
+        Guidelines.from_dict({"rules": {"apology": "yes"}})
+    with pytest.raises(ValueError, match="cannot read guidelines file"):
+        Guidelines.load(tmp_path / "missing.yaml")
+    with pytest.raises(ValueError, match="unknown guideline keys: origin"):
+        Guidelines.from_dict({"origin": "x"})
 
 
 def test_fingerprint_ignores_chunking():

@@ -3,8 +3,11 @@
 :func:`sample_project` loads ``support_conversations.jsonl`` (OpenAI chat SFT), creates a project and
 imports ``annotations.jsonl`` (one row per reviewer value, with its annotator and time) and
 ``gold.jsonl`` (the expert's answers) as events, so the dashboard's Agreement tab and the notebooks
-have content. The project is built once into a cache folder and reopened afterwards; building goes
-through a temporary folder renamed into place, so two kernels starting together end with one project.
+have content. The sample is customer-support data, so its project takes the support guidelines
+``data/support_guidelines.yaml`` (100-300 words, support categories and target mix, apology / refusal /
+repeated-question rules); any other dataset gets the neutral defaults. The project is built once into a
+cache folder and reopened afterwards; building goes through a temporary folder renamed into place, so
+two kernels starting together end with one project.
 """
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 SFT_FILE, ANNOTATIONS_FILE, GOLD_FILE = "support_conversations.jsonl", "annotations.jsonl", "gold.jsonl"
+GUIDELINES_FILE = "support_guidelines.yaml"  # the sample's own guidelines, beside its data
 EXPERT = "expert"  # the gold answers' author: an adjudicator (gold answers need that role)
 
 
@@ -50,13 +54,38 @@ def default_path() -> Path:
 
 
 def data_hash() -> str:
-    """Short SHA-256 of the bundled SFT, annotation and gold files."""
+    """Short SHA-256 of the bundled SFT, annotation and gold files and the sample's guidelines."""
     h = hashlib.sha256()
     folder = data_dir()
-    for name in (SFT_FILE, ANNOTATIONS_FILE, GOLD_FILE):
+    for name in (SFT_FILE, ANNOTATIONS_FILE, GOLD_FILE, GUIDELINES_FILE):
         path = folder / name
+        if name == GUIDELINES_FILE and not path.is_file():
+            path = Path(__file__).resolve().parent.parent / "data" / name
         h.update(name.encode() + b"\0" + (path.read_bytes() if path.is_file() else b"") + b"\0")
     return h.hexdigest()[:10]
+
+
+def support_guidelines_path() -> Path:
+    """The sample's customer-support guidelines: ``support_guidelines.yaml`` in :func:`data_dir`, else
+    the repository's ``data/`` copy (a ``WORKBENCH_DATA`` folder may hold the data files only).
+
+    Raises
+    ------
+    FileNotFoundError
+        When neither exists.
+    """
+    for folder in (data_dir(), Path(__file__).resolve().parent.parent / "data"):
+        if (folder / GUIDELINES_FILE).is_file():
+            return folder / GUIDELINES_FILE
+    raise FileNotFoundError(f"the sample's guidelines file {GUIDELINES_FILE} is missing from {data_dir()}")
+
+
+def support_guidelines():
+    """The sample's customer-support :class:`~workbench.model.Guidelines` (for the sample project, or to
+    judge other support data by the same rules)."""
+    from workbench.model import Guidelines
+
+    return Guidelines.load(support_guidelines_path())
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -103,7 +132,7 @@ def sample_project(path: str | os.PathLike | None = None, rebuild: bool = False,
     tmp = path.with_name(f".{path.name}.{os.getpid()}.building")
     shutil.rmtree(tmp, ignore_errors=True)
     try:
-        project = Project.create(tmp, sample_dataset())  # owner: the OS user
+        project = Project.create(tmp, sample_dataset(), support_guidelines_path())  # owner: the OS user
         if annotations:
             import_annotations(project, data_dir())
         if signals:

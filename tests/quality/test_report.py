@@ -7,6 +7,7 @@ from quality.quality_data import answer, dataset, pref, sft
 from workbench.model import QuarantinedRow
 from workbench.quality import compute_signals
 from workbench.report import FILES, report, write_report
+from workbench.sample import support_guidelines_path
 
 HOSTILE = "<script>alert('x')</script> **bold** | pipe [link](javascript:alert(1))"
 
@@ -86,8 +87,9 @@ def test_html_is_self_contained_and_escaped(written):
 def test_category_distribution_and_quarantine(written):
     out, _ = written
     dist = json.loads((out / "category_distribution.json").read_text())
-    assert dist["billing"] == {"count": 3, "share": pytest.approx(3 / 7, abs=1e-3), "target": 0.15}
-    assert dist["(none)"]["count"] == 2 and "target" not in dist["(none)"]
+    # no guidelines file: neutral defaults, so no target mix is invented for the data
+    assert dist["billing"] == {"count": 3, "share": pytest.approx(3 / 7, abs=1e-3)}
+    assert dist["(none)"]["count"] == 2 and not any("target" in v for k, v in dist.items() if k != "task_types")
     assert dist["task_types"]["qa"]["count"] >= 1
     lines = (out / "quarantine.jsonl").read_text().splitlines()
     assert json.loads(lines[0])["reasons"] == ["invalid_json"]
@@ -138,3 +140,16 @@ def test_html_report_is_byte_identical_for_the_same_input(tmp_path):
     report(ds, out=tmp_path / "b")
     for name in ("report.html", "quality.json", "dataset_quality_report.md", "category_distribution.json"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+
+def test_report_names_its_guidelines(data, written, tmp_path):
+    out, _ = written
+    assert json.loads((out / "quality.json").read_text())["guidelines"] == "none: neutral defaults"
+    assert "Guidelines: `none: neutral defaults`" in (out / "dataset_quality_report.md").read_text()
+    assert "Guidelines: <code>none: neutral defaults</code>" in (out / "report.html").read_text()
+    path = support_guidelines_path()
+    report(data, tmp_path, guidelines=path)
+    assert json.loads((tmp_path / "quality.json").read_text())["guidelines"] == str(path)
+    dist = json.loads((tmp_path / "category_distribution.json").read_text())
+    assert dist["billing"]["target"] == 0.15 and dist["returns"] == {"count": 0, "share": 0.0, "target": 0.15}
+    assert f"Guidelines: `{path}`" in (tmp_path / "dataset_quality_report.md").read_text()

@@ -67,7 +67,13 @@ def write_report(dataset: Dataset, out_dir: str | os.PathLike, guidelines=None,
     gl = as_guidelines(guidelines)
     rep = signal_report or compute_signals(dataset, guidelines=gl, cache_dir=cache_dir)
     quality = build_quality(dataset, rep)
+    # which guidelines judged the data: the file, or "none: neutral defaults" (a reused signal report
+    # knows what it was computed with)
+    quality["guidelines"] = (rep.summaries.get("rules", {}).get("guidelines") if guidelines is None
+                             and signal_report is not None else None) or gl.source_label()
     sections = build_sections(dataset, rep, quality)
+    sections[0] = Section(sections[0].key, sections[0].title, "Guidelines: `" + quality["guidelines"].replace(
+        "`", "'") + "`.\n\n" + sections[0].body)
     extra = list(extra_sections.items()) if isinstance(extra_sections, Mapping) else list(extra_sections or [])
     sections += [Section(f"extra-{i}", str(t), str(body)) for i, (t, body) in enumerate(extra, 1)]
     out = Path(out_dir)
