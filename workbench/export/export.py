@@ -119,7 +119,10 @@ def export(source: Any, out: str | Path, format: str = "openai", splits=(0.8, 0.
     fractions = parse_splits(splits)
     if container not in CONTAINERS:
         raise ExportError(f"unknown container {container!r}; use one of {', '.join(CONTAINERS)}")
-    out = Path(out).expanduser().absolute()
+    # ".." resolved first: the temporary folder and the rename work on the output's real name
+    out = Path(os.path.normpath(Path(out).expanduser().absolute()))
+    if not out.name:
+        raise ExportError(f"{out} cannot be the output folder: give a folder with a name")
     _check_out(out, overwrite)
     options = {"format": fmt, "container": container, "splits": fractions, "seed": seed, "stratify": stratify,
                "include": include, "min_rating": min_rating, "min_agreement": min_agreement,

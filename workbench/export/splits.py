@@ -25,6 +25,7 @@ import pyarrow.compute as pc
 
 from workbench.export.dedup import NEAR_THRESHOLD, duplicate_groups
 from workbench.export.errors import ExportError
+from workbench.model.names import check_name
 
 SPLIT_NAMES = ("train", "val", "test")
 
@@ -33,7 +34,7 @@ def parse_splits(splits: Sequence[float] | Mapping[str, float] | str) -> dict[st
     """Split fractions by name: ``(0.8, 0.1, 0.1)``, ``"0.8,0.1,0.1"`` or ``{"train": .9, "test": .1}``.
 
     Two numbers mean train/test, three train/val/test. Raises ExportError unless they are
-    non-negative and sum to 1.
+    non-negative and sum to 1, or when a name could not be a file name (``/``, ``..``, NUL, empty).
     """
     if isinstance(splits, str):
         try:
@@ -41,7 +42,7 @@ def parse_splits(splits: Sequence[float] | Mapping[str, float] | str) -> dict[st
         except ValueError:
             raise ExportError(f"splits {splits!r} must be numbers like 0.8,0.1,0.1") from None
     if isinstance(splits, Mapping):
-        named = {str(k): v for k, v in splits.items()}
+        named = {check_name(k, "split name", ExportError): v for k, v in splits.items()}  # file names
     else:
         vals = list(splits)
         names = {1: ("train",), 2: ("train", "test"), 3: SPLIT_NAMES}.get(len(vals))

@@ -23,6 +23,8 @@ from workbench.export.errors import ExportError
 from workbench.export.labelstudio import display_fields, response_target
 from workbench.model import Event
 from workbench.model.events import DECISIONS
+from workbench.model.names import check_name
+from workbench.model.spreadsheet import restore_cell, write_csv
 
 ANSWERS = ("rating", "category", "decision", "preference", "ideal_response")
 SINGLE_ANSWERS = ("rating", "category", "decision", "ideal_response")
@@ -36,7 +38,11 @@ def _task_id(batch_id: str, record_id: str) -> str:
 
 
 def key_path(project: Any, batch_id: str) -> Path:
-    """Where the hidden answer key of a batch lives: ``<project>/vendor/<batch_id>.key.json``."""
+    """Where the hidden answer key of a batch lives: ``<project>/vendor/<batch_id>.key.json``.
+
+    The batch id comes from a person or from a returned file, so it is checked to be one plain name.
+    """
+    check_name(batch_id, "batch id", ExportError)
     return Path(project.path) / "vendor" / f"{batch_id}.key.json"
 
 
@@ -92,6 +98,7 @@ def export_vendor_batch(project: Any, out: str | Path, record_ids: list[str] | N
     chosen_gold = [gold_ids[i] for i in sorted(rng.choice(len(gold_ids), k, replace=False))]
     ids = pool + chosen_gold
     batch_id = batch_id or "batch-" + hashlib.sha256("\n".join(ids).encode()).hexdigest()[:10]
+    check_name(batch_id, "batch id", ExportError)
     table = project.edited_table()
     table = table.filter(pc.is_in(table.column("id"), pa.array(ids, pa.string())))
     rows, key = [], {"batch_id": batch_id, "tasks": {}, "gold": {}, "order": {}}
@@ -123,20 +130,17 @@ def _write_rows(rows: list[dict], path: Path) -> None:
     if path.suffix.lower() == ".jsonl":
         path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
         return
-    cols = list(dict.fromkeys(k for r in rows for k in r))
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=cols, lineterminator="\n")
-    w.writeheader()
-    w.writerows(rows)
-    path.write_text(buf.getvalue(), encoding="utf-8")
+    write_csv(rows, path)  # cells a spreadsheet would run as formulas get a leading '
 
 
 def read_returned(path: str | Path) -> list[dict[str, Any]]:
-    """Rows of a returned batch (JSONL or CSV); empty answers are dropped."""
+    """Rows of a returned batch (JSONL or CSV); empty answers are dropped, and the ``'`` that
+    :func:`write_csv` put before formula-like cells is taken off again."""
     path = Path(path)
     text = path.read_text(encoding="utf-8")
     if path.suffix.lower() == ".csv":
-        rows = list(csv.DictReader(io.StringIO(text)))
+        rows = [{restore_cell(k): restore_cell(v) for k, v in r.items()}
+                for r in csv.DictReader(io.StringIO(text))]
     else:
         rows = [json.loads(line) for line in text.splitlines() if line.strip()]
     return [{k: v for k, v in r.items() if v not in ("", None)} for r in rows]

@@ -16,6 +16,7 @@ import pyarrow as pa
 from workbench.export.errors import ExportError
 from workbench.export.openai_fast import openai_table, present_fields, write_openai_jsonl
 from workbench.io.writers import to_rows
+from workbench.model.names import check_name
 
 CONTAINERS = ("jsonl", "parquet", "hf")
 SUFFIX = {"jsonl": ".jsonl", "parquet": ".parquet"}
@@ -89,7 +90,7 @@ def write_splits(data: dict[str, list[dict] | pa.Table], out: Path, container: s
     """
     if container not in CONTAINERS:
         raise ExportError(f"unknown container {container!r}; use one of {', '.join(CONTAINERS)}")
-    present = {k: v for k, v in data.items() if len(v)}
+    present = {check_name(k, "split name", ExportError): v for k, v in data.items() if len(v)}
     arrow = any(isinstance(v, pa.Table) for v in present.values())
     if container == "jsonl":
         written = []
