@@ -14,7 +14,7 @@ def _rects(fig):
 
 
 def test_histogram_values_ids_and_window(signal_frame):
-    fig = length_histogram(signal_frame)
+    fig = length_histogram(signal_frame, window=(100, 300))
     assert [t.type for t in fig.data] == ["histogram"]
     h = fig.data[0]
     assert list(h.x) == signal_frame["response_words"].tolist()
@@ -117,3 +117,9 @@ def test_length_by_role_large_input_sends_quartiles_and_outliers_only():
     assert box.upperfence[0] <= 300
     assert list(out.y) == [5_000, 9_000] and list(out.customdata) == [f"r{n - 2}", f"r{n - 1}"]
     assert len(fig.to_json()) < 20_000
+
+
+def test_histogram_draws_no_window_unless_given(signal_frame):
+    # no guideline window by default: a 100-300 band would judge any data by the sample's support rules
+    assert _rects(length_histogram(signal_frame)) == []
+    assert not any("guideline" in (a.text or "") for a in length_histogram(signal_frame).layout.annotations)

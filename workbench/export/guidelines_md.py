@@ -32,8 +32,9 @@ def render_guidelines_md(guidelines: Guidelines) -> str:
         lo, hi = c.scale
         out.append(f"| {c.name} | {_cell(c.description)} | {lo} (worst) - {hi} (best) |")
     out.append("")
-    lo, hi = g.window_for(None)
-    out += ["### Length", "", f"Enough but not more: {lo}-{hi} words for a response."]
+    window = g.window_for(None)  # None: the guidelines set no length window (the neutral defaults)
+    out += ["### Length", "", f"Enough but not more: {window[0]}-{window[1]} words for a response." if window
+            else "Enough but not more: as long as the request needs (no fixed length window)."]
     for cat, w in sorted(g.length_window_per_category.items()):
         out.append(f"- {cat}: {w.get('min_words', 0)}-{w.get('max_words', 'any')} words")
     out.append("")
@@ -50,8 +51,9 @@ def render_guidelines_md(guidelines: Guidelines) -> str:
         out.append("No refusal where help is possible; phrases that signal one:")
         out += [f'- "{p}"' for p in g.refusal_phrases]
         out.append("")
-    out += ["Also: do not repeat the user's question back, and do not state product facts you cannot "
-            "confirm are current.", ""]
+    if g.rule_on("repeats_question"):
+        out += ["Also: do not repeat the user's question back, and do not state product facts you cannot "
+                "confirm are current.", ""]
     out += ["## Reasoning steps", "",
             f"Reasoning is **{g.reasoning}** in responses; apply this one choice to every example.", ""]
     if g.refusals:

@@ -60,7 +60,7 @@ def length_histogram(
     frame: pd.DataFrame,
     column: str = "response_words",
     by: str | None = None,
-    window: Window | Mapping[Any, Window] = (100, 300),
+    window: Window | Mapping[Any, Window] | None = None,
     outlier_column: str | None = None,
     log: bool = False,
     id_column: str = "id",
@@ -80,7 +80,8 @@ def length_histogram(
     by : str, optional
         Category column: one stacked trace (colour) per category, or one row each with ``facet``.
     window : (low, high), mapping category -> (low, high), or None
-        Guideline length window drawn as a shaded ``vrect``; either end may be None (open).
+        Guideline length window drawn as a shaded ``vrect``; either end may be None (open). None
+        (the default, and what ``Guidelines.window_for`` gives when no window is set) draws none.
         A mapping gives per-category windows (each facet its own; without facets every distinct
         window is drawn).
     outlier_column : str, optional
