@@ -159,7 +159,7 @@ def suggestions_frame(project, agent: str | None = None, target: str | None = No
         return pd.DataFrame(columns=SUGGESTION_COLUMNS)
     keep = (frame["kind"] == "suggestion").to_numpy()
     if (frame["kind"] == "undo").any():
-        keep &= active_mask(frame)
+        keep = keep & active_mask(frame)  # not in place: pandas hands out read-only arrays
     sug = frame[keep]
     if agent is not None:
         sug = sug[sug["reviewer"] == agent]
