@@ -3,8 +3,15 @@ folders left behind by a killed export."""
 from __future__ import annotations
 
 import csv
+import importlib
 import io
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +19,7 @@ from helpers import make_dataset
 from export.export_helpers import CATEGORIES, corpus
 from workbench.export import ExportError, export
 from workbench.export.splits import parse_splits
+from workbench.export.staging import Staging, _create_locked, sweep_stale
 from workbench.export.vendor import export_vendor_batch, key_path, read_returned, score_vendor_batch
 from workbench.export.writers import write_splits
 from workbench.model import Guidelines
@@ -163,3 +171,146 @@ def test_returned_csv_answers_with_the_quote_count_as_the_answer(project, tmp_pa
     assert score["workers"]["w1"]["accuracy"] == 1.0
     edits = [e.value for _, e in score["events"] if e.kind == "edit"]
     assert edits and all(v == "- first step\n- second step" for v in edits)
+
+
+# -- a killed export leaves nothing the next one does not sweep ----------------------------------------
+_SLOW_EXPORT = """
+import importlib, pathlib, sys, time
+
+ex = importlib.import_module("workbench.export.export")  # the module (the package re-exports a function)
+
+real = ex.write_splits
+
+def slow(data, tmp, container):  # writes the splits, says where, then hangs: time to kill it
+    files = real(data, tmp, container)
+    pathlib.Path(sys.argv[3]).write_text(str(tmp))
+    time.sleep(120)
+    return files
+
+ex.write_splits = slow
+ex.export(sys.argv[1], sys.argv[2], report=False)
+"""
+
+
+def _leftovers(out):
+    if not out.parent.exists():
+        return []
+    return sorted(p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}."))
+
+
+def _start_slow_export(tmp_path, out):
+    src = tmp_path / "data.jsonl"
+    src.write_text("".join(json.dumps({"messages": r["messages"]}) + "\n" for r in corpus(60, seed=4)))
+    ready = tmp_path / "ready.txt"
+    script = tmp_path / "slow_export.py"
+    script.write_text(_SLOW_EXPORT)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    proc = subprocess.Popen([sys.executable, str(script), str(src), str(out), str(ready)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while not ready.exists():
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            raise AssertionError(f"the export did not start: {proc.communicate()[1].decode()[-2000:]}")
+        time.sleep(0.05)
+    partial = Path(ready.read_text())
+    assert partial.is_dir() and partial.name.startswith(f".{out.name}.partial-")
+    assert any(partial.glob("*.jsonl"))
+    return src, proc, partial
+
+
+@pytest.mark.slow
+def test_an_export_killed_by_sigkill_is_swept_by_the_next_export(tmp_path):
+    out = tmp_path / "exports" / "exp"
+    src, proc, partial = _start_slow_export(tmp_path, out)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert partial.is_dir()  # SIGKILL cannot be caught: the hidden folder stays ...
+    assert f"{partial.name}.lock" in _leftovers(out)
+    res = export(src, out, report=False)  # ... until the next export to the same place
+    assert res["total"] == 60 and (out / "manifest.json").is_file()
+    assert _leftovers(out) == []
+
+
+@pytest.mark.slow
+def test_sigterm_during_an_export_removes_the_partial_folder(tmp_path):
+    out = tmp_path / "exports" / "exp"
+    _, proc, partial = _start_slow_export(tmp_path, out)
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGTERM  # the process still ends by the signal
+    assert not partial.exists() and not out.exists()
+    assert _leftovers(out) == []
+    assert not (tmp_path / "exports").exists()  # the parent the export created is gone too
+
+
+def test_sigterm_in_process_cleans_up_then_reaches_the_previous_handler(tmp_path, monkeypatch):
+    ex = importlib.import_module("workbench.export.export")
+    seen = []
+
+    def previous(signum, frame):
+        seen.append(signum)
+        raise KeyboardInterrupt
+
+    real = ex.write_splits
+
+    def write_then_term(data, tmp, container):
+        files = real(data, tmp, container)
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(5)  # the signal arrives before this ends
+        return files
+
+    old = signal.signal(signal.SIGTERM, previous)
+    try:
+        monkeypatch.setattr(ex, "write_splits", write_then_term)
+        with pytest.raises(KeyboardInterrupt):
+            export(make_dataset(corpus(20)), tmp_path / "exp", report=False)
+        assert signal.getsignal(signal.SIGTERM) is previous
+    finally:
+        signal.signal(signal.SIGTERM, old)
+    assert seen == [signal.SIGTERM]
+    assert _leftovers(tmp_path / "exp") == [] and not (tmp_path / "exp").exists()
+
+
+def test_a_live_exports_partial_folder_is_not_swept(tmp_path):
+    out = tmp_path / "exp"
+    live = Staging(out)
+    fd = _create_locked(live.lock)  # a concurrent export holding its lock
+    live.tmp.mkdir()
+    (live.tmp / "train.jsonl").write_text("{}\n")
+    try:
+        export(make_dataset(corpus(20)), out, report=False)
+        assert live.tmp.is_dir() and live.lock.exists()
+        assert (out / "manifest.json").is_file()
+    finally:
+        os.close(fd)
+    # once that export is dead, the next one removes what it left
+    export(make_dataset(corpus(20)), out, report=False, overwrite=True)
+    assert _leftovers(out) == []
+
+
+def test_lockless_leftovers_go_only_when_older_than_the_running_export(tmp_path):
+    out = tmp_path / "exp"
+    old_one = tmp_path / ".exp.partial-0badc0de"  # left by an export from before the lock existed
+    new_one = tmp_path / ".exp.partial-1badc0de"
+    other = tmp_path / ".other.partial-2badc0de"  # another export's: never touched
+    for d in (old_one, new_one, other):
+        d.mkdir()
+        (d / "train.jsonl").write_text("{}\n")
+    hour_ago = time.time() - 3600
+    os.utime(old_one, (hour_ago, hour_ago))
+    removed = sweep_stale(out, time.time())
+    assert removed == [old_one]
+    assert not old_one.exists() and new_one.is_dir() and other.is_dir()
+
+
+def test_a_previous_export_moved_aside_by_a_dead_export_is_put_back(tmp_path):
+    out = tmp_path / "exp"
+    first = export(make_dataset(corpus(20)), out, report=False)
+    dead = Staging(out, "0000dead")
+    os.replace(out, dead.old)  # died between moving the old export aside and renaming the new one
+    dead.lock.write_text("")   # its lock file, no longer held by anyone
+    dead.tmp.mkdir()
+    sweep_stale(out, time.time())
+    assert json.loads((out / "manifest.json").read_text())["files"] == first["manifest"]["files"]
+    assert _leftovers(out) == []

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import uuid
 from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
@@ -26,6 +24,7 @@ from workbench.export.guidelines_md import render_guidelines_md
 from workbench.export.handover import write_quality_report
 from workbench.export.select import select_records
 from workbench.export.source import resolve_source
+from workbench.export.staging import staged
 from workbench.export.splits import assign_splits, leakage_check, parse_splits, split_counts, strata
 from workbench.export.summary import category_distribution, curation_summary
 from workbench.export.openai_fast import can_write_fast
@@ -193,8 +192,8 @@ def _write_export(plan: dict[str, Any], src, out: Path, overwrite: bool, report:
     manifest, curation, exported = plan["manifest"], plan["curation"], plan["exported"]
     container = manifest["options"]["container"]
     g = src.guidelines
-    tmp, created = _make_tmp(out)
-    try:
+    with staged(out) as st:  # killed or failed: nothing but the hidden folder, swept by the next export
+        tmp = st.tmp
         files = write_splits(plan["data"], tmp, container)
         cat_dist = category_distribution(manifest["counts_per_category"], g.target_mix if g else None)
         info = {**manifest, "name": out.name, "format": manifest["options"]["format"], "container": container,
@@ -213,12 +212,7 @@ def _write_export(plan: dict[str, Any], src, out: Path, overwrite: bool, report:
         manifest["files"] = {p.relative_to(tmp).as_posix(): sha256_file(p)
                              for p in sorted(tmp.rglob("*")) if p.is_file()}
         _write(tmp / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False, default=str) + "\n")
-        _move_into_place(tmp, out, overwrite)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        for d in reversed(created):
-            _rmdir_quiet(d)
-        raise
+        st.move_into_place(lambda o: _check_out(o, overwrite))
     return manifest
 
 
@@ -237,39 +231,6 @@ def _split_files(files: list[Path], tmp: Path, container: str) -> dict[str, str]
 
 def _write(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8", newline="\n")
-
-
-def _make_tmp(out: Path) -> tuple[Path, list[Path]]:
-    """A fresh temporary folder beside ``out`` and the parent folders created for it."""
-    created, p = [], out.parent
-    while not p.exists():
-        created.append(p)
-        p = p.parent
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.parent / f".{out.name}.partial-{uuid.uuid4().hex[:8]}"
-    tmp.mkdir()
-    return tmp, list(reversed(created))
-
-
-def _move_into_place(tmp: Path, out: Path, overwrite: bool) -> None:
-    old = None
-    if out.exists():
-        if any(out.iterdir()):
-            _check_out(out, overwrite)  # re-checked: something may have appeared meanwhile
-            old = out.parent / f".{out.name}.old-{uuid.uuid4().hex[:8]}"
-            os.replace(out, old)
-        else:
-            out.rmdir()
-    os.replace(tmp, out)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
-def _rmdir_quiet(path: Path) -> None:
-    try:
-        path.rmdir()
-    except OSError:
-        pass
 
 
 def export_counts(result: dict[str, Any]) -> str:
