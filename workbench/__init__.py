@@ -19,6 +19,7 @@ _LAZY = {
     "Project": ("workbench.store", "Project"),
     "signals": ("workbench.quality", "signals"),
     "compute_signals": ("workbench.quality", "compute_signals"),
+    "draft_guidelines": ("workbench.quality.draft", "draft_guidelines"),
     "report": ("workbench.report", "report"),
     "export": ("workbench.export", "export"),
     "review": ("workbench.ui", "review"),

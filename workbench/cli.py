@@ -107,6 +107,19 @@ def cmd_report(args) -> int:
     return 0
 
 
+def cmd_guidelines(args) -> int:
+    from workbench.quality.draft import draft_guidelines
+
+    out = Path(args.out)
+    if out.exists() and not args.overwrite:
+        raise CLIError(f"{out} exists; choose another --out or pass --overwrite")
+    if not out.parent.is_dir():
+        raise CLIError(f"folder {out.parent} does not exist")
+    draft_guidelines(_load(args.path, args.format), out=out, topics=not args.no_topics)
+    print(f"wrote draft guidelines to {out}: edit them, then pass --guidelines {out} to report or init")
+    return 0
+
+
 def cmd_agreement(args) -> int:
     from workbench.agreement.sources import run_agreement
 
@@ -195,6 +208,16 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--out", required=True)
     r.add_argument("--guidelines")
     r.set_defaults(func=cmd_report)
+
+    g = sub.add_parser("guidelines", help="draft a starting guidelines file from a dataset")
+    gsub = g.add_subparsers(dest="action", required=True)
+    gd = gsub.add_parser("draft", help="observed lengths, task types and topics as a guidelines YAML to edit")
+    gd.add_argument("path")
+    gd.add_argument("--out", default="guidelines.yaml")
+    gd.add_argument("--format", help="force the input format")
+    gd.add_argument("--no-topics", action="store_true", help="skip the topics (faster on large data)")
+    gd.add_argument("--overwrite", action="store_true")
+    gd.set_defaults(func=cmd_guidelines)
 
     a = sub.add_parser("agreement", help="inter-annotator agreement report")
     a.add_argument("path")

@@ -94,11 +94,16 @@ class CoverageSignal(Signal):
         frame = pd.DataFrame({f"is_{self.name}_issue": over | unknown, f"{self.name}_score": np.clip(score, 0, 1),
                               "task_type": tasks, "category_share": share, "category_target": tgt})
         categories = {}
+        # data without any category cannot be measured against a target mix: say so instead of
+        # reporting every target as missing beside one "(none)" bar
+        unmeasured = bool(target) and set(dist) == {NO_CATEGORY}
         for name in list(dist) + [k for k in target if k not in dist]:
             row = dist.get(name, {"count": 0, "share": 0.0})
             t = target.get(name)
             status = "no target"
-            if t is not None:
+            if t is not None and unmeasured:
+                status = "unmeasured"
+            elif t is not None:
                 ratio = row["share"] / t if t else np.inf
                 status = ("over" if ratio > 1 + self.config.tolerance else
                           "under" if ratio < 1 / (1 + self.config.tolerance) else "ok")
@@ -111,7 +116,8 @@ class CoverageSignal(Signal):
             "languages": lang.summary.get("languages", {}) if lang is not None else {},
             "over_represented": [k for k, v in categories.items() if v["status"] == "over"],
             "under_represented": [k for k, v in categories.items() if v["status"] == "under"],
-            "missing": [k for k, v in categories.items() if v["count"] == 0],
+            "missing": [k for k, v in categories.items() if v["count"] == 0 and v["status"] != "unmeasured"],
+            "unmeasured": "the data has no category column" if unmeasured else None,
             "unknown_categories": sorted({str(c) for c in cats[unknown]}),
             "tolerance": self.config.tolerance,
         }

@@ -67,6 +67,7 @@ class GuidelineRulesSignal(Signal):
     """
 
     name = "rules"
+    version = "2"  # 2: data-dependent rules are guideline options; content-word repeats check
     uses_guidelines = True
 
     @dataclass(frozen=True)
