@@ -1,7 +1,6 @@
 from quality.quality_data import answer, dataset, msg, row, sft
 from workbench.model import Guidelines
 from workbench.quality import compute_signals
-from workbench.quality.coverage import task_types
 
 
 def test_category_mix_against_target():
@@ -27,15 +26,11 @@ def test_records_without_category_are_not_unknown():
     assert not rep.frame["is_coverage_issue"].any()
 
 
-def test_task_types():
-    prompts = ["Write a Python function that reverses a list", "Summarize this article in two lines",
-               "Translate 'hello' into French", "Classify the sentiment of this review",
-               "Rewrite this paragraph to sound friendlier", "Write a poem about autumn",
-               "Solve 12 * 7 step by step", "Extract all dates from the text", "What is the capital of France?",
-               "Hello there"]
-    got = task_types([p.lower() for p in prompts], [1] * len(prompts)).tolist()
-    assert got == ["code", "summarization", "translation", "classification", "rewriting", "creative_writing",
-                   "reasoning", "extraction", "qa", "other"]
-    rows = [row("d", "sft", [msg("user", "hi"), msg("assistant", "hello"), msg("user", "thanks"),
+def test_task_type_summary_comes_from_the_task_type_signal():
+    rows = [sft("a", "Translate 'good morning' into French.", "Bonjour."),
+            row("d", "sft", [msg("user", "hi"), msg("assistant", "hello"), msg("user", "thanks"),
                              msg("assistant", "bye")])]
-    assert compute_signals(dataset(rows), signals=["coverage"]).frame["task_type"][0] == "dialogue"
+    rep = compute_signals(dataset(rows), signals=["task_type", "coverage"])
+    assert "task_type" not in rep.results["coverage"].frame.columns
+    assert rep.summaries["coverage"]["task_types"] == rep.summaries["task_type"]["task_types"]
+    assert rep.frame.set_index("id").loc["a", "task_type"] == "translation"

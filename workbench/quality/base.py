@@ -222,9 +222,10 @@ def default_registry() -> Registry:
     from workbench.quality.rules import GuidelineRulesSignal
     from workbench.quality.safety import SafetySignal
     from workbench.quality.stats import TextStatsSignal
+    from workbench.quality.task_type import TaskTypeSignal
 
     reg = Registry()
     for cls in (TextStatsSignal, ExactDuplicateSignal, NearDuplicateSignal, LanguageSignal, PIISignal,
-                SafetySignal, GuidelineRulesSignal, MultiTurnSignal, PreferenceSignal, CoverageSignal):
+                SafetySignal, GuidelineRulesSignal, MultiTurnSignal, PreferenceSignal, TaskTypeSignal, CoverageSignal):
         reg.register(cls)
     return reg

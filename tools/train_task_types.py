@@ -1,0 +1,162 @@
+"""Train the task-type classifier shipped as ``workbench/quality/models/task_types.npz``.
+
+Usage::
+
+    python tools/train_task_types.py DATA_DIR [--out workbench/quality/models] [--heldout-out DIR]
+
+``DATA_DIR`` holds public files copied out of GitHub snapshots (none of it is committed):
+
+====================================  ==========================================================  ===============
+file or folder                        origin (repository: path)                                   licence
+====================================  ==========================================================  ===============
+dolly-15k-analysis/                   nayohan/dolly-15k-analysis: ``dolly_decode_bak/google_      CC BY-SA 3.0
+                                      flan-t5-base_decode_output.jsonl`` (Dolly instructions with  (Dolly)
+                                      their Dolly ids 0-6399) and ``T5_piechart/d_google/{flan-t5-
+                                      base,flan-t5-large,t5-v1_1-base}/{All,<category>}.csv``
+                                      (model outputs in Dolly order, whole and per category: their
+                                      alignment recovers each id's Dolly category, see
+                                      ``dolly_categories``)
+belle_eval_set.json                   LianjiaTech/BELLE: eval/eval_set.json (Chinese, 12 classes)  ODC-By (data)
+belle_zh_seed_tasks.json              LianjiaTech/BELLE: data/1.5M/zh_seed_tasks.json             ODC-By (data)
+self_instruct_seed_tasks.jsonl        yizhongw/self-instruct: data/seed_tasks.jsonl               Apache-2.0
+t0/*.jsonl                            yizhongw/self-instruct: data/finetuning/t0_train_50k/       Apache-2.0
+                                      data_per_template/ (P3 prompts)                              (prompts)
+mt_bench_question.jsonl               lm-sys/FastChat: fastchat/llm_judge/data/mt_bench/          Apache-2.0
+vicuna_bench_question.jsonl           lm-sys/FastChat: fastchat/llm_judge/data/vicuna_bench/      Apache-2.0
+gsm8k_test.jsonl                      openai/grade-school-math: grade_school_math/data/test.jsonl MIT
+====================================  ==========================================================  ===============
+
+The 175 self-instruct seed tasks (and BELLE's Chinese translations of them, matched by task name)
+carry no category; ``SEED_LABELS`` below gives each a type by hand (seeds that fit no type are left
+out). Held out from training, and reported in the card: every fifth Dolly id, a third of the BELLE
+eval set (by a hash of the question), whole T0 datasets (``T0_HELDOUT``) and part of GSM8K.
+``/work/shared/data/task_types/sni_dev.jsonl`` is evaluation data only and is never read here.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from task_type_sources import load_all  # noqa: E402
+from workbench.model.taxonomy import OTHER, TASK_TYPES  # noqa: E402
+from workbench.quality import task_features  # noqa: E402
+
+CLASSES = tuple(t for t in TASK_TYPES if t != OTHER)
+
+
+def features(rows):
+    """Dense (embedding + structure) and sparse (hashed n-grams) features of ``rows``."""
+    import scipy.sparse as sp
+
+    texts = [r["text"] for r in rows]
+    _, emb, ngrams, struct = task_features.featurize(texts, np.ones(len(texts), np.int64))
+    # Dolly's passages are not in our copy of it: its passage categories get the flag they carry in Dolly
+    force = np.array([r.get("passage", False) for r in rows])
+    struct[force, 0] = 1.0
+    struct[force, 1] = np.maximum(struct[force, 1], np.log1p(800) / 8.0)
+    return sp.hstack([sp.csr_matrix(emb), ngrams, sp.csr_matrix(struct)]).tocsr()
+
+
+def train(rows, c: float):
+    from sklearn.linear_model import LogisticRegression
+
+    x = features(rows)
+    y = np.array([CLASSES.index(r["label"]) for r in rows])
+    sw = np.array([r.get("weight", 1.0) for r in rows])
+    counts = np.bincount(y, weights=sw, minlength=len(CLASSES))
+    # half-way to balanced classes: rare types (translation, chat) still count, without over-predicting them
+    sw = sw * ((len(y) / (len(CLASSES) * np.maximum(counts, 1))) ** 0.5)[y]
+    clf = LogisticRegression(C=c, max_iter=3000, solver="lbfgs")
+    clf.fit(x, y, sample_weight=sw)
+    dim = 256
+    coef = clf.coef_.T.astype(np.float32)  # features x classes
+    k = len(CLASSES)
+    full = np.zeros((coef.shape[0], k), np.float32)
+    full[:, clf.classes_] = coef
+    b = np.full(k, -30.0, np.float32)
+    b[clf.classes_] = clf.intercept_
+    return {"coef_emb": full[:dim], "coef_hash": full[dim:dim + task_features.N_HASH],
+            "coef_struct": full[dim + task_features.N_HASH:], "intercept": b,
+            "classes": np.array(CLASSES), "n_hash": np.int64(task_features.N_HASH),
+            "max_tokens": np.int64(task_features.MAX_TOKENS)}
+
+
+def evaluate(weights, rows, use_rules: bool = True) -> dict:
+    from workbench.quality.task_type import classify_task_types, model_probabilities
+
+    texts = [r["text"] for r in rows]
+    gold = np.array([r["label"] for r in rows], dtype=object)
+    if use_rules:
+        pred, _ = classify_task_types(texts, weights=weights)
+    else:
+        _, prob = model_probabilities(texts, weights=weights)
+        pred = np.array(CLASSES, dtype=object)[prob.argmax(axis=1)]
+    return scores(gold, pred)
+
+
+def scores(gold, pred) -> dict:
+    labels = sorted(set(gold))
+    f1 = []
+    for lab in labels:
+        tp = np.sum((pred == lab) & (gold == lab))
+        p = tp / max(np.sum(pred == lab), 1)
+        r = tp / max(np.sum(gold == lab), 1)
+        f1.append(0.0 if p + r == 0 else 2 * p * r / (p + r))
+    return {"n": int(len(gold)), "accuracy": round(float(np.mean(pred == gold)), 4),
+            "macro_f1": round(float(np.mean(f1)), 4), "other_share": round(float(np.mean(pred == OTHER)), 4)}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("data_dir", type=Path)
+    ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "workbench/quality/models")
+    ap.add_argument("--heldout-out", type=Path, help="write the held-out rows here as JSONL per set")
+    ap.add_argument("--c", type=float, default=1.0)
+    args = ap.parse_args(argv)
+    t0 = time.time()
+    train_rows, heldout, sources = load_all(args.data_dir)
+    print(f"train rows {len(train_rows)}: {dict(Counter(r['label'] for r in train_rows))}")
+    weights = train(train_rows, args.c)
+    metrics = {}
+    for name, rows in heldout.items():
+        metrics[name] = {"with_rules": evaluate(weights, rows), "model_only": evaluate(weights, rows, False)}
+        print(name, metrics[name])
+        if args.heldout_out:
+            args.heldout_out.mkdir(parents=True, exist_ok=True)
+            with open(args.heldout_out / f"{name}.jsonl", "w", encoding="utf-8") as fh:
+                for r in rows:
+                    fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+    args.out.mkdir(parents=True, exist_ok=True)
+    path = args.out / "task_types.npz"
+    store = {k: (v.astype(np.float16) if v.dtype == np.float32 and v.ndim == 2 else v) for k, v in weights.items()}
+    np.savez_compressed(path, **store)
+    card = {
+        "model": "multinomial logistic regression (scikit-learn, lbfgs, sqrt-balanced classes, C=%g) over WordLlama "
+                 "256-d static embeddings + hashed token 1-3-grams (%d bins) + %d structural flags; weights "
+                 "stored float16" % (args.c, task_features.N_HASH, len(task_features.STRUCT_NAMES)),
+        "classes": list(CLASSES), "trained": dt.date.today().isoformat(),
+        "sources": sources,
+        "sizes": {"train": len(train_rows), "train_by_label": dict(Counter(r["label"] for r in train_rows)),
+                  "heldout": {k: len(v) for k, v in heldout.items()}},
+        "heldout_metrics": metrics,
+        "sha256": hashlib.sha256(path.read_bytes()).hexdigest()[:16],
+        "seconds": round(time.time() - t0, 1),
+    }
+    path.with_suffix(".json").write_text(json.dumps(card, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB) in {time.time() - t0:.0f}s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

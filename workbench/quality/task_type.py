@@ -1,0 +1,192 @@
+"""Task type of every record (``workbench.model.taxonomy``), English and Chinese, offline.
+
+How: a linear classifier whose weights ship in ``quality/models/task_types.npz`` (trained by
+``tools/train_task_types.py`` on public labelled prompts; its data card is ``task_types.json`` beside
+it) scores the instruction view of the first user turn (``task_features``); explicit verb patterns
+(``task_rules``, e.g. "translate ... into French", "写一首诗") and structure (several user turns lean
+``chat``, a code fence in the response leans ``code``) are mixed into its probabilities. Inference is
+numpy/scipy over stored arrays: no pickled estimator, no network, batch by batch.
+
+A record whose best type is below ``other_below`` gets ``other``; an empty first turn gets ``other``
+with confidence 0.
+"""
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from workbench.model.taxonomy import OTHER, TASK_TYPES
+from workbench.model.turns import gather_turns
+from workbench.quality import task_features, task_rules
+from workbench.quality.base import Signal, SignalContext, SignalResult
+
+WEIGHTS = Path(__file__).with_name("models") / "task_types.npz"
+CARD = WEIGHTS.with_suffix(".json")
+RULE_WEIGHT = 0.45      # a verb-pattern hit is strong evidence, but a very sure model may still differ
+STRUCT_WEIGHT = 0.3     # multi-turn -> chat, code fence in the response -> code (when no rule fired)
+OTHER_BELOW = 0.22      # best probability under this: the typer is unsure -> "other"
+BATCH = 20_000
+
+
+@functools.lru_cache(maxsize=2)
+def load_weights(path: str | None = None) -> dict[str, np.ndarray]:
+    """The shipped classifier as float32 arrays (cached per process). Raises a one-line error when the
+    file is missing or was written for other feature settings."""
+    p = Path(path) if path else WEIGHTS
+    if not p.exists():
+        raise FileNotFoundError(f"task-type weights not found at {p}; run tools/train_task_types.py")
+    with np.load(p, allow_pickle=False) as z:
+        w = {k: z[k] for k in z.files}
+    if int(w["n_hash"]) != task_features.N_HASH or int(w["max_tokens"]) != task_features.MAX_TOKENS:
+        raise ValueError(f"{p} was trained with other feature settings; retrain it")
+    out = {k: (v.astype(np.float32) if v.dtype.kind == "f" else v) for k, v in w.items()}
+    out["classes"] = np.array([str(c) for c in w["classes"]], dtype=object)
+    return out
+
+
+def model_probabilities(first_turns: list[str], user_turns=None, responses=None,
+                        weights: dict | None = None) -> tuple[list[str], np.ndarray]:
+    """(instruction views, class probabilities) of the classifier alone; columns follow
+    ``weights["classes"]``."""
+    w = weights or load_weights()
+    views, emb, ngrams, struct = task_features.featurize(first_turns, user_turns, responses)
+    logits = emb @ w["coef_emb"] + np.asarray(ngrams @ w["coef_hash"]) + struct @ w["coef_struct"] + w["intercept"]
+    logits -= logits.max(axis=1, keepdims=True)
+    prob = np.exp(logits)
+    prob /= prob.sum(axis=1, keepdims=True)
+    return views, prob
+
+
+def classify_task_types(first_turns, user_turns=None, responses=None, systems=None,
+                        weights: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Task type and confidence of each prompt.
+
+    Parameters
+    ----------
+    first_turns : sequence of str
+        The first user turn of each record (with an Alpaca ``input`` already appended after a blank line).
+    user_turns : array of int, optional
+        Number of user turns per record (>= 2 leans ``chat``).
+    responses : sequence of str, optional
+        The response under review (a code fence leans ``code``).
+    systems : sequence of str, optional
+        The system prompt (read by the ``chat`` and ``translation`` patterns only).
+
+    Returns
+    -------
+    (labels, confidence) : object array of names from ``TASK_TYPES`` and float array in [0, 1].
+    """
+    first_turns = [t if isinstance(t, str) else "" for t in first_turns]
+    n = len(first_turns)
+    labels = np.empty(n, dtype=object)
+    conf = np.zeros(n, dtype=np.float64)
+    w = weights or load_weights()
+    for start in range(0, n, BATCH):
+        sl = slice(start, min(n, start + BATCH))
+        lab, c = _classify_batch(first_turns[sl], _part(user_turns, sl), _part(responses, sl), _part(systems, sl), w)
+        labels[sl], conf[sl] = lab, c
+    return labels, conf
+
+
+def _part(values, sl: slice):
+    if values is None:
+        return None
+    return values[sl] if not isinstance(values, pa.Array) else values.slice(sl.start, sl.stop - sl.start)
+
+
+def _classify_batch(first_turns, user_turns, responses, systems, w) -> tuple[np.ndarray, np.ndarray]:
+    classes = list(w["classes"])
+    n = len(first_turns)
+    resp = None if responses is None else [r if isinstance(r, str) else "" for r in
+                                            (responses.to_pylist() if isinstance(responses, pa.Array) else responses)]
+    turns = np.ones(n, np.int64) if user_turns is None else np.asarray(user_turns)
+    views, prob = model_probabilities(first_turns, turns, resp, w)
+    hits = task_rules.rule_hits(views, systems)
+    mix = prob.copy()
+    for r, name in enumerate(task_rules.LABELS):
+        rows = hits == r
+        if rows.any():
+            mix[rows] *= 1 - RULE_WEIGHT
+            mix[rows, classes.index(name)] += RULE_WEIGHT
+    free = hits < 0
+    nudges = [(free & (turns >= 2), "chat")]
+    if resp is not None:
+        fence = np.fromiter(("```" in r for r in resp), dtype=bool, count=n)
+        nudges.append((free & fence, "code"))
+    for rows, name in nudges:
+        if rows.any():
+            mix[rows] *= 1 - STRUCT_WEIGHT
+            mix[rows, classes.index(name)] += STRUCT_WEIGHT
+    best = mix.argmax(axis=1)
+    conf = mix[np.arange(n), best]
+    labels = np.array(classes, dtype=object)[best]
+    empty = np.fromiter((not v.strip() for v in views), dtype=bool, count=n)
+    unsure = (conf < OTHER_BELOW) | empty
+    labels[unsure] = OTHER
+    conf = np.where(empty, 0.0, conf)
+    return labels, np.clip(conf, 0.0, 1.0)
+
+
+def first_user_turns(table: pa.Table, views) -> tuple[pa.Array, np.ndarray, pa.Array]:
+    """(first user turn, number of user turns, first system turn) of each record of ``table``."""
+    turns = views.turns
+    n = views.n
+    is_user = turns.role == "user"
+    is_system = turns.role == "system"
+    first_user = np.full(n, -1, np.int64)
+    first_system = np.full(n, -1, np.int64)
+    idx = np.arange(len(turns))
+    # reversed assignment leaves the *first* index of each record
+    first_user[turns.parent[is_user][::-1]] = idx[is_user][::-1]
+    first_system[turns.parent[is_system][::-1]] = idx[is_system][::-1]
+    user_counts = np.bincount(turns.parent[is_user], minlength=n) if is_user.any() else np.zeros(n, np.int64)
+    return (gather_turns([(turns.content, first_user)], n), user_counts,
+            gather_turns([(turns.content, first_system)], n))
+
+
+class TaskTypeSignal(Signal):
+    """Task type per record (see the module docstring).
+
+    Columns: ``task_type`` (a name from ``workbench.model.taxonomy.TASK_TYPES``),
+    ``task_type_confidence`` in [0, 1]. Score: the confidence. Issue: the type is ``other`` with
+    confidence under ``unsure_below`` while the record has a prompt (a record nobody can place: worth a
+    look, rarely an error).
+    """
+
+    name = "task_type"
+    version = "1"
+
+    @dataclass(frozen=True)
+    class Config:
+        unsure_below: float = 0.15
+
+    def setup(self) -> None:
+        load_weights()
+
+    def compute(self, table: pa.Table, ctx: SignalContext) -> SignalResult:
+        views = ctx.views(table)
+        first, user_counts, system = first_user_turns(table, views)
+        labels, conf = classify_task_types(first.to_pylist(), user_counts, views.response.to_pylist(), system)
+        has_prompt = np.asarray([bool(t.strip()) for t in first.to_pylist()], dtype=bool)
+        issue = (labels == OTHER) & (conf < self.config.unsure_below) & has_prompt
+        frame = pd.DataFrame({f"is_{self.name}_issue": issue, f"{self.name}_score": conf,
+                              "task_type": pd.Categorical(labels, categories=list(TASK_TYPES)).astype(str),
+                              "task_type_confidence": conf})
+        counts = pd.Series(labels).value_counts()
+        total = max(len(labels), 1)
+        summary = {
+            "task_types": {str(k): {"count": int(v), "share": round(int(v) / total, 4)} for k, v in counts.items()},
+            "mean_confidence": float(conf.mean()) if len(conf) else 0.0,
+            "taxonomy": list(TASK_TYPES),
+        }
+        info = {"weights": WEIGHTS.name}
+        if CARD.exists():
+            info["card"] = {k: v for k, v in json.loads(CARD.read_text(encoding="utf-8")).items()
+                            if k in ("trained", "sources", "sizes")}
+        return self.result(frame, summary, info)
