@@ -1,0 +1,225 @@
+"""Topics of the prompts and a 2-D map of the records, for datasets that come without labels.
+
+Every record gets a ``topic`` (0 is the largest topic; -1 when it has no prompt text), a readable
+``topic_label`` (its topic's most distinctive terms, ``quality.topic_terms``), ``topic_similarity``
+(cosine to its topic's centre: low = atypical) and map coordinates ``map_x`` / ``map_y``.
+
+How, in bounded memory and seeded (same input and seed -> same ids, labels and coordinates):
+1. the prompt (user turns) is projected into a topic space fitted on a sample
+   (``quality.topic_features``: hashed byte n-gram TF-IDF + truncated SVD, unit rows);
+2. spherical k-means (``MiniBatchKMeans`` on the unit rows) is fitted on the same sample and every
+   record takes its most similar centre, batch by batch;
+3. topics are renumbered by size and labelled by class-based TF-IDF over the sample;
+4. the map: UMAP on a sample, the rest placed among their topic's sampled neighbours
+   (``quality.mapcoords``).
+
+Topics describe the data; they flag nothing (``is_topics_issue`` is all False) and the score is the
+similarity to the topic centre, so sorting by it puts a topic's least typical records first.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from workbench.model.turns import as_strings
+from workbench.quality.base import Signal, SignalContext, SignalResult
+from workbench.quality.mapcoords import map_coordinates
+from workbench.quality.topic_features import TopicSpace, seeded_sample, take
+from workbench.quality.topic_terms import class_tfidf, label_of
+
+ASSIGN_BATCH = 50_000
+
+
+def choose_k(n: int) -> int:
+    """Topics for ``n`` records with text: about sqrt(n / 25), between 5 and 50 (fewer for tiny data)."""
+    if n < 25:
+        return max(1, n // 5)
+    return int(np.clip(round(np.sqrt(n / 25)), 5, 50))
+
+
+@dataclass
+class Topics:
+    """The outcome of :func:`find_topics`.
+
+    Attributes
+    ----------
+    topic : ndarray[int64]
+        Topic per record, 0 = largest; -1 for records without text.
+    similarity : ndarray[float32]
+        Cosine similarity of each record to its topic centre (0 for -1).
+    labels, terms : list
+        Per topic: a short label and its (term, weight) list.
+    features : ndarray (n, d) float32
+        The unit-length topic-space rows (the map is built from them).
+    sample : ndarray[int64]
+        Positions the topic space and k-means were fitted on.
+    """
+
+    topic: np.ndarray
+    similarity: np.ndarray
+    labels: list[str]
+    terms: list[list[tuple[str, float]]]
+    features: np.ndarray
+    sample: np.ndarray
+
+
+def find_topics(texts, k: int = 0, seed: int = 0, sample: int = 50_000, dims: int = 96,
+                n_terms: int = 8) -> Topics:
+    """Cluster ``texts`` into topics (see the module docstring).
+
+    Parameters
+    ----------
+    texts : list, numpy or Arrow string array
+        One text per record (e.g. its prompt).
+    k : int
+        Number of topics; 0 chooses from the number of non-empty texts (:func:`choose_k`).
+    seed : int
+        Seeds the sample, the SVD and k-means.
+    sample : int
+        Records the topic space, k-means and labels are fitted on.
+    """
+    from sklearn.cluster import MiniBatchKMeans
+
+    arr = as_strings(texts)
+    n = len(arr)
+    lengths = pc.utf8_length(pc.utf8_trim_whitespace(arr)).to_numpy(zero_copy_only=False)
+    has_text = np.flatnonzero(lengths > 0)
+    topic = np.full(n, -1, dtype=np.int64)
+    sim = np.zeros(n, dtype=np.float32)
+    if not len(has_text):
+        return Topics(topic, sim, [], [], np.zeros((n, 1), np.float32), np.zeros(0, np.int64))
+    fit_rows = has_text[seeded_sample(len(has_text), sample, seed)]
+    fit_texts = take(arr, fit_rows)
+    space = TopicSpace.fit(fit_texts, dims=dims, seed=seed)
+    x = space.transform(arr)
+    k = min(k or choose_k(len(has_text)), len(fit_rows))
+    km = MiniBatchKMeans(n_clusters=k, random_state=seed, n_init=3, batch_size=4096, max_iter=100)
+    km.fit(x[fit_rows])
+    centres = km.cluster_centers_.astype(np.float32)
+    centres /= np.maximum(np.linalg.norm(centres, axis=1, keepdims=True), 1e-12)
+    raw = np.full(n, -1, dtype=np.int64)
+    for lo in range(0, len(has_text), ASSIGN_BATCH):
+        rows = has_text[lo:lo + ASSIGN_BATCH]
+        sims = x[rows] @ centres.T
+        raw[rows] = sims.argmax(axis=1)
+        sim[rows] = sims.max(axis=1)
+    # renumber by size (largest first; ties by the old id, itself seeded) so ids are stable and meaningful
+    sizes = np.bincount(raw[has_text], minlength=k)
+    order = np.lexsort((np.arange(k), -sizes))
+    new_id = np.empty(k, dtype=np.int64)
+    new_id[order] = np.arange(k)
+    topic[has_text] = new_id[raw[has_text]]
+    top_terms = class_tfidf(fit_texts.to_pylist(), topic[fit_rows], k, n_terms)
+    labels = [label_of(t) for t in top_terms]
+    return Topics(topic, np.clip(sim, 0.0, 1.0), labels, top_terms, x, fit_rows)
+
+
+def topic_overview(frame: pd.DataFrame, labels: dict | list | None = None) -> pd.DataFrame:
+    """One row per topic: size, share, label and, when the frame has them, the task-type mix and the
+    share of records flagged by any signal.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        A signal frame with ``topic`` (and ``topic_label``); optional ``task_type`` and
+        ``is_<signal>_issue`` columns (``compute_signals(...).frame`` has them all).
+    labels : dict or list, optional
+        Topic id -> label, when the frame has no ``topic_label``.
+
+    Returns
+    -------
+    DataFrame
+        Index ``topic``; columns ``label``, ``size``, ``share``, ``task_types`` (dict type -> share,
+        most common first) and ``flag_rate`` when available. Sorted by size.
+    """
+    if "topic" not in frame.columns:
+        raise KeyError("the frame has no 'topic' column: compute the 'topics' signal first")
+    topic = frame["topic"].to_numpy()
+    out = pd.DataFrame({"size": pd.Series(topic).value_counts()})
+    out.index.name = "topic"
+    out["share"] = out["size"] / max(len(topic), 1)
+    if "topic_label" in frame.columns:
+        out["label"] = frame.groupby("topic", sort=False)["topic_label"].first().reindex(out.index)
+    elif labels is not None:
+        lab = dict(enumerate(labels)) if isinstance(labels, list) else {int(k): v for k, v in labels.items()}
+        out["label"] = [lab.get(int(t), "(no text)" if t == -1 else "") for t in out.index]
+    if "task_type" in frame.columns:
+        mix = pd.crosstab(frame["topic"], frame["task_type"], normalize="index")
+        out["task_types"] = [{k: round(float(v), 4) for k, v in mix.loc[t].sort_values(ascending=False).items() if v > 0}
+                             for t in out.index]
+    flags = [c for c in frame.columns if c.startswith("is_") and c.endswith("_issue") and c != "is_topics_issue"]
+    if flags:
+        any_flag = frame[flags].fillna(False).astype(bool).any(axis=1)
+        out["flag_rate"] = any_flag.groupby(frame["topic"]).mean().reindex(out.index)
+    return out
+
+
+class TopicsSignal(Signal):
+    """Topics and map coordinates of every record (see the module docstring).
+
+    Columns: ``topic``, ``topic_label``, ``topic_similarity``, ``map_x``, ``map_y``. Summary:
+    ``topics`` (per topic: id, label, terms, size, share, and ``task_types`` / ``flag_rate`` when the
+    task-type signal or flagging signals ran before it in the same run), ``k``, ``method``.
+    """
+
+    name = "topics"
+    version = "1"
+
+    @dataclass(frozen=True)
+    class Config:
+        k: int = 0                 # 0: chosen from the data size
+        seed: int = 0
+        sample: int = 50_000       # records the topic space and k-means are fitted on
+        dims: int = 96
+        n_terms: int = 8
+        map: bool = True
+        map_sample: int = 15_000   # records UMAP is fitted on
+        map_epochs: int = 0        # 0: UMAP's default for the sample size
+
+    def compute(self, table: pa.Table, ctx: SignalContext) -> SignalResult:
+        c = self.config
+        found = find_topics(ctx.views(table).prompt, c.k, c.seed, c.sample, c.dims, c.n_terms)
+        n = table.num_rows
+        label_arr = np.array([*found.labels, "(no text)"], dtype=object)
+        frame = pd.DataFrame({
+            "is_topics_issue": np.zeros(n, dtype=bool),
+            "topics_score": found.similarity.astype(float),
+            "topic": found.topic,
+            "topic_label": label_arr[found.topic],  # -1 indexes the trailing "(no text)"
+            "topic_similarity": found.similarity,
+        })
+        map_info: dict = {}
+        if c.map and n:
+            xy, sampled = map_coordinates(found.features, found.topic, c.seed, c.map_sample,
+                                          n_epochs=c.map_epochs or None)
+            frame["map_x"], frame["map_y"] = xy[:, 0], xy[:, 1]
+            map_info = {"map": "umap on a sample, the rest placed among their topic's sampled neighbours",
+                        "map_fitted_on": int(len(sampled))}
+        overview = topic_overview(self._with_earlier(frame, ctx), found.labels)
+        topics = []
+        for t, row in overview.iterrows():
+            entry = {"topic": int(t), "label": row.get("label", ""), "size": int(row["size"]),
+                     "share": round(float(row["share"]), 4),
+                     "terms": [term for term, _ in found.terms[t]] if t >= 0 else []}
+            for extra in ("task_types", "flag_rate"):
+                if extra in overview.columns:
+                    entry[extra] = row[extra]
+            topics.append(entry)
+        summary = {"k": len(found.labels), "method": "hashed byte n-gram TF-IDF + SVD, spherical k-means",
+                   "topics": topics}
+        return self.result(frame, summary, {"fitted_on": int(len(found.sample)), **map_info})
+
+    @staticmethod
+    def _with_earlier(frame: pd.DataFrame, ctx: SignalContext) -> pd.DataFrame:
+        """``frame`` plus the task types and issue flags of signals computed earlier in this run."""
+        cols = {}
+        for name, res in ctx.results.items():
+            if name == "task_type" and "task_type" in res.frame.columns:
+                cols["task_type"] = res.frame["task_type"].to_numpy()
+            if res.issue_column in res.frame.columns:
+                cols[res.issue_column] = res.frame[res.issue_column].to_numpy()
+        return frame.assign(**cols) if cols else frame
