@@ -3,8 +3,9 @@
 ::
 
     project/
-      project.json      fingerprint (SHA-256 of source.parquet), source path and format, created,
-                        reviewers and roles (a copy; the log's role events are the record), settings
+      project.json      fingerprint (SHA-256 of source.parquet), source path and format, created, owner,
+                        reviewers and roles (a copy; the log's role events are the record, with the
+                        salted hashes of reviewer keys), settings
       source.parquet    the canonical table, frozen: never rewritten
       guidelines.yaml   the one guidelines file (criteria, categories, tags, rules, examples)
       events.sqlite     the append-only event log
