@@ -8,6 +8,7 @@ import numpy as np
 
 from helpers import make_dataset, msg
 from workbench.model import Guidelines
+from workbench.sample import support_guidelines_path
 from workbench.store import Project
 
 CATEGORIES = ("billing", "account", "shipping", "returns", "technical")
@@ -60,7 +61,7 @@ def preference_rows(n_prompts: int, per_prompt: int = 3, seed: int = 0) -> list[
 
 
 def make_project(path: Path, n: int = 40, seed: int = 3) -> Project:
-    """A project over ``n`` SFT records with the default guidelines' categories."""
-    g = Guidelines.default()
+    """A project over ``n`` SFT records with the sample's support guidelines and their categories."""
+    g = Guidelines.load(support_guidelines_path())
     rows = corpus(n, seed, categories=tuple(g.categories[:5]))
     return Project.create(path, make_dataset(rows), g, owner="olga")

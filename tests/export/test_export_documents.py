@@ -10,6 +10,7 @@ from export.export_helpers import corpus
 from helpers import make_dataset
 from workbench.export import export, render_guidelines_md
 from workbench.model import Guidelines
+from workbench.sample import support_guidelines
 
 
 def test_manifest_hashes_match_every_file(tmp_path):
@@ -32,7 +33,7 @@ def test_hand_over_documents(tmp_path):
     rows = corpus(200, seed=6)
     for i, r in enumerate(rows):
         r["metadata"] = json.dumps({"provenance": ["human", "model", "model_edited"][i % 3]})
-    export(make_dataset(rows), tmp_path / "out", guidelines=Guidelines.default())
+    export(make_dataset(rows), tmp_path / "out", guidelines=support_guidelines())  # they set a target mix
     out = tmp_path / "out"
     for name in ("dataset_quality_report.md", "report.html", "quality.json", "category_distribution.json",
                  "annotation_guidelines.md", "README.md", "manifest.json"):
@@ -63,9 +64,17 @@ def test_dataset_card_structure(tmp_path):
     assert "annotation_guidelines.md" not in (tmp_path / "out" / "manifest.json").read_text()
 
 
+def test_guidelines_markdown_of_the_neutral_defaults_sets_no_domain_rules():
+    md = render_guidelines_md(Guidelines.default())
+    assert "no fixed length window" in md and "100-300" not in md and "0-1000000000" not in md
+    assert "repeat the user's question" not in md and "_No categories are defined._" in md
+    assert '"As an AI language model"' in md
+
+
 def test_guidelines_markdown_covers_the_file():
-    g = Guidelines.default()
+    g = support_guidelines()
     md = render_guidelines_md(g)
+    assert "100-300 words" in md and "repeat the user's question" in md
     assert md.startswith("# Annotation guidelines")
     assert g.task.split()[0] in md
     for c in g.criteria:

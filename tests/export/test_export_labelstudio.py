@@ -12,6 +12,7 @@ from workbench.export import export
 from workbench.export.labelstudio import import_labelstudio, labelstudio_config, write_labelstudio
 from workbench.io import load
 from workbench.model import Guidelines
+from workbench.sample import support_guidelines_path
 from workbench.store import Project
 
 
@@ -33,7 +34,7 @@ def _ls_export(tasks, annotate):
 
 
 def test_config_tags_and_names():
-    g = Guidelines.default()
+    g = Guidelines.load(support_guidelines_path())  # guidelines with categories to offer as choices
     root = ET.fromstring(labelstudio_config(g, "sft"))
     names = {el.get("name"): el.tag for el in root.iter() if el.get("name")}
     assert names["prompt"] == "Text" and names["response"] == "Text"

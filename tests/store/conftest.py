@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from store.store_helpers import make_dataset
+from workbench.sample import support_guidelines_path
 from workbench.store import Project
 
 
@@ -14,7 +15,8 @@ def dataset():
 
 @pytest.fixture
 def project(tmp_path, dataset):
-    p = Project.create(tmp_path / "proj", dataset, owner="olga")
+    # support-style records rated on the support criteria: the sample's guidelines, passed explicitly
+    p = Project.create(tmp_path / "proj", dataset, support_guidelines_path(), owner="olga")
     p.add_reviewer("ada", "adjudicator", by="olga")
     yield p
     p.close()
