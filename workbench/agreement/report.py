@@ -11,6 +11,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from workbench.model.markdown import md_inline
+
 from .alpha import krippendorff_alpha
 from .adjudication import adjudication_queue
 from .annotators import gold_accuracy, leniency, majority_disagreement
@@ -209,17 +211,17 @@ def _fmt(v: Any, digits: int = 3) -> str:
         return "-"
     if isinstance(v, float):
         return f"{v:.{digits}f}"
-    return str(v).replace("|", "\\|").replace("\n", " ")[:80]
+    return md_inline(str(v)[:80])  # reviewer names, labels and tags are data: never markup
 
 
 def _md_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    lines = ["| " + " | ".join(map(str, headers)) + " |", "|" + "---|" * len(headers)]
+    lines = ["| " + " | ".join(md_inline(h) for h in headers) + " |", "|" + "---|" * len(headers)]
     lines += ["| " + " | ".join(_fmt(c) for c in r) + " |" for r in rows]
     return "\n".join(lines)
 
 
 def _field_markdown(name: str, f: dict[str, Any], ci: float) -> list[str]:
-    parts = [f"## {name} ({f['kind']})", "",
+    parts = [f"## {md_inline(name)} ({f['kind']})", "",
              f"{f['n_items']} items, {f['n_annotators']} annotators, "
              f"{f['n_items_multi']} items with 2+ annotations.", ""]
     rows = [(k, m["value"], f"[{_fmt(m['low'])}, {_fmt(m['high'])}]", m["band"])

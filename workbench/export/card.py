@@ -9,6 +9,8 @@ from typing import Any
 
 import yaml
 
+from workbench.model.markdown import md_code, md_inline as md, md_prose
+
 KIND_TAGS = {"openai": "sft", "alpaca": "sft", "sharegpt": "sft", "preference": "dpo", "kto": "kto",
              "ranking": "ranking", "canonical": "workbench-canonical"}
 FIELDS = {
@@ -35,14 +37,14 @@ def size_category(n: int) -> str:
 
 
 def _where(where: str | None) -> str:
-    return f"`{where}`" if where else "an in-memory table"
+    return md_code(where) if where else "an in-memory table"
 
 
 def _header(info: dict[str, Any]) -> str:
     fmt = info["format"]
     data_files = [{"split": name, "path": path} for name, path in info["split_files"].items()]
     head = {
-        "pretty_name": info["name"],
+        "pretty_name": md_prose(info["name"]),  # shown as text by the Hub: no raw HTML
         "task_categories": ["text-generation"],
         "size_categories": [size_category(info["total"])],
         "tags": sorted({KIND_TAGS.get(fmt, fmt), fmt, "workbench"}),
@@ -64,15 +66,15 @@ def limitations(info: dict[str, Any]) -> list[str]:
     for name, counts in per_split.items():
         missing = [c for c in cats if not counts.get(c)]
         if missing and info["counts"].get(name):
-            out.append(f"The {name} split has no examples of: {', '.join(missing)} "
+            out.append(f"The {md(name)} split has no examples of: {', '.join(map(md, missing))} "
                        "(too few in the data to spread).")
     dev = info["category_distribution"].get("deviation_from_target", {})
     off = {k: v for k, v in dev.items() if abs(v) > 0.05}
     if off:
         out.append("Category mix differs from the target by more than 5 points: "
-                   + ", ".join(f"{k} {v:+.0%}" for k, v in off.items()) + ".")
+                   + ", ".join(f"{md(k)} {v:+.0%}" for k, v in off.items()) + ".")
     ag = info["curation"]["agreement"]
-    weak = [f"{k} ({a['band']})" for k, a in ag.items()
+    weak = [f"{md(k)} ({a['band']})" for k, a in ag.items()
             if isinstance(a, dict) and str(a.get("band")).startswith(("low", "moderate"))]
     if weak:
         out.append(f"Reviewer agreement is low or moderate on {', '.join(weak)}; "
@@ -100,8 +102,8 @@ def limitations(info: dict[str, Any]) -> list[str]:
 
 def _summary(info: dict[str, Any]) -> list[str]:
     src = info["curation"]["source"]
-    kinds = ", ".join(f"{k} {v}" for k, v in info["kind_counts"].items())
-    files = ", ".join(f"`{p}`" for p in info["split_files"].values())
+    kinds = ", ".join(f"{md(k)} {v}" for k, v in info["kind_counts"].items())
+    files = ", ".join(md_code(p) for p in info["split_files"].values())
     return ["## Dataset Summary", "",
             f"{info['total']} examples for fine-tuning in **{info['format']}** format ({info['container']}), "
             f"exported from a curated {src['kind']} ({src['rows_read']} rows read from "
@@ -113,16 +115,16 @@ def _summary(info: dict[str, Any]) -> list[str]:
 def _splits(info: dict[str, Any]) -> list[str]:
     per = info["counts_per_category"]
     lines = ["## Data Splits", "", "| Split | Examples |", "|---|---|"]
-    lines += [f"| {k} | {v} |" for k, v in info["counts"].items()]
+    lines += [f"| {md(k)} | {v} |" for k, v in info["counts"].items()]
     cats = sorted({c for counts in per.values() for c in counts})
     if cats:
         names = list(per)
-        lines += ["", "| Category | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
-        lines += [f"| {c} | " + " | ".join(str(per[n].get(c, 0)) for n in names) + " |" for c in cats]
+        lines += ["", "| Category | " + " | ".join(map(md, names)) + " |", "|---|" + "---|" * len(names)]
+        lines += [f"| {md(c)} | " + " | ".join(str(per[n].get(c, 0)) for n in names) + " |" for c in cats]
     o = info["options"]
-    fractions = ", ".join(f"{k} {v:g}" for k, v in o["splits"].items())
+    fractions = ", ".join(f"{md(k)} {v:g}" for k, v in o["splits"].items())
     verdict = "passed" if info["leakage_check"]["ok"] else "FAILED"
-    return lines + ["", f"Splits {fractions}, seed {o['seed']}, stratified by {o['stratify'] or 'nothing'}; "
+    return lines + ["", f"Splits {fractions}, seed {o['seed']}, stratified by {md(o['stratify'] or 'nothing')}; "
                     "records that are exact or near duplicates of each other, or share a prompt (preference "
                     f"data), are kept in one split. Leakage check on the written splits: {verdict} "
                     "(see manifest.json).", ""]
@@ -130,25 +132,25 @@ def _splits(info: dict[str, Any]) -> list[str]:
 
 def _curation(info: dict[str, Any]) -> list[str]:
     cur, o, source = info["curation"], info["options"], info["source"]
-    how = f"Source fingerprint `{source['fingerprint']}`"
+    how = f"Source fingerprint {md_code(source['fingerprint'])}"
     if source.get("last_event_id"):
-        how += f", last reviewer event `{source['last_event_id']}`"
-    how += f". Included: {o['include']} records"
+        how += f", last reviewer event {md_code(source['last_event_id'])}"
+    how += f". Included: {md(o['include'])} records"
     if o.get("min_rating") is not None:
         how += f", overall rating >= {o['min_rating']:g}"
     if o.get("min_agreement") is not None:
         how += f", agreement >= {o['min_agreement']:g}"
-    how += f"; duplicates removed: {o['dedupe']}; reviewers' edits applied."
+    how += f"; duplicates removed: {md(o['dedupe'])}; reviewers' edits applied."
     lines = ["## Curation", "", how, ""]
-    lines += [f"- left out, {k.replace('_', ' ')}: {v}" for k, v in cur["left_out"].items()]
+    lines += [f"- left out, {md(k.replace('_', ' '))}: {v}" for k, v in cur["left_out"].items()]
     lines.append(f"- records edited by reviewers: {cur['edits']['records_edited']}")
     for name, a in cur["agreement"].items():
         if isinstance(a, dict) and a.get("value") is not None:
-            lines.append(f"- agreement on {name}: {a['metric']} {a['value']:.3f} ({a['band']})")
+            lines.append(f"- agreement on {md(name)}: {a['metric']} {a['value']:.3f} ({a['band']})")
     prov = cur.get("provenance")
     if prov:
         ratio = prov["synthetic_to_human"]
-        lines.append("- provenance: " + ", ".join(f"{k} {v}" for k, v in prov["counts"].items())
+        lines.append("- provenance: " + ", ".join(f"{md(k)} {v}" for k, v in prov["counts"].items())
                      + ("" if ratio is None else f"; synthetic-to-human ratio {ratio}"))
     docs = ("; `annotation_guidelines.md` the instructions reviewers followed."
             if info.get("has_guidelines") else ".")
@@ -172,7 +174,7 @@ def render_dataset_card(info: dict[str, Any]) -> str:
     str
         Markdown with a YAML header; the same export gives the same text.
     """
-    lines = [_header(info), f"# {info['name']}", ""]
+    lines = [_header(info), f"# {md(info['name'])}", ""]
     lines += _summary(info) + _splits(info) + _curation(info)
     lines += ["## Known Limitations", ""] + [f"- {x}" for x in limitations(info)]
     return "\n".join(lines).rstrip() + "\n"

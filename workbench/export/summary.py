@@ -15,6 +15,7 @@ import pyarrow.compute as pc
 
 from workbench.export.select import Selection
 from workbench.export.source import ExportSource
+from workbench.model.markdown import md_code, md_inline as md
 
 PROVENANCE = ("human", "model", "model_edited")
 _PROV = r'"provenance":\s*"(?P<p>[^"]*)"'
@@ -159,11 +160,11 @@ def curation_summary(src: ExportSource, sel: Selection, exported: pa.Table, seed
 def curation_markdown(cs: dict[str, Any]) -> str:
     """The curation summary as a markdown section body."""
     s = cs["source"]
-    where = f"`{s['where']}`" if s["where"] else "(in memory)"
+    where = md_code(s["where"]) if s["where"] else "(in memory)"
     lines = [f"Source: {s['kind']} {where} ({s['format']}), {s['rows_read']} rows read, "
              f"{s['rows_valid']} valid; **{cs['exported']} exported**.", "",
              "| Left out because | Records |", "|---|---|"]
-    lines += [f"| {k.replace('_', ' ')} | {v} |" for k, v in cs["left_out"].items()] or ["| (nothing) | 0 |"]
+    lines += [f"| {md(k.replace('_', ' '))} | {v} |" for k, v in cs["left_out"].items()] or ["| (nothing) | 0 |"]
     e = cs["edits"]
     lines += ["", f"Edits: {e['records_edited']} records edited by reviewers"
               + (f", {e['edit_events']} edits in effect, mean character change {e['mean_char_change']}, "
@@ -175,20 +176,20 @@ def curation_markdown(cs: dict[str, Any]) -> str:
         lines += [f"| {k} | {before.get(k, 0)} | {after.get(k, 0)} |" for k in sorted(before, key=float)]
     ag = cs["agreement"]
     if ag.get("error"):
-        lines += ["", ag["error"]]
+        lines += ["", md(ag["error"])]
     elif ag:
         lines += ["", "| Field | Kind | Metric | Value | Band | Mean pairwise kappa "
                   "| Items with 2+ reviewers |",
                   "|---|---|---|---|---|---|---|"]
         for name, a in ag.items():
-            lines.append(f"| {name} | {a['kind']} | {a.get('metric', '-')} | {_num(a.get('value'))} | "
+            lines.append(f"| {md(name)} | {a['kind']} | {a.get('metric', '-')} | {_num(a.get('value'))} | "
                          f"{a.get('band') or '-'} | {_num(a.get('mean_pairwise_kappa'))} "
                          f"| {a.get('items_multi')} |")
     else:
         lines += ["", "No record was annotated by two or more reviewers, so no agreement can be reported."]
     p = cs["provenance"]
     if p:
-        lines += ["", "Provenance: " + ", ".join(f"{k} {v}" for k, v in p["counts"].items())
+        lines += ["", "Provenance: " + ", ".join(f"{md(k)} {v}" for k, v in p["counts"].items())
                   + f"; synthetic-to-human ratio {_num(p['synthetic_to_human'])}."]
     if cs.get("redaction"):
         r = cs["redaction"]

@@ -11,7 +11,9 @@ import re
 __all__ = ["check_name"]
 
 _MAX_BYTES = 200  # leaves room for a suffix under the 255-byte limit of common file systems
-_FORBIDDEN = re.compile(r"[/\\:\x00-\x1f\x7f]")
+# separators, NUL and control characters, and what Windows refuses in a file name (so an export made
+# here can be copied there, and no name carries markup such as <script>)
+_FORBIDDEN = re.compile(r'[/\\:<>"|?*\x00-\x1f\x7f]')
 
 
 def check_name(name: object, what: str = "name", error: type[Exception] = ValueError) -> str:
@@ -35,7 +37,7 @@ def check_name(name: object, what: str = "name", error: type[Exception] = ValueE
     ------
     error
         Not a string, empty or blank, ``.`` or ``..``, longer than 200 bytes, or holding ``/``, ``\\``,
-        ``:``, a NUL or another control character.
+        ``:``, ``<``, ``>``, ``"``, ``|``, ``?``, ``*``, a NUL or another control character.
     """
     if not isinstance(name, str):
         raise error(f"{what} must be text, got {type(name).__name__}")

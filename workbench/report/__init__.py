@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from workbench.model.dataset import Dataset
+from workbench.model.markdown import md_code, md_inline
 from workbench.quality.engine import SignalReport, as_dataset, as_guidelines, compute_signals
 from workbench.report.html import render_html
 from workbench.report.quality_json import build_quality
@@ -72,14 +73,14 @@ def write_report(dataset: Dataset, out_dir: str | os.PathLike, guidelines=None,
     quality["guidelines"] = (rep.summaries.get("rules", {}).get("guidelines") if guidelines is None
                              and signal_report is not None else None) or gl.source_label()
     sections = build_sections(dataset, rep, quality)
-    sections[0] = Section(sections[0].key, sections[0].title, "Guidelines: `" + quality["guidelines"].replace(
-        "`", "'") + "`.\n\n" + sections[0].body)
+    sections[0] = Section(sections[0].key, sections[0].title,
+                          f"Guidelines: {md_code(quality['guidelines'])}.\n\n" + sections[0].body)
     extra = list(extra_sections.items()) if isinstance(extra_sections, Mapping) else list(extra_sections or [])
     sections += [Section(f"extra-{i}", str(t), str(body)) for i, (t, body) in enumerate(extra, 1)]
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = {name: out / name for name in FILES}
-    md = f"# {TITLE}\n\n" + "\n\n".join(f"## {s.title}\n\n{s.body}" for s in sections) + "\n"
+    md = f"# {TITLE}\n\n" + "\n\n".join(f"## {md_inline(s.title)}\n\n{s.body}" for s in sections) + "\n"
     paths["dataset_quality_report.md"].write_text(md, encoding="utf-8")
     paths["report.html"].write_text(render_html(TITLE, sections, quality, rep.summaries), encoding="utf-8")
     dist = category_distribution(quality, rep.summaries)

@@ -35,6 +35,13 @@ def _figures_for(key: str, q: dict[str, Any], summaries: dict[str, dict]) -> lis
     return [f for f in by_key.get(key, []) if f is not None]
 
 
+def _for_mistune(markdown: str) -> str:
+    """The Markdown with the ``&lt;`` / ``&gt;`` entities of :mod:`workbench.model.markdown` turned into
+    backslash escapes: mistune's ``escape=True`` would show entities as written (``&amp;lt;``), while
+    it renders ``\\<`` as ``&lt;``. Raw HTML stays escaped either way."""
+    return markdown.replace("&lt;", "\\<").replace("&gt;", "\\>")
+
+
 def render_html(title: str, sections: list[Section], q: dict[str, Any], summaries: dict[str, dict]) -> str:
     """The whole report as one HTML document."""
     import mistune  # a dependency of nbconvert (jupyterlab); escape=True turns raw HTML into text
@@ -44,7 +51,7 @@ def render_html(title: str, sections: list[Section], q: dict[str, Any], summarie
     nav = " ".join(f'<a href="#{s.key}">{html.escape(s.title)}</a>' for s in sections)
     for sec in sections:
         body.append(f'<section id="{html.escape(sec.key)}"><h2>{html.escape(sec.title)}</h2>')
-        body.append(md(sec.body))
+        body.append(md(_for_mistune(sec.body)))
         for i, fig in enumerate(_figures_for(sec.key, q, summaries)):
             # fixed div ids (plotly's default is a random uuid) keep the same input's report byte-identical
             body.append(fig.to_html(full_html=False, include_plotlyjs=("inline" if not js_done else False),

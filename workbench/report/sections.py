@@ -2,7 +2,6 @@
 with a few example records. Every piece of data text is escaped before it is placed in Markdown."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,16 +10,16 @@ import pandas as pd
 import pyarrow as pa
 
 from workbench.model.dataset import Dataset
+from workbench.model.markdown import md_inline
 from workbench.model.text import prompt_text, record_text, response_text
 from workbench.quality.engine import SignalReport
 from workbench.quality.textops import snippet
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~])")
-
 
 def esc(text: Any, limit: int = 140) -> str:
-    """``text`` as one escaped Markdown line (inline markup and raw HTML neutralised)."""
-    return _MD_SPECIAL.sub(r"\\\1", snippet("" if text is None else str(text), limit))
+    """``text`` cut to ``limit`` characters as one escaped Markdown line (inline markup and raw HTML
+    neutralised by :func:`workbench.model.markdown.md_inline`)."""
+    return md_inline(snippet("" if text is None else str(text), limit))
 
 
 def pct(part: int, whole: int) -> str:
@@ -120,7 +119,7 @@ def what_to_fix(q: dict[str, Any], s: dict[str, dict]) -> list[tuple[int, str]]:
                                      f"{pref['pairs']:,} pairs; a reward model will learn length."))
     for cat in s.get("coverage", {}).get("over_represented", []):
         c = s["coverage"]["categories"][cat]
-        items.append((c["count"], f"**{cat}** is {c['share']:.0%} of the data against a target of "
+        items.append((c["count"], f"**{esc(cat, 60)}** is {c['share']:.0%} of the data against a target of "
                                   f"{c['target']:.0%}."))
     add(q["rows"]["quarantined"], "were quarantined when loading (see quarantine.jsonl).")
     return sorted(items, key=lambda kv: -kv[0])
