@@ -8,7 +8,7 @@ from workbench.quality import Registry, Signal, SignalResult, default_registry
 from workbench.quality.base import jsonable
 
 BUILTINS = {"text_stats", "exact_duplicates", "near_duplicates", "language", "pii", "safety", "rules",
-            "multiturn", "preference", "coverage"}
+            "multiturn", "preference", "coverage", "task_type", "semantic_dup", "topics"}
 
 
 class Dummy(Signal):

@@ -221,11 +221,15 @@ def default_registry() -> Registry:
     from workbench.quality.preference import PreferenceSignal
     from workbench.quality.rules import GuidelineRulesSignal
     from workbench.quality.safety import SafetySignal
+    from workbench.quality.semantic_dup import SemanticDuplicateSignal
     from workbench.quality.stats import TextStatsSignal
     from workbench.quality.task_type import TaskTypeSignal
+    from workbench.quality.topics import TopicsSignal
 
     reg = Registry()
-    for cls in (TextStatsSignal, ExactDuplicateSignal, NearDuplicateSignal, LanguageSignal, PIISignal,
-                SafetySignal, GuidelineRulesSignal, MultiTurnSignal, PreferenceSignal, TaskTypeSignal, CoverageSignal):
+    # topics last: its summary reads the task types and flags of the signals before it in the same run
+    for cls in (TextStatsSignal, ExactDuplicateSignal, NearDuplicateSignal, SemanticDuplicateSignal, LanguageSignal,
+                PIISignal, SafetySignal, GuidelineRulesSignal, MultiTurnSignal, PreferenceSignal, TaskTypeSignal,
+                CoverageSignal, TopicsSignal):
         reg.register(cls)
     return reg

@@ -15,6 +15,7 @@ import numpy as np
 from workbench.quality.topic_features import seeded_sample
 
 FIT_SAMPLE = 15_000
+SMALL = 200              # fewer points than this are laid out by PCA (UMAP's start-up costs seconds)
 NEIGHBOURS = 5
 BLOCK = 4_096
 
@@ -22,8 +23,8 @@ BLOCK = 4_096
 def umap_2d(x: np.ndarray, seed: int = 0, n_neighbors: int = 15, n_epochs: int | None = None) -> np.ndarray:
     """UMAP of the rows of ``x`` (unit vectors) to 2-D, seeded (single-threaded, so reproducible)."""
     n = len(x)
-    if n < 4:  # UMAP needs a neighbourhood; a handful of points are laid out on a line
-        return np.c_[np.arange(n, dtype=np.float32), np.zeros(n, np.float32)]
+    if n < SMALL:  # a few hundred points: the two main axes show them as well, in milliseconds
+        return _pca_2d(x)
     import umap
 
     with warnings.catch_warnings():
@@ -33,6 +34,19 @@ def umap_2d(x: np.ndarray, seed: int = 0, n_neighbors: int = 15, n_epochs: int |
                             init="spectral" if n > 50 else "random", low_memory=True)
         out = reducer.fit_transform(x)
     return np.asarray(out, dtype=np.float32)
+
+
+def _pca_2d(x: np.ndarray) -> np.ndarray:
+    """The rows of ``x`` on their two main axes (signs fixed, so the layout is deterministic)."""
+    out = np.zeros((len(x), 2), dtype=np.float32)
+    if len(x) < 2:
+        return out
+    centred = x - x.mean(axis=0)
+    _, _, vt = np.linalg.svd(centred, full_matrices=False)
+    proj = centred @ vt[:2].T
+    proj *= np.where(proj.sum(axis=0) < 0, -1.0, 1.0)  # fix the sign SVD leaves free
+    out[:, : proj.shape[1]] = proj
+    return out
 
 
 def map_coordinates(x: np.ndarray, topic: np.ndarray, seed: int = 0, fit_sample: int = FIT_SAMPLE,

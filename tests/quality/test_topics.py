@@ -1,0 +1,148 @@
+"""Topics and map coordinates on a mixture of unrelated real files (tests/fixtures, see SOURCES.md)."""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import normalized_mutual_info_score
+
+from quality.mixed_sources import mixed_real_dataset
+from quality.quality_data import dataset, sft
+
+from workbench.quality.base import SignalContext, default_registry
+from workbench.quality.mapcoords import map_coordinates
+from workbench.quality.textviews import TextViews
+from workbench.quality.topics import TopicsSignal, choose_k, find_topics, topic_overview
+
+
+@pytest.fixture(scope="module")
+def mixed():
+    ds, source = mixed_real_dataset()
+    signal = TopicsSignal(map_sample=600)  # smaller than the data: the placement path is exercised too
+    result = signal.compute(ds.table, SignalContext()).validate(ds.table.num_rows)
+    return ds, source, result
+
+
+def majority_topic(frame: pd.DataFrame, source: np.ndarray, name: str) -> int:
+    return int(frame.loc[source == name, "topic"].value_counts().index[0])
+
+
+def test_topics_separate_unrelated_sources(mixed):
+    _, source, result = mixed
+    nmi = normalized_mutual_info_score(source, result.frame["topic"])
+    assert nmi >= 0.55, nmi  # measured 0.65 on this mixture; the benchmark's larger one is the target
+
+
+def test_labels_name_each_source(mixed):
+    _, source, result = mixed
+    frame, topics = result.frame, {t["topic"]: t for t in result.summary["topics"]}
+    zh = topics[majority_topic(frame, source, "alpaca_zh")]
+    assert re.search(r"[\u4e00-\u9fff]", zh["label"]), zh  # Chinese prompts get Chinese terms
+    identity = set(topics[majority_topic(frame, source, "identity_chat")]["terms"])
+    assert identity & {"trained", "goodbye", "introduce", "called", "apis", "openai", "created", "name", "nice"}
+    tools = set(topics[majority_topic(frame, source, "toolcall")]["terms"])
+    assert tools & {"help", "calculate", "calculating", "york", "distance", "price", "stock", "loan", "bill", "need"}
+    assert all(t["label"] and " · " in t["label"] for t in topics.values())
+
+
+def test_frame_and_summary_shape(mixed):
+    ds, _, result = mixed
+    f = result.frame
+    n = ds.table.num_rows
+    assert not f["is_topics_issue"].any()
+    assert f["topics_score"].between(0, 1).all()
+    assert np.isfinite(f[["map_x", "map_y"]].to_numpy()).all()
+    sizes = {t["topic"]: t["size"] for t in result.summary["topics"]}
+    assert sum(sizes.values()) == n
+    assert list(sizes.values()) == sorted(sizes.values(), reverse=True)  # topic 0 is the largest
+    assert result.summary["k"] == choose_k(n) == len(sizes)
+    labels = f.groupby("topic")["topic_label"].nunique()
+    assert (labels == 1).all()
+
+
+def test_map_keeps_topics_together(mixed):
+    _, _, result = mixed
+    f = result.frame
+    xy = f[["map_x", "map_y"]].to_numpy()
+    centres = f.groupby("topic")[["map_x", "map_y"]].mean()
+    own = np.linalg.norm(xy - centres.loc[f["topic"]].to_numpy(), axis=1)
+    dists = np.linalg.norm(xy[:, None, :] - centres.to_numpy()[None, :, :], axis=2)
+    # most records are closer to their own topic's centre on the map than to any other topic's
+    assert (own <= dists.min(axis=1) + 1e-6).mean() >= 0.7
+
+
+def test_placed_records_land_beside_their_sampled_neighbours():
+    rng = np.random.default_rng(0)
+    centres = rng.normal(size=(4, 16))
+    topic = np.repeat(np.arange(4), 150)
+    x = centres[topic] + 0.05 * rng.normal(size=(600, 16))
+    x = (x / np.linalg.norm(x, axis=1, keepdims=True)).astype(np.float32)
+    xy, sampled = map_coordinates(x, topic, seed=0, fit_sample=120)
+    assert len(sampled) >= 120 and set(np.unique(topic[sampled])) == {0, 1, 2, 3}
+    placed = np.setdiff1d(np.arange(600), sampled)
+    nearest = np.linalg.norm(xy[placed, None] - xy[None, sampled], axis=2).argmin(axis=1)
+    assert (topic[sampled][nearest] == topic[placed]).mean() >= 0.95
+
+
+def test_same_input_same_topics_labels_and_map():
+    ds, _ = mixed_real_dataset()
+    table = ds.table.slice(0, 400)
+    a = TopicsSignal(map_sample=200).compute(table, SignalContext())
+    b = TopicsSignal(map_sample=200).compute(table, SignalContext())
+    pd.testing.assert_frame_equal(a.frame, b.frame)
+    assert a.summary == b.summary
+    other = TopicsSignal(seed=1, map=False).compute(table, SignalContext())
+    assert "map_x" not in other.frame.columns
+
+
+def test_empty_prompts_get_no_topic():
+    rows = [sft(f"r{i}", f"Explain how photosynthesis works in plant number {i}", "It uses light.") for i in range(12)]
+    rows += [sft("blank", "   ", "nothing asked")]
+    f = TopicsSignal(map=False).compute(dataset(rows).table, SignalContext()).frame
+    assert f.loc[12, "topic"] == -1 and f.loc[12, "topic_label"] == "(no text)"
+    assert (f.loc[:11, "topic"] >= 0).all()
+
+
+def test_find_topics_on_plain_strings_and_k():
+    texts = [f"bake a {w} cake with sugar" for w in ("lemon", "chocolate", "carrot", "cheese")] * 5 + \
+            [f"fix the {w} error in python code" for w in ("import", "syntax", "type", "key")] * 5
+    found = find_topics(texts, k=2)
+    assert len(set(found.topic[:20])) == 1 and len(set(found.topic[20:])) == 1
+    assert found.topic[0] != found.topic[20]
+    assert {"cake", "sugar", "bake"} & {t for t, _ in found.terms[found.topic[0]]}
+    assert {"error", "python", "code", "fix"} & {t for t, _ in found.terms[found.topic[20]]}
+
+
+def test_overview_mixes_task_types_and_flags():
+    frame = pd.DataFrame({"topic": [0, 0, 0, 1], "topic_label": ["a · b"] * 3 + ["c · d"],
+                          "task_type": ["code", "code", "open_qa", "chat"],
+                          "is_pii_issue": [True, False, False, False], "is_topics_issue": [False] * 4})
+    ov = topic_overview(frame)
+    assert ov.loc[0, "size"] == 3 and ov.loc[0, "label"] == "a · b"
+    assert ov.loc[0, "task_types"] == {"code": pytest.approx(2 / 3, abs=1e-3), "open_qa": pytest.approx(1 / 3, abs=1e-3)}
+    assert ov.loc[0, "flag_rate"] == pytest.approx(1 / 3) and ov.loc[1, "flag_rate"] == 0
+    with pytest.raises(KeyError, match="topics"):
+        topic_overview(frame.drop(columns="topic"))
+
+
+def test_summary_takes_task_types_of_the_same_run(mixed):
+    ds, _, _ = mixed
+    table = ds.table.slice(0, 300)
+    ctx = SignalContext()
+    views = TextViews(table)
+    fake = pd.DataFrame({"is_task_type_issue": np.zeros(300, bool), "task_type_score": np.ones(300),
+                         "task_type": np.where(np.arange(300) % 2 == 0, "code", "chat")})
+    from workbench.quality.base import SignalResult
+
+    ctx.results["task_type"] = SignalResult("task_type", fake)
+    assert len(views.prompt) == 300
+    s = TopicsSignal(map=False).compute(table, ctx).summary
+    assert all(set(t["task_types"]) <= {"code", "chat"} for t in s["topics"])
+    assert all("flag_rate" in t for t in s["topics"])
+
+
+def test_registered_by_default():
+    names = default_registry().names()
+    assert "topics" in names and "semantic_dup" in names
