@@ -96,14 +96,19 @@ def cmd_reviewers(args) -> int:
 def cmd_report(args) -> int:
     from workbench.report import report
 
-    obj = _project_or_dataset(args.path)
     guidelines = None
     if args.guidelines:
         from workbench.model import Guidelines
 
         guidelines = Guidelines.load(args.guidelines)
-    report(obj, out=args.out, guidelines=guidelines)
-    print(f"wrote the quality report to {args.out}")
+    obj = _project_or_dataset(args.path)
+    try:  # a project brings its dataset, its guidelines (unless --guidelines) and its signal cache
+        res = report(obj, out=args.out, guidelines=guidelines)
+    finally:
+        if hasattr(obj, "close"):
+            obj.close()
+    print(f"wrote the quality report to {args.out} ({res['quality']['rows']['valid']} records, "
+          f"guidelines: {res['quality'].get('guidelines') or 'none'})")
     return 0
 
 

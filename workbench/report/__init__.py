@@ -92,7 +92,29 @@ def write_report(dataset: Dataset, out_dir: str | os.PathLike, guidelines=None,
 
 
 def report(dataset, out, guidelines=None, cache_dir=None) -> dict[str, Any]:
-    """Compute every signal (cached under ``cache_dir`` if given) and write the report into ``out``."""
+    """Compute every signal (cached under ``cache_dir`` if given) and write the report into ``out``.
+
+    Parameters
+    ----------
+    dataset : Dataset, pyarrow Table or Project
+        A project is reported on its dataset, with its guidelines (unless ``guidelines`` is given)
+        and its signal cache (``<project>/cache``, shared with the dashboard).
+    out : path
+    guidelines : Guidelines or path, optional
+    cache_dir : path, optional
+
+    Returns
+    -------
+    dict
+        See :func:`write_report`.
+    """
+    from workbench.store.project import Project
+
+    if isinstance(dataset, Project):
+        project = dataset
+        dataset = project.dataset
+        guidelines = project.guidelines if guidelines is None else guidelines
+        cache_dir = Path(project.path) / "cache" if cache_dir is None else cache_dir
     return write_report(dataset, out, guidelines=guidelines, cache_dir=cache_dir)
 
 
