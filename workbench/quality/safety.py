@@ -1,4 +1,11 @@
-"""Toxicity and safety: a maintained lexicon per category, plus Detoxify when it is installed.
+"""Toxicity and safety: a maintained lexicon per category, a small shipped classifier, and Detoxify
+when it is installed.
+
+The classifier (``toxicity``: hashed character n-grams + logistic regression, numpy inference, weights
+trained on the MIT-licensed Davidson et al. 2017 tweets and Surge AI's toxicity sample) scores every
+response in ``toxicity_score``; a score at or above ``classifier_threshold`` is an issue, as is a harm
+category of the lexicons, which also give the per-category tags. Measured quality on a public test set
+it was not trained on (OLID): ``benchmarks/bench_signal_quality_toxicity.py``.
 
 The lexicons (``lexicons/*.txt``, see their README) are compiled into one RE2 alternation per category
 and matched case-insensitively on word boundaries with Arrow (threaded). A first pass with the union
@@ -100,13 +107,15 @@ class SafetySignal(Signal):
     """Safety categories hit by the response (issues) and by the prompt (reported).
 
     Columns: ``safety_<category>`` (hits in the response), ``safety_categories`` /
-    ``safety_prompt_categories`` (comma-separated), and ``toxicity_model`` when Detoxify runs.
-    Issue: a harm category (not the sensitive topics health/legal) in the response, or a model
-    toxicity above ``model_threshold``. Score: ``1 / (1 + harm hits)``, capped by ``1 - toxicity``.
+    ``safety_prompt_categories`` (comma-separated), ``toxicity_score`` (the shipped classifier's
+    probability for the response) and ``toxicity_model`` when Detoxify runs.
+    Issue: a harm category (not the sensitive topics health/legal) in the response, a classifier score
+    at or above ``classifier_threshold``, or a Detoxify toxicity above ``model_threshold``.
+    Score: ``1 / (1 + harm hits)``, capped by ``1 - toxicity`` when a toxicity flags the record.
     """
 
     name = "safety"
-    version = "1"
+    version = "2"
 
     @dataclass(frozen=True)
     class Config:
@@ -114,6 +123,10 @@ class SafetySignal(Signal):
         issue_categories: tuple[str, ...] = HARM_CATEGORIES
         use_model: bool = True  # Detoxify, only if importable and loadable offline
         model_threshold: float = 0.5
+        use_classifier: bool = True  # the shipped n-gram classifier (workbench.quality.toxicity)
+        # high on purpose: 0.1% of a clean instruction set scores above it (the dev threshold of the
+        # model card flags ~6% of clean instructions, whose style is far from the training tweets)
+        classifier_threshold: float = 0.9
         lexicon_dir: str = str(LEXICON_DIR)
 
     def setup(self) -> None:
@@ -137,6 +150,14 @@ class SafetySignal(Signal):
         cols["safety_prompt_categories"] = _joined(prompt, n)
         info = {"lexicon_terms": {k: len(load_lexicon(k, c.lexicon_dir)) for k in c.categories},
                 "model": "detoxify" if self._model is not None else None, "model_note": self._model_error}
+        if c.use_classifier:
+            from workbench.quality.toxicity import toxicity_scores
+
+            clf = toxicity_scores(views.response)
+            cols["toxicity_score"] = np.round(clf.astype(float), 4)
+            issue = issue | (clf >= c.classifier_threshold)
+            score = np.minimum(score, np.where(clf >= c.classifier_threshold, 1.0 - clf, 1.0))
+            info["classifier"] = "hashed char n-grams + logistic regression (models/toxicity_card.json)"
         if self._model is not None:
             tox = self._toxicity(views.response)
             cols["toxicity_model"] = tox
