@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import functools
 import json
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from workbench.model.taxonomy import OTHER, TASK_TYPES
 from workbench.model.turns import gather_turns
@@ -29,7 +32,8 @@ from workbench.quality.base import Signal, SignalContext, SignalResult
 WEIGHTS = Path(__file__).with_name("models") / "task_types.npz"
 CARD = WEIGHTS.with_suffix(".json")
 RULE_WEIGHT = 0.45      # a verb-pattern hit is strong evidence, but a very sure model may still differ
-STRUCT_WEIGHT = 0.3     # multi-turn -> chat, code fence in the response -> code (when no rule fired)
+CHAT_WEIGHT = 0.45      # several user turns lean chat (when no rule fired); a clearly typed first turn still wins
+FENCE_WEIGHT = 0.3      # a code fence in the response leans code (when no rule fired)
 OTHER_BELOW = 0.22      # best probability under this: the typer is unsure -> "other"
 BATCH = 20_000
 
@@ -50,8 +54,8 @@ def load_weights(path: str | None = None) -> dict[str, np.ndarray]:
     return out
 
 
-def model_probabilities(first_turns: list[str], user_turns=None, responses=None,
-                        weights: dict | None = None) -> tuple[list[str], np.ndarray]:
+def model_probabilities(first_turns, user_turns=None, responses=None,
+                        weights: dict | None = None) -> tuple[pa.Array, np.ndarray]:
     """(instruction views, class probabilities) of the classifier alone; columns follow
     ``weights["classes"]``."""
     w = weights or load_weights()
@@ -69,44 +73,49 @@ def classify_task_types(first_turns, user_turns=None, responses=None, systems=No
 
     Parameters
     ----------
-    first_turns : sequence of str
+    first_turns : sequence of str or Arrow string array
         The first user turn of each record (with an Alpaca ``input`` already appended after a blank line).
     user_turns : array of int, optional
         Number of user turns per record (>= 2 leans ``chat``).
-    responses : sequence of str, optional
+    responses : sequence of str or Arrow string array, optional
         The response under review (a code fence leans ``code``).
-    systems : sequence of str, optional
+    systems : sequence of str or Arrow string array, optional
         The system prompt (read by the ``chat`` and ``translation`` patterns only).
 
     Returns
     -------
     (labels, confidence) : object array of names from ``TASK_TYPES`` and float array in [0, 1].
     """
-    first_turns = [t if isinstance(t, str) else "" for t in first_turns]
-    n = len(first_turns)
+    first = task_features._strings(first_turns)
+    resp = None if responses is None else task_features._strings(responses)
+    syst = None if systems is None else task_features._strings(systems)
+    n = len(first)
+    turns = np.ones(n, np.int64) if user_turns is None else np.asarray(user_turns)
     labels = np.empty(n, dtype=object)
     conf = np.zeros(n, dtype=np.float64)
     w = weights or load_weights()
-    for start in range(0, n, BATCH):
-        sl = slice(start, min(n, start + BATCH))
-        lab, c = _classify_batch(first_turns[sl], _part(user_turns, sl), _part(responses, sl), _part(systems, sl), w)
-        labels[sl], conf[sl] = lab, c
+
+    def run(start: int) -> None:
+        m = min(BATCH, n - start)
+        sl = slice(start, start + m)
+        labels[sl], conf[sl] = _classify_batch(first.slice(start, m), turns[sl],
+                                               None if resp is None else resp.slice(start, m),
+                                               None if syst is None else syst.slice(start, m), w)
+
+    starts = range(0, n, BATCH)
+    if len(starts) > 1:  # Arrow, numpy and scipy release the GIL: two batches at a time use both cores
+        with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
+            list(pool.map(run, starts))
+    else:
+        for start in starts:
+            run(start)
     return labels, conf
 
 
-def _part(values, sl: slice):
-    if values is None:
-        return None
-    return values[sl] if not isinstance(values, pa.Array) else values.slice(sl.start, sl.stop - sl.start)
-
-
-def _classify_batch(first_turns, user_turns, responses, systems, w) -> tuple[np.ndarray, np.ndarray]:
+def _classify_batch(first: pa.Array, turns: np.ndarray, resp, systems, w) -> tuple[np.ndarray, np.ndarray]:
     classes = list(w["classes"])
-    n = len(first_turns)
-    resp = None if responses is None else [r if isinstance(r, str) else "" for r in
-                                            (responses.to_pylist() if isinstance(responses, pa.Array) else responses)]
-    turns = np.ones(n, np.int64) if user_turns is None else np.asarray(user_turns)
-    views, prob = model_probabilities(first_turns, turns, resp, w)
+    n = len(first)
+    views, prob = model_probabilities(first, turns, resp, w)
     hits = task_rules.rule_hits(views, systems)
     mix = prob.copy()
     for r, name in enumerate(task_rules.LABELS):
@@ -115,20 +124,18 @@ def _classify_batch(first_turns, user_turns, responses, systems, w) -> tuple[np.
             mix[rows] *= 1 - RULE_WEIGHT
             mix[rows, classes.index(name)] += RULE_WEIGHT
     free = hits < 0
-    nudges = [(free & (turns >= 2), "chat")]
+    nudges = [(free & (turns >= 2), "chat", CHAT_WEIGHT)]
     if resp is not None:
-        fence = np.fromiter(("```" in r for r in resp), dtype=bool, count=n)
-        nudges.append((free & fence, "code"))
-    for rows, name in nudges:
+        nudges.append((free & pc.match_substring(resp, "```").to_numpy(zero_copy_only=False), "code", FENCE_WEIGHT))
+    for rows, name, weight in nudges:
         if rows.any():
-            mix[rows] *= 1 - STRUCT_WEIGHT
-            mix[rows, classes.index(name)] += STRUCT_WEIGHT
+            mix[rows] *= 1 - weight
+            mix[rows, classes.index(name)] += weight
     best = mix.argmax(axis=1)
     conf = mix[np.arange(n), best]
     labels = np.array(classes, dtype=object)[best]
-    empty = np.fromiter((not v.strip() for v in views), dtype=bool, count=n)
-    unsure = (conf < OTHER_BELOW) | empty
-    labels[unsure] = OTHER
+    empty = pc.equal(pc.utf8_length(views), 0).to_numpy(zero_copy_only=False)
+    labels[(conf < OTHER_BELOW) | empty] = OTHER
     conf = np.where(empty, 0.0, conf)
     return labels, np.clip(conf, 0.0, 1.0)
 
@@ -172,8 +179,8 @@ class TaskTypeSignal(Signal):
     def compute(self, table: pa.Table, ctx: SignalContext) -> SignalResult:
         views = ctx.views(table)
         first, user_counts, system = first_user_turns(table, views)
-        labels, conf = classify_task_types(first.to_pylist(), user_counts, views.response.to_pylist(), system)
-        has_prompt = np.asarray([bool(t.strip()) for t in first.to_pylist()], dtype=bool)
+        labels, conf = classify_task_types(first, user_counts, views.response, system)
+        has_prompt = pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(first)), 0).to_numpy(zero_copy_only=False)
         issue = (labels == OTHER) & (conf < self.config.unsure_below) & has_prompt
         frame = pd.DataFrame({f"is_{self.name}_issue": issue, f"{self.name}_score": conf,
                               "task_type": pd.Categorical(labels, categories=list(TASK_TYPES)).astype(str),
