@@ -13,6 +13,7 @@ import json
 import pytest
 
 from workbench.io import LoadError, load
+from workbench.io.fastpath import try_fast_load
 
 GOOD = {"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "hello"}]}
 GOOD_LINE = json.dumps(GOOD).encode()
@@ -172,6 +173,7 @@ def test_mixed_id_keys_fast_equals_exact(tmp_path):
     rows[7] = {"id": "", "uuid": "k7", **GOOD, "n": 7}  # an empty id falls through to the next key
     path = tmp_path / "m.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    assert try_fast_load(path, None, force=True) is not None  # the vectorised path really ran
     fast, exact = load(path, fast=True), load(path, fast=False)
     assert fast.table.column("id").to_pylist() == exact.table.column("id").to_pylist()
     assert fast.table.to_pylist() == exact.table.to_pylist()

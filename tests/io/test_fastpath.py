@@ -73,3 +73,43 @@ def test_blank_lines_keep_true_line_numbers(tmp_path, monkeypatch):
     ds = load(path)
     assert [q.line for q in ds.quarantine] == [10]  # row 7 sits on line 10 after two blank lines
     assert ds.record("r5").source_line == 8
+
+
+@pytest.mark.parametrize("block", [3, 7, 1 << 20])
+def test_byte_scan_across_block_boundaries(tmp_path, monkeypatch, block):
+    """Line count, most brackets on one line and the clean flag do not depend on where blocks split."""
+    import workbench.io.fastscan as fastscan
+
+    monkeypatch.setattr(fastscan, "BLOCK", block)
+    cases = [
+        (b'{"a": [1]}\n{"b": [[{}]]}\n', (2, 4, True, True)),
+        (b'{"a": 1}\n{"b": 2}', (2, 1, True, False)),
+        (b'null\n{"a": 1}\n', (2, 1, False, True)),  # Arrow segfaults on a first line "null"
+        (b'{"a": 1}\n\n{"a": 1}\n', (3, 1, False, True)),  # blank line
+        (b'\xef\xbb\xbf{"a": 1}\n', (1, 1, False, True)),  # BOM
+        (b'{"a": "\xff"}\n', (1, 1, False, True)),  # invalid UTF-8
+        (b'{"a": "\xc3\xa9\x00"}\n', (1, 1, False, True)),  # NUL
+        (b'{"a": "\xc3\xa9"}\n', (1, 1, True, True)),  # a 2-byte character split across blocks is fine
+    ]
+    for data, expected in cases:
+        path = tmp_path / "s.jsonl"
+        path.write_bytes(data)
+        got = fastscan.scan(path)
+        assert (got.lines, got.max_opens, got.clean, got.ends_with_newline) == expected, data
+
+
+def test_deep_line_never_reaches_arrow(tmp_path):
+    """A 10,000-deep line would crash Arrow's reader (segfault): the scan sends the file to the exact path."""
+    path = tmp_path / "d.jsonl"
+    path.write_text(json.dumps(openai_rows(1)[0]) + "\n" + '{"x": ' + "[" * 10_000 + "]" * 10_000 + "}\n")
+    assert fastpath.try_fast_load(path, None, force=True) is None
+    assert load(path, fast=True).quarantine[0].reasons == ("nesting_too_deep",)
+
+
+def test_env_knob_sets_the_threshold(tmp_path, monkeypatch):
+    path = tmp_path / "d.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in openai_rows(20)))
+    monkeypatch.setenv("WORKBENCH_FAST_LOAD_MIN_BYTES", "0")
+    assert fastpath.min_bytes() == 0 and fastpath.try_fast_load(path, None) is not None
+    monkeypatch.setenv("WORKBENCH_FAST_LOAD_MIN_BYTES", str(10**9))
+    assert fastpath.try_fast_load(path, None) is None

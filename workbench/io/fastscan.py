@@ -2,8 +2,8 @@
 
 Arrow's JSON reader crashes the process (segmentation fault) on a line nested some thousands deep, and
 it does not check UTF-8, so these are found first, in 16 MB blocks with numpy: lines (for line
-numbers), opening brackets per line (an upper bound of each line's depth), NUL bytes, a BOM and
-invalid UTF-8. Any of them sends the file to the exact path, which quarantines the row concerned.
+numbers), opening brackets per line (an upper bound of each line's depth), NUL bytes, a BOM, invalid
+UTF-8, and lines that do not start with ``{`` (Arrow also crashes on a first line ``null``). Any of them sends the file to the exact path, which quarantines the row concerned.
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ ARROW_SAFE_OPENS = 1000  # Arrow parsed 3,000-deep lines in tests and crashed at
 class Scan:
     lines: int  # a last line without a newline counts
     max_opens: int  # most '[' and '{' on one line
-    clean: bool  # valid UTF-8, no NUL byte, no BOM
+    clean: bool  # valid UTF-8, no NUL byte, no BOM, every line starts with "{"
     ends_with_newline: bool
 
     @property
@@ -34,7 +34,7 @@ def scan(path: Path) -> Scan:
     buf = bytearray(BLOCK)
     decoder = codecs.getincrementaldecoder("utf-8")()
     lines = carry = most = 0
-    clean, last, first = True, 10, True
+    clean, last, first, pending = True, 10, True, True
     with path.open("rb", buffering=0) as fh:
         while n := fh.readinto(buf):
             view = memoryview(buf)[:n]
@@ -51,6 +51,10 @@ def scan(path: Path) -> Scan:
             carry = int(per[-1])
             lines += len(nl)
             last = buf[n - 1]
+            starts = nl[:-1] + 1 if len(nl) and nl[-1] == n - 1 else nl + 1
+            if clean and ((pending and a[0] != 0x7B) or not np.all(a[starts] == 0x7B)):
+                clean = False
+            pending = bool(len(nl)) and nl[-1] == n - 1  # the next block starts a line
             if clean:
                 clean = buf.find(b"\x00", 0, n) < 0
             if clean:
