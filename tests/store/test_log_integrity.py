@@ -162,3 +162,26 @@ def test_other_write_failures_are_the_store_error_too(tmp_path, monkeypatch):
     monkeypatch.undo()
     assert log.count() == 0
     log.close()
+
+
+def test_a_full_disk_while_opening_an_old_log_is_the_store_error(tmp_path):
+    path = tmp_path / "events.sqlite"
+    SqliteEventLog(path).close()
+    conn = _raw(path)
+    conn.execute("DROP TRIGGER events_no_replace")  # an older log: opening it adds the trigger
+    conn.close()
+
+    class NoSpace(_FullAfterFirstRow):
+        def executescript(self, script):
+            raise sqlite3.OperationalError("database or disk is full")
+
+    class Full(SqliteEventLog):
+        def _connect(self, reader):
+            c = super()._connect(reader)
+            return c if reader else NoSpace(c)
+
+    with pytest.raises(StoreFull, match="disk full: could not open or prepare the event log in"):
+        Full(path)
+    log = SqliteEventLog(path)  # with space again, the open succeeds and adds the guard
+    assert "events_no_replace" in {r[0] for r in _raw(path).execute("SELECT name FROM sqlite_master")}
+    log.close()

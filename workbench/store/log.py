@@ -94,7 +94,10 @@ class SqliteEventLog(EventLog):
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         self._pid = os.getpid()
-        self._retry(self._ensure_schema)
+        try:
+            self._retry(self._ensure_schema)
+        except sqlite3.OperationalError as exc:
+            raise self._write_error(exc, "open or prepare") from None
 
     # connections ------------------------------------------------------------------------------
     def _connect(self, reader: bool) -> sqlite3.Connection:
@@ -184,7 +187,8 @@ class SqliteEventLog(EventLog):
         try:
             self._retry(write)
         except sqlite3.OperationalError as exc:
-            raise self._write_error(exc, len(rows)) from None
+            n = len(rows)
+            raise self._write_error(exc, f"append {n} event{'s' if n != 1 else ''} to") from None
         except sqlite3.IntegrityError:
             if self._already_stored(rows):  # a retried commit that had in fact landed
                 return events
@@ -192,15 +196,14 @@ class SqliteEventLog(EventLog):
             raise ValueError(f"event id {sorted(dup)[0]} is already in the log") from None
         return events
 
-    def _write_error(self, exc: sqlite3.OperationalError, n: int) -> StoreWriteError:
+    def _write_error(self, exc: sqlite3.OperationalError, action: str) -> StoreWriteError:
         """The store's own error for a failed write: the folder, the cause, and that nothing was stored
-        (the transaction was rolled back, so the log holds none of the ``n`` events)."""
+        (the transaction was rolled back). ``action`` says what failed ("append 3 events to")."""
         msg = str(exc).strip()
-        what = f"{n} event{'s' if n != 1 else ''}"
         if "full" in msg.lower():
-            return StoreFull(f"disk full: could not append {what} to the event log in {self.path.parent} "
-                             f"({msg}); nothing was written - free some space and retry")
-        return StoreWriteError(f"could not append {what} to the event log in {self.path.parent} ({msg}); "
+            return StoreFull(f"disk full: could not {action} the event log in {self.path.parent} ({msg}); "
+                             "nothing was written - free some space and retry")
+        return StoreWriteError(f"could not {action} the event log in {self.path.parent} ({msg}); "
                                "nothing was written")
 
     def _existing_ids(self, ids: list[str]) -> set[str]:
