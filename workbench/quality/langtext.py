@@ -54,7 +54,8 @@ def strip_non_language(texts, max_chars: int | None = None) -> pa.Array:
         arr = pc.utf8_slice_codeunits(arr, 0, max_chars)
     arr = textops.parallel(lambda a: pc.replace_substring_regex(a, _STRIP, " "), arr)
     # only texts that can hold a code line go through the per-line pass (most prose does not)
-    rows = np.flatnonzero(textops.regex_match(arr, "(?m)" + _CODE_CHARS + "|" + _CODE_START))
+    # (brackets alone do not qualify a row: prose has them, and a code line has other marks too)
+    rows = np.flatnonzero(textops.regex_match(arr, r"(?m)[{};=<>\\$|_]|" + _CODE_START))
     if not len(rows):
         return arr
     sub = arr.take(pa.array(rows, pa.int64()))

@@ -88,7 +88,7 @@ class LanguageSignal(Signal):
         # with no expected languages configured, a language below this share of the records is
         # unexpected (a few German rows in an English set are what a reviewer wants to see)
         minority_share: float = 0.05
-        max_chars: int = 300
+        max_chars: int = 200  # identification saturates on short text; the cost is linear in it
         min_letters: int = 20
         min_confidence: float = 0.6
         rare_weight: float = 0.05
