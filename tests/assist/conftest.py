@@ -8,6 +8,7 @@ from assist.fake_llm import FakeLLM
 from helpers import make_dataset, msg, sft
 
 from workbench.assist import LLMClient
+from workbench.sample import support_guidelines_path
 from workbench.store import Project
 
 TOPICS = {
@@ -46,6 +47,7 @@ def truth(rid: str) -> dict:
 @pytest.fixture
 def make_project(tmp_path):
     def make(rows: list[dict], name: str = "p", **kw) -> Project:
+        kw.setdefault("guidelines", support_guidelines_path())  # support data: the sample's guidelines
         p = Project.create(tmp_path / name, make_dataset(rows), **kw)
         for who in ("alice", "bob"):
             p.add_reviewer(who, "reviewer")

@@ -10,6 +10,7 @@ from helpers import sft
 from workbench.assist import LLMClient, LLMUnavailable, draft, provenance_counts, provenance_frame
 from workbench.assist.drafts import draft_system_prompt, draft_targets
 from workbench.model import Guidelines
+from workbench.sample import support_guidelines_path
 from workbench.model.events import value_hash
 from workbench.ui import ReviewSession
 
@@ -89,8 +90,10 @@ def test_failed_drafts_keep_the_others(project, fake_llm, tmp_path):
 
 
 def test_system_prompt_follows_the_guidelines():
-    text = draft_system_prompt(Guidelines.default())
+    text = draft_system_prompt(Guidelines.load(support_guidelines_path()))
     assert "accuracy: Complies with policy" in text and "100-300 words" in text and "hidden" in text
+    neutral = draft_system_prompt(Guidelines.default())  # no window: no length line, no support wording
+    assert "Length:" not in neutral and "helpfulness: Does what the prompt asks" in neutral
 
 
 def test_export_reports_draft_provenance(project, client, tmp_path):

@@ -12,6 +12,7 @@ from workbench.assist import labeling as lab
 from workbench.assist import labelmodel as lm
 from workbench.assist import suggestions_frame
 from workbench.model import Guidelines
+from workbench.sample import support_guidelines_path
 
 TEXTS = {"a": "invoice refund", "b": "invoice parcel", "c": "parcel", "d": "hello",
          "e": "refund parcel invoice", "f": "refund"}
@@ -84,7 +85,7 @@ def test_accuracies_from_team_labels(votes):
 
 
 def test_rules_from_guidelines():
-    g = Guidelines.default()
+    g = Guidelines.load(support_guidelines_path())  # the support guidelines' keyword rules
     rules = {r.name: r for r in lab.rules_from_guidelines(g)}
     assert "rule:category:billing" in rules and rules["rule:low_quality:true"].target == "low_quality"
     table = make_dataset([sft("x", "I was charged twice", "As an AI language model I cannot."),
@@ -124,7 +125,7 @@ def test_suggestions_stored_for_unlabelled_records(tmp_path):
 
     extra = [sft("g", "my invoice", "As an AI language model I cannot see invoices."),
              sft("h", "email me at a@b.com", "Sure.")]
-    p = Project.create(tmp_path / "p", make_dataset(rows() + extra))
+    p = Project.create(tmp_path / "p", make_dataset(rows() + extra), support_guidelines_path())
     p.label("alice", "a", "billing")
     p.label("alice", "c", "shipping")
     pii = lab.keyword_function("pii_email", "tag:pii", True, [r"re:[\w.]+@[\w.]+"])

@@ -399,3 +399,16 @@ def test_open_view_follows_the_session(ui):
     shown = ui.record.html.value
     ui.session.next()
     assert ui.record.html.value != shown  # (the counterpart of test_close_stops_observing)
+
+
+def test_rating_panel_of_a_project_without_guidelines_shows_neutral_criteria(make_project):
+    project = make_project(name="neutral", guidelines=None)  # no guidelines file: the neutral defaults
+    project.add_reviewer("alice", "reviewer")
+    ui = ReviewWidget(ReviewSession(project, "alice"))
+    assert list(ui.rating.toggles) == ["overall", "accuracy", "helpfulness", "clarity"]
+    text = "".join(html_values(ui.rating.box))
+    assert "Does what the prompt asks, completely." in text
+    assert "100-300" not in text and "support" not in text
+    # no category list in the guidelines: the dropdown offers the data's own categories
+    assert [v for _, v in ui.labels.category.options if v] == sorted(
+        {c for c in project.dataset.table.column("category").to_pylist() if c})
