@@ -69,7 +69,7 @@ def test_each_action_appends_one_event(project):
     (lambda p: p.label("bob", "r1", "astrology"), "unknown category"),
     (lambda p: p.label("bob", "r1", 3), "must be text"),
     (lambda p: p.tag("bob", "r1", "pii"), "list"),
-    (lambda p: p.tag("bob", "r1", ["made-up"]), "unknown tag"),
+    (lambda p: p.tag("bob", "r1", ["a,b"]), "contains a comma"),
     (lambda p: p.prefer("bob", "r10", "C", ["chosen", "rejected"]), "choice must be"),
     (lambda p: p.prefer("bob", "r10", "A", ["chosen"]), "order must list"),
     (lambda p: p.prefer("bob", "r10", "A", ["chosen", "other"]), "preference record's order"),

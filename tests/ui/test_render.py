@@ -19,9 +19,9 @@ def test_markdown_escapes_before_formatting():
 
 def test_markdown_paragraphs_inline_code_bold_and_bullets():
     out = render.markdown("First line\nsecond line\n\n**bold** and `x < y`\n\n- one\n- two")
-    assert "<p>First line<br>second line</p>" in out
+    assert "<p dir=\"auto\">First line<br>second line</p>" in out
     assert "<strong>bold</strong>" in out and "<code>x &lt; y</code>" in out
-    assert "<ul><li>one</li><li>two</li></ul>" in out
+    assert "<ul><li dir=\"auto\">one</li><li dir=\"auto\">two</li></ul>" in out
 
 
 def test_fence_language_cannot_inject_attributes():
@@ -38,9 +38,9 @@ def test_unclosed_fence_renders_rest_as_code():
 def test_long_text_folds_in_details_with_escaped_preview():
     text = HOSTILE + "x" * 3000
     out = render.fold(text)
-    assert out.startswith("<details>") and "characters" in out
+    assert out.startswith("<details") and "characters" in out
     assert_safe(out)
-    assert "<details>" not in render.fold("short")
+    assert "<details" not in render.fold("short")
 
 
 def test_record_html_escapes_every_field():

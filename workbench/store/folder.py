@@ -16,7 +16,10 @@ SOURCE, META, GUIDELINES, EVENTS, QUARANTINE, CACHE = (
     "source.parquet", "project.json", "guidelines.yaml", "events.sqlite", "quarantine.jsonl", "cache")
 # "assist": classifier retraining cadence etc.; "llm": endpoint, model, prices and the *name* of the
 # environment variable holding the key (settings go into the audit log, so never the key itself)
-DEFAULT_SETTINGS = {"open_enrolment": True, "rating_tolerance": 1, "assist": {}, "llm": {}}
+DEFAULT_SETTINGS = {"open_enrolment": True, "rating_tolerance": 1, "assist": {}, "llm": {},
+                    # who sees which side a preference dataset called "chosen": adjudicators (and owners),
+                    # every reviewer once their batch is done ("after_batch"), or everyone ("always")
+                    "reveal_dataset_preference": "adjudicators"}
 
 
 def now() -> str:

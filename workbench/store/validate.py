@@ -55,17 +55,38 @@ def check_label(value: Any, g: Guidelines) -> str:
     return value
 
 
+TAG_MAX_CHARS = 40
+
+
+def tag_problem(tag: Any) -> str | None:
+    """Why a tag is refused (None when it is fine): not text, empty, too long, a comma or a line break."""
+    if not isinstance(tag, str):
+        return f"a tag must be text, got {type(tag).__name__}"
+    text = tag.strip()
+    if not text:
+        return "a tag cannot be empty"
+    if len(text) > TAG_MAX_CHARS:
+        return f"tag {text[:20]!r}... is {len(text)} characters long; at most {TAG_MAX_CHARS}"
+    if "," in text:
+        return f"tag {text!r} contains a comma: add each tag separately"
+    if any(c in text for c in "\n\r\t"):
+        return f"tag {text!r} contains a line break or tab"
+    return None
+
+
 def check_tags(value: Any, g: Guidelines) -> list[str]:
-    """A list of tag names (guidelines' tags when they list any), returned sorted and unique."""
+    """A list of free-text tag names, trimmed, returned sorted and unique.
+
+    The guidelines' tags are suggestions (offered first in the app), not a closed list: reviewers
+    name what they find. A bad tag is refused with the reason (:func:`tag_problem`).
+    """
     if isinstance(value, str) or not isinstance(value, (list, tuple, set)):
         raise ValueError(f"tags must be a list of names, got {type(value).__name__}")
-    bad = [t for t in value if not isinstance(t, str) or not t.strip()]
-    if bad:
-        raise ValueError(f"tags must be non-empty names, got {bad[0]!r}")
-    unknown = [t for t in value if g.tags and t not in g.tags]
-    if unknown:
-        raise ValueError(f"unknown tag {unknown[0]!r}; the guidelines allow: {', '.join(g.tags)}")
-    return sorted(set(value))
+    for t in value:
+        problem = tag_problem(t)
+        if problem:
+            raise ValueError(problem)
+    return sorted({t.strip() for t in value})
 
 
 def check_decision(value: Any) -> str:

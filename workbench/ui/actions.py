@@ -14,16 +14,18 @@ import pandas as pd
 
 from workbench.model.events import value_hash
 from workbench.store.errors import Conflict, PermissionDenied
-from workbench.store.edits import parse_target
-from workbench.store.fold import active_mask, preference_key
+from workbench.store.fold import active_mask
 from workbench.ui.bulk import BulkPlan, duplicate_extras, plan_bulk, run_bulk
 from workbench.ui.modes import annotation_rows, score_gold
-from workbench.ui.render import LETTERS, value_text
+from workbench.ui.blind import reveals_preference
+from workbench.ui.suggest_actions import SuggestionActions
+from workbench.ui.render import LETTERS
+from workbench.ui.wording import field_label, saved_message, tag_problem
 
 REVIEW_KINDS = ("rating", "label", "tags", "preference", "decision", "edit")
 
 
-class SessionActions:
+class SessionActions(SuggestionActions):
     """Mixin of :class:`~workbench.ui.session.ReviewSession` holding the write side."""
 
     def _call(self, method: str, *args: Any, record_id: str | None = None, kind: str = "",
@@ -59,9 +61,25 @@ class SessionActions:
         if event.kind in REVIEW_KINDS and self._reviewed is not None:
             self._reviewed[0].add(rid)
             self._reviewed[1].add(rid)
-        what = f"{event.kind} {event.target}" if event.target not in (None, event.kind) else event.kind
-        self._say(text or f"saved {what} = {value_text(event.value)[:80]} on {rid}", "info")
+        self._say(text or self._saved_text(rid, event), "info")
         self._notify("record")
+
+    def _saved_text(self, rid: str, event) -> str:
+        """"saved ..." naming fields as people do, a preference pick by its letter only (blind review)."""
+        try:
+            record = self.record_state(rid).record
+            order, n = self.current_order(rid), len(record.messages)
+        except (ValueError, KeyError, AttributeError):
+            order, n = None, None
+        return saved_message(event, rid, reveal=reveals_preference(self), order=order, n_messages=n)
+
+    def _field(self, target: str, rid: str | None) -> str:
+        """``target`` as people say it ("response", "turn 2", "Response A")."""
+        try:
+            record = self.record_state(rid).record
+            return field_label(target, self.current_order(rid), len(record.messages))
+        except (ValueError, KeyError, AttributeError):
+            return field_label(target)
 
     # annotations ---------------------------------------------------------------------------------
     def rate(self, value: int, criterion: str = "overall", record_id: str | None = None, **kw: Any):
@@ -74,7 +92,12 @@ class SessionActions:
         return self._call("label", category, record_id=record_id, kind="label", target="category", **kw)
 
     def tag(self, tags: Sequence[str], record_id: str | None = None, **kw: Any):
-        """Set the record's tags (the full set; [] clears them)."""
+        """Set the record's tags (the full set; [] clears them); free text, a refused tag says why."""
+        for t in tags:
+            problem = tag_problem(t)
+            if problem:
+                self._say(f"tag not saved: {problem}", "error")
+                return None
         return self._call("tag", list(tags), record_id=record_id, kind="tags", target="tags", **kw)
 
     def comment(self, text: str, record_id: str | None = None):
@@ -131,7 +154,7 @@ class SessionActions:
             self._say(str(exc), "error")
             return None
         if shown is not None and text == shown:
-            self._say(f"{target} unchanged: nothing saved", "info")
+            self._say(f"{self._field(target, rid)} unchanged: nothing saved", "info")
             return None
         seen = value_hash(shown) if shown is not None else None
         self._states.pop(rid, None)
@@ -140,7 +163,7 @@ class SessionActions:
                            seen_hash=seen)
         if event is not None and shown is not None and now != shown:
             self._states.pop(rid, None)
-            self._say(f"conflict: {target} of {rid} was changed by someone else since it was shown; your "
+            self._say(f"conflict: {self._field(target, rid)} of {rid} was changed by someone else since it was shown; your "
                       "edit is kept in the log but NOT applied. The current text is shown now: redo your "
                       "edit on it.",
                       "conflict")
@@ -172,74 +195,8 @@ class SessionActions:
             self._say(str(exc), "error")
             return None
         self._reviewed = None  # an undone annotation may leave the record unreviewed again
-        self._done(event.record_id, event, f"{which}: {event.target} on {event.record_id}")
-        return event
-
-    # suggestions ---------------------------------------------------------------------------------
-    def prefill(self, record_id: str | None = None) -> dict[str, dict[str, Any]]:
-        """Suggestions for fields the reviewer has not answered (shown pre-filled and marked; not saved)."""
-        state = self.record_state(record_id)
-        answered = {t for _, t in state.mine(self.reviewer)}
-        if "decision" in answered:
-            answered.add("low_quality")
-        return {t: v for t, v in state.suggestions.items() if isinstance(v, dict) and t not in answered}
-
-    def accept_suggestion(self, target: str | None = None, record_id: str | None = None,
-                          text: str | None = None):
-        """Adopt a machine suggestion as the reviewer's own answer (one key, "s", in the widget).
-
-        The event is the reviewer's and references the suggestion: its ``seen_hash`` is the
-        suggestion's value hash. A text draft is written verbatim first (an added turn for a
-        prompt-only record, else an edit), then ``text``, when the reviewer changed it, as a further
-        edit, so provenance tells "model" from "model_edited". Tags are added to the reviewer's own;
-        a low-quality flag is accepted as a reject decision.
-        """
-        rid = record_id or self.current_id
-        sugg = self.record_state(rid).suggestions if rid else {}
-        if not sugg:
-            self._say("no suggestion on this record", "warning")
-            return None
-        target = target or next(iter(self.prefill(rid) or sugg))
-        if target not in sugg:
-            self._say(f"no suggestion for {target!r} (have: {', '.join(sugg)})", "error")
-            return None
-        payload = sugg[target] if isinstance(sugg[target], dict) else {"value": sugg[target]}
-        value, ref = payload.get("value"), {"seen_hash": value_hash(sugg[target])}
-        if target == "category":
-            return self.label(value, rid, **ref)
-        if target == "tags":
-            return self.tag(sorted({*(self._my_tags(rid)), *(value or [])}), rid, **ref)
-        if target in ("decision", "low_quality"):
-            if target == "low_quality" and value is not True:
-                self._say("the model does not flag this record as low quality: nothing to accept", "warning")
-                return None
-            return self.decide("reject" if target == "low_quality" else value, rid, **ref)
-        if target in ["overall", *(c.name for c in self.project.guidelines.criteria)]:
-            return self.rate(value, target, rid, **ref)
-        if target == "preference":
-            if isinstance(value, dict) and "ranking" in value:
-                return self.rank(value["ranking"], rid, **ref)
-            winner, order = preference_key(value), self.current_order(rid)
-            return self.prefer(LETTERS[order.index(winner)] if winner in order else "tie", rid, **ref)
-        return self._accept_text(rid, target, str(value or ""), text, ref)
-
-    def _accept_text(self, rid: str, target: str, draft: str, text: str | None, ref: dict[str, str]):
-        state = self.record_state(rid)
-        try:
-            shown = state.text(target)
-        except ValueError as exc:
-            self._say(f"cannot accept the suggestion for {target!r}: {exc}", "error")
-            return None
-        if shown is None:  # a new turn one past the last: a prompt-only record's answer
-            field, index = parse_target(target)
-            if index != len(state.row.get(field) or []):
-                self._say(f"the record has no {target} to fill", "error")
-                return None
-            event = self.add_turn(index, "assistant", draft, field=field, record_id=rid, **ref)
-        else:
-            event = self.edit(target, draft, rid)
-        if event is not None and text is not None and text != draft:
-            event = self.edit(target, text, rid)
+        self._done(event.record_id, event, f"{which}: {self._field(event.target, event.record_id)} on "
+                                           f"{event.record_id}")
         return event
 
     # bulk ----------------------------------------------------------------------------------------

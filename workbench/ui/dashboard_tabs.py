@@ -11,6 +11,7 @@ from typing import Any
 import ipywidgets as W
 import pandas as pd
 
+from workbench.ui.blind import sees_all
 from workbench.ui.render import esc
 
 FORMATS = ("openai", "sharegpt", "alpaca", "dpo", "kto")
@@ -35,6 +36,8 @@ class AgreementTab:
     def _agreement(self) -> list:
         long = self.project.annotations_long()
         work, gold = long[~long["is_gold"]], long[long["is_gold"]][["record_id", "field", "value"]]
+        if not sees_all(self.project, getattr(self, "reviewer", None)):
+            gold = gold.iloc[0:0]  # gold items are unmarked to reviewers: answers and accuracy for adjudicators
         if work["annotator"].nunique() < 2:
             return [W.HTML("<div class='wb-info'>No agreement yet: it needs records annotated by at least "
                            "two reviewers.</div>")]
@@ -76,7 +79,10 @@ class AgreementTab:
                               f"<div>alpha {cal.get('alpha', float('nan')):.2f} ({esc(cal.get('band', ''))}), "
                               f"agreement {cal.get('percent_agreement', float('nan')):.0%}</div>"))
         queue = adjudication_queue(work, field)
-        disputed = W.Button(description="Review disputed records")
+        if not sees_all(self.project, getattr(self, "reviewer", None)):
+            queue = queue[[c for c in ("record_id", "disagreement", "n_ratings") if c in queue.columns]]
+        disputed = W.Button(description="Review disputed", tooltip="open the Review tab on the disputed records",
+                            layout=W.Layout(width="auto"))
         disputed.on_click(self.guard(lambda _: self.filter_review(status="disputed"), "disputed filter"))
         out += [W.HTML(f"<h4>Adjudication queue ({len(queue)} records)</h4>" + html_table(queue, 20)), disputed]
         return out

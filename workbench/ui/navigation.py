@@ -32,6 +32,8 @@ class Navigation:
         self.position = index
         self._states.clear()
         self._save()
+        if moved and self.message:  # "saved tags ..." belongs to the record left behind
+            self._say("")
         self._notify(what)
         return moved
 

@@ -1,108 +1,77 @@
 """Pure functions from records to HTML strings (no widgets, no I/O).
 
-Every piece of text that comes from the data is passed through :func:`html.escape` *before* any
-markup is added, so a record holding ``<script>`` or ``<img onerror=...>`` is shown as text and never
-runs. The markdown-ish formatting (paragraphs, fenced code blocks, inline code, bold, bullet lists)
-is applied to the escaped text with patterns that can only add fixed tags.
+Text from the data becomes HTML only through :mod:`workbench.ui.render_text` (escaped first, hidden
+direction and zero-width characters shown, light markdown with tables, tool calls); this module lays
+records out: turns, compared responses, header, diffs, annotation tables and messages.
 """
 from __future__ import annotations
 
 import difflib
-import html
 import re
 from typing import Any, Iterable, Sequence
 
 from rapidfuzz.distance import Levenshtein
 
 from workbench.model.records import Message, Record
+from workbench.ui.render_text import (FOLD_CHARS, PREVIEW_CHARS, esc, fold, markdown, tool_calls_html,  # noqa: F401
+                                      tool_result_html, tools_schema_html)
 
-FOLD_CHARS = 1500
-PREVIEW_CHARS = 240
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+FONTS = ('system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Helvetica Neue",Arial,'
+         '"Noto Sans CJK SC","PingFang SC","Hiragino Sans GB","Microsoft YaHei","Noto Sans Arabic",'
+         '"Noto Sans Hebrew",sans-serif,"Apple Color Emoji","Segoe UI Emoji","Noto Color Emoji"')
 
 STYLE = """<style>
-.wb-rec{font-family:var(--jp-content-font-family,sans-serif);font-size:13px;line-height:1.45}
+.wb-rec{font-family:FONTS;font-size:13px;line-height:1.45}
 .wb-head{color:#555;font-size:12px;margin-bottom:4px}
 .wb-turn{border-left:3px solid #ccc;margin:4px 0;padding:2px 8px}
 .wb-role-user{border-color:#4a90d9}.wb-role-assistant{border-color:#5cb85c}
-.wb-role-system{border-color:#999;background:#f7f7f7}.wb-role-tool{border-color:#d9a74a}
+.wb-role-system{border-color:#999;background:#f7f7f7}.wb-role-tool{border-color:#d9a74a;background:#fffaf0}
 .wb-role{font-weight:bold;font-size:11px;text-transform:uppercase;color:#666}
 .wb-badge{display:inline-block;border-radius:8px;padding:0 6px;margin:1px;font-size:11px;
  background:#fde2e1;color:#8a1f11;border:1px solid #f3b3ad}
-.wb-cols{display:flex;gap:8px}.wb-col{flex:1;min-width:0;border:1px solid #ddd;padding:4px}
+.wb-cols{display:flex;gap:8px;box-sizing:border-box;max-width:100%;padding-right:2px}
+.wb-col{flex:1 1 0;min-width:0;border:1px solid #ddd;padding:4px;box-sizing:border-box}
 .wb-diff del{background:#fdd;text-decoration:line-through}.wb-diff ins{background:#dfd;text-decoration:none}
 .wb-table{border-collapse:collapse}.wb-table td,.wb-table th{border:1px solid #ddd;padding:2px 6px;
- vertical-align:top;text-align:left}
-pre.wb-code{background:#f5f5f5;padding:6px;overflow-x:auto}
-</style>"""
-
-_FENCE = re.compile(r"```([\w+#.-]*)[ \t]*\n(.*?)(?:\n```|\Z)", re.S)
-_INLINE_CODE = re.compile(r"`([^`\n]+)`")
-_BOLD = re.compile(r"\*\*([^*\n]+)\*\*")
-_BULLET = re.compile(r"^[ \t]*[-*][ \t]+")
-
-
-def esc(text: Any) -> str:
-    """``text`` as HTML-safe text (None as an empty string)."""
-    return "" if text is None else html.escape(str(text), quote=True)
+ vertical-align:top;text-align:start}
+pre.wb-code{background:#f5f5f5;padding:6px;overflow-x:auto;white-space:pre-wrap}
+.wb-preview{white-space:pre-wrap}details[open]>summary .wb-preview{display:none}
+.wb-fold-note{color:#777;font-size:11px}.wb-fn{font-weight:bold}
+.wb-ctl{background:#fff0b3;color:#7a5b00;border:1px solid #e0c060;border-radius:3px;font-size:10px}
+.wb-tools summary{color:#555;font-size:12px;cursor:pointer}
+</style>""".replace("FONTS", FONTS)
 
 
-def _inline(escaped: str) -> str:
-    # code spans first so that ** inside code stays literal
-    parts = _INLINE_CODE.split(escaped)
-    out = []
-    for i, part in enumerate(parts):
-        out.append(f"<code>{part}</code>" if i % 2 else _BOLD.sub(r"<strong>\1</strong>", part))
-    return "".join(out)
+def turn(role: str | None, content: str | None, label: str | None = None, calls: str | None = None,
+         force_fold: bool | None = None) -> str:
+    """One chat turn with its role (``label`` overrides the role shown, e.g. "assistant · turn 3").
 
-
-def _paragraphs(escaped: str) -> str:
-    html_parts = []
-    for block in re.split(r"\n[ \t]*\n", escaped):
-        if not block.strip():
-            continue
-        lines = block.split("\n")
-        if all(_BULLET.match(line) for line in lines):
-            items = "".join(f"<li>{_inline(_BULLET.sub('', line))}</li>" for line in lines)
-            html_parts.append(f"<ul>{items}</ul>")
-        else:
-            html_parts.append("<p>" + "<br>".join(_inline(line) for line in lines) + "</p>")
-    return "".join(html_parts)
-
-
-def markdown(text: str | None) -> str:
-    """Escape ``text`` and render paragraphs, fenced code blocks, inline code, bold and bullets."""
-    escaped = esc(text)
-    out, pos = [], 0
-    for m in _FENCE.finditer(escaped):
-        out.append(_paragraphs(escaped[pos:m.start()]))
-        lang = f' class="language-{m.group(1)}"' if m.group(1) else ""
-        out.append(f'<pre class="wb-code"><code{lang}>{m.group(2)}</code></pre>')
-        pos = m.end()
-    out.append(_paragraphs(escaped[pos:]))
-    return "".join(out)
-
-
-def fold(text: str | None, limit: int = FOLD_CHARS) -> str:
-    """Rendered text; longer than ``limit`` characters it folds into ``<details>`` with a preview."""
-    text = text or ""
-    if len(text) <= limit:
-        return markdown(text)
-    preview = esc(text[:PREVIEW_CHARS].replace("\n", " "))
-    return (f"<details><summary>{preview}&hellip; <em>({len(text):,} characters, click to expand)</em>"
-            f"</summary>{markdown(text)}</details>")
-
-
-def turn(role: str | None, content: str | None, label: str | None = None) -> str:
-    """One chat turn with its role (``label`` overrides the role shown, e.g. "assistant · turn 3")."""
+    A turn with tool ``calls`` shows each function's name and arguments; a ``tool`` turn shows its
+    result as a block (pretty JSON when it is JSON).
+    """
     role_cls = re.sub(r"[^a-z]", "", (role or "").lower()) or "other"
-    return (f'<div class="wb-turn wb-role-{role_cls}"><div class="wb-role">{esc(label or role)}</div>'
-            f"{fold(content)}</div>")
+    if role_cls == "tool":
+        body = tool_result_html(content)
+    else:
+        body = fold(content, force=force_fold) if (content or not calls) else ""
+    if calls:
+        body += tool_calls_html(calls)
+    return (f'<div class="wb-turn wb-role-{role_cls}" dir="auto"><div class="wb-role">{esc(label or role)}'
+            f"</div>{body}</div>")
+
+
+def _turn_label(m: Message, text: str) -> str:
+    if m.role == "tool":
+        return f"tool result{' · ' + m.name if m.name else ''} · {text}"
+    if m.tool_calls and not (m.content or "").strip():
+        return f"{m.role} · tool call · {text}"
+    return f"{m.role} · {text}"
 
 
 def turns(messages: Iterable[Message] | None, start_label: str = "") -> str:
     """Chat turns in order, numbered (the numbers match the editor's turn indices)."""
-    return "".join(turn(m.role, m.content, f"{m.role} · {start_label}{i}")
+    return "".join(turn(m.role, m.content, _turn_label(m, f"{start_label}{i}"), m.tool_calls)
                    for i, m in enumerate(messages or []))
 
 
@@ -130,10 +99,15 @@ def candidate_texts(record: Record) -> dict[str | int, str]:
 
 
 def side_by_side(record: Record, order: Sequence[str | int]) -> str:
-    """Candidates in display ``order`` as columns labelled A, B, C... (never chosen/rejected)."""
+    """Candidates in display ``order`` as columns labelled A, B, C... (never chosen/rejected).
+
+    One folding rule for all columns: when any candidate is long, every one folds, so neither side
+    looks different (or more important) only because of its length.
+    """
     texts = candidate_texts(record)
-    cols = "".join(f'<div class="wb-col"><div class="wb-role">Response {LETTERS[i]}</div>'
-                   f"{fold(texts.get(name))}</div>" for i, name in enumerate(order))
+    fold_all = any(len(texts.get(name) or "") > FOLD_CHARS for name in order)
+    cols = "".join(f'<div class="wb-col" dir="auto"><div class="wb-role">Response {LETTERS[i]}</div>'
+                   f"{fold(texts.get(name), force=fold_all)}</div>" for i, name in enumerate(order))
     return f'<div class="wb-cols">{cols}</div>'
 
 
@@ -155,7 +129,9 @@ def record_html(record: Record, order: Sequence[str | int] | None = None,
                 signal_badges: Sequence[tuple[str, str]] = (), position: int | None = None,
                 total: int | None = None) -> str:
     """A whole record: header, badges, conversation, and the compared or judged responses."""
-    body = [header(record, position, total), badges(signal_badges), turns(record.messages)]
+    tools = (record.metadata or {}).get("tools") if isinstance(record.metadata, dict) else None
+    body = [header(record, position, total), badges(signal_badges), tools_schema_html(tools),
+            turns(record.messages)]
     if record.kind in ("preference", "ranking"):
         body.append(side_by_side(record, order or list(candidate_texts(record))))
     elif record.kind == "kto":
@@ -195,15 +171,19 @@ def diff_html(original: str | None, edited: str | None, title: str = "") -> str:
             f'<div style="white-space:pre-wrap">{"".join(out)}</div></div>')
 
 
-def value_text(value: Any) -> str:
-    """A stored annotation value as short readable text."""
+def value_text(value: Any, reveal: bool = True) -> str:
+    """A stored annotation value as short readable text.
+
+    A preference shows the letter picked and, with ``reveal``, which side the dataset called it
+    ("A (chosen)"); a reviewer's own messages pass ``reveal=False`` so a pick never unblinds the pair.
+    """
     if isinstance(value, dict):
         if "ranking" in value:
             return " > ".join(str(v) for v in value["ranking"])
         if "choice" in value:
             order = value.get("order") or []
             pick = value["choice"]
-            if pick in ("A", "B") and len(order) == 2:
+            if reveal and pick in ("A", "B") and len(order) == 2:
                 return f"{pick} ({order[0 if pick == 'A' else 1]})"
             return str(pick)
         return ", ".join(f"{k}={v}" for k, v in value.items())
