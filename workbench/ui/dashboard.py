@@ -22,6 +22,7 @@ import pandas as pd
 from workbench.ui.dashboard_tabs import AgreementTab, ExportTab, html_table
 from workbench.ui.identity_box import IdentityBox, key_from_query, one_line, reviewer_from_query
 from workbench.ui.render import STYLE, esc
+from workbench.ui.wording import project_title
 
 TAB_TITLES = ("Overview", "Review", "Agreement", "Export")
 log = logging.getLogger(__name__)
@@ -97,7 +98,8 @@ class Dashboard(IdentityBox, AgreementTab, ExportTab):
         """Re-read the project's counts (other reviewers work at the same time)."""
         if self.counts_html is not None:
             self.counts_html.value = "<div class='wb-counts'>" + " · ".join(
-                f"<span class='wb-count'><b>{n:,}</b> {esc(k)}</span>" for k, n in self.counts().items()) + "</div>"
+                f"<span class='wb-count'><b>{n:,}</b> {esc(k[:-1] if n == 1 and k.endswith('s') else k)}</span>"
+                for k, n in self.counts().items()) + "</div>"
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
@@ -126,7 +128,7 @@ class Dashboard(IdentityBox, AgreementTab, ExportTab):
                   if self.reviewer else "")
         who = (f"reviewing as <b class='wb-reviewer'>{esc(self.reviewer)}</b>{detail}" if self.reviewer
                else "type your name to start reviewing")
-        self.header.value = (f"{CSS}{STYLE}<div class='wb-header'><b>Workbench</b> · {esc(self.project.path.name)} "
+        self.header.value = (f"{CSS}{STYLE}<div class='wb-header'><b>Workbench</b> · {esc(project_title(self.project))} "
                              f"· {who}</div>")
 
     # tabs --------------------------------------------------------------------------------------
@@ -264,7 +266,14 @@ class Dashboard(IdentityBox, AgreementTab, ExportTab):
         return [self.record_status, self.review_widget.widget]
 
     def _show_record_status(self) -> None:
-        """Who else reviewed the focused record and what they decided (several tabs work at once)."""
+        """Who else reviewed the focused record and what they decided (several tabs work at once).
+
+        Blind review: a reviewer sees how many others worked on it, not who or what they decided, until
+        they decided themselves; adjudicators and owners see everything (:mod:`workbench.ui.blind`).
+        """
+        from workbench.ui.blind import sees_all
+        from workbench.ui.wording import plural
+
         s = self.session
         if s.current_id is None:
             self.record_status.value = ""
@@ -272,9 +281,15 @@ class Dashboard(IdentityBox, AgreementTab, ExportTab):
         state = s.record_state()
         who = state.reviewers()
         decisions = {r: v.get(("decision", "decision")) for r, v in state.values.items()}
-        decided = ", ".join(f"{esc(r)}: {esc(d)}" for r, d in sorted(decisions.items()) if d)
-        text = (f"reviewed by {esc(', '.join(who))}" + (f" · decision {decided}" if decided else "")
-                if who else "not reviewed yet")
+        if sees_all(self.project, self.reviewer) or decisions.get(str(self.reviewer)):
+            decided = ", ".join(f"{esc(r)}: {esc(d)}" for r, d in sorted(decisions.items()) if d)
+            text = (f"reviewed by {esc(', '.join(who))}" + (f" · decision {decided}" if decided else "")
+                    if who else "not reviewed yet")
+        else:
+            others = [r for r in who if r != str(self.reviewer)]
+            mine = " · you reviewed it" if str(self.reviewer) in who else ""
+            text = (f"{plural(len(others), 'other reviewer')} worked on it (their answers stay hidden "
+                    f"until you decide){mine}" if others else f"not reviewed by others yet{mine}")
         self.record_status.value = (f"<div class='wb-record-status'><b>{esc(s.current_id)}</b> · {text}</div>")
 
 
