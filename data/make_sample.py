@@ -885,8 +885,8 @@ def build_manifest(rows, lines, malformed, pairs, kinds, repeated, identical, an
             "ids": "sup-NNNN is the 1-based line number; malformed lines keep an id where the line has one",
             "length_outliers": "main answers under 10 or over 600 words; every other answer is 10-600 words",
             "duplicates": "originals of exact and near duplicates are clean records (no other defect)",
-            "assistant_phrases": "apology, refusal and forbidden phrases of the default guidelines occur in assistant "
-                                 "turns only where listed here",
+            "assistant_phrases": "apology, refusal and forbidden phrases of the support guidelines "
+                                 "(support_guidelines.yaml) occur in assistant turns only where listed here",
         },
         "preferences": {
             "file": "support_preferences.jsonl", "pairs": len(pairs),
@@ -949,6 +949,7 @@ exists) or made up; the e-mail addresses and API keys are random.
 | `annotations.jsonl` | {a['rows']} reviewer annotations on {a['records']} SFT records, long table (`record_id`, `annotator`, `field`, `value`, `time`) |
 | `gold.jsonl` | {a['gold_rows']} expert answers (`record_id`, `field`, `value`) for {len(a['gold'])} annotated records |
 | `sample_manifest.json` | machine-readable: which ids carry which defect, counts, annotation design |
+| `support_guidelines.yaml` | the sample's customer-support guidelines (written by hand, not generated): criteria, categories and target mix, 100-300 words, apology / refusal / repeated-question rules. The sample project uses them; other data gets the neutral defaults |
 | `make_sample.py`, `_sample_text.py` | the generator and its phrase banks |
 
 ## Support conversations
@@ -966,7 +967,7 @@ are within 100-300 words. Ids are `sup-NNNN`, where NNNN is the line number.
 {table}
 
 The originals of duplicated records carry no other defect. Apology, refusal and forbidden phrases of
-the default guidelines appear in assistant turns only where the table lists them.
+the support guidelines appear in assistant turns only where the table lists them.
 
 ## Preferences
 
