@@ -44,6 +44,14 @@ SEED_LABELS = {
     "translation": (101, 117),
     "chat": (68,),
 }
+# A neutral paragraph put after the held-out Dolly instructions whose Dolly category comes with a
+# context (our copy of Dolly lacks the contexts): the typer reads only the instruction and a short last
+# paragraph, so any passage this long has the effect of Dolly's own (it sets ``has_passage``).
+FILLER = ("The river rises in the northern hills and flows south for about three hundred kilometres before it reaches "
+          "the sea. Several towns grew up along its banks during the nineteenth century, when boats carried timber "
+          "and grain downstream. Today the valley is known for its orchards, a railway line follows the water for "
+          "most of its length, and a national park protects the wetlands near the mouth, where many species of "
+          "birds spend the winter.")
 T0_HELDOUT = ("rotten_tomatoes", "samsum", "quoref", "sciq", "trec")
 
 
@@ -216,7 +224,9 @@ def load_all(root: Path):
     t0_tr, t0_ho = load_t0(root)
     gsm_tr, gsm_ho = load_gsm8k(root)
     train = dolly_tr + belle_tr + t0_tr + gsm_tr + load_seeds(root) + load_fastchat(root) + load_sni_extra(root)
-    heldout = {"dolly_heldout": dolly_ho, "belle_zh_heldout": belle_ho, "t0_heldout_datasets": t0_ho,
+    with_passage = [dict(r, text=f"{r['text']}\n\n{FILLER}") if r["passage"] else r for r in dolly_ho]
+    heldout = {"dolly_heldout": dolly_ho, "dolly_heldout_simulated_passage": with_passage,
+               "belle_zh_heldout": belle_ho, "t0_heldout_datasets": t0_ho,
                "gsm8k_heldout": gsm_ho}
     sources = [
         {"name": "databricks-dolly-15k (ids 0-6399)", "via": "nayohan/dolly-15k-analysis", "licence": "CC BY-SA 3.0"},
