@@ -1,6 +1,7 @@
-"""Composition: category / task-type mix against the target, tags and languages."""
+"""Composition: category mix against the target, inferred task types and topics, tags and languages."""
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -160,3 +161,133 @@ def language_distribution(languages: Any, top: int | None = 20, column: str = "l
         One horizontal ``Bar`` trace, ``customdata`` = language codes.
     """
     return _bar_counts(as_counts(languages), column, title or "languages", "records", top)
+
+
+def task_type_distribution(task_types: Any, column: str = "task_type", title: str | None = None) -> go.Figure:
+    """Horizontal bars of records per inferred task type (``workbench.model.taxonomy``), most first.
+
+    Parameters
+    ----------
+    task_types : mapping, Series or list
+        Type -> count, or a per-record Series of types (the ``task_type`` signal column).
+    column : str
+        Column the types come from (link metadata: a click filters ``frame[column] == key``).
+
+    Returns
+    -------
+    Figure
+        One horizontal ``Bar`` trace, ``customdata`` = task-type keys.
+    """
+    counts = as_counts(task_types)
+    return _bar_counts(counts, column, title or "task types (inferred)", "records", None,
+                       n_records=int(counts.sum()) or None)
+
+
+def topic_distribution(overview: pd.DataFrame, top: int = 20, column: str = "topic",
+                       title: str | None = None) -> go.Figure:
+    """Horizontal bars of records per topic, labelled ``"<id>: <label>"``, largest first.
+
+    Parameters
+    ----------
+    overview : DataFrame
+        ``quality.topics.topic_overview(frame)``: index ``topic``, columns ``size``, ``share``,
+        ``label`` and optionally ``task_types`` (dict type -> share) and ``flag_rate``.
+    top : int
+        Topics drawn; the smaller ones are pooled in one bar "(N more topics)".
+
+    Returns
+    -------
+    Figure
+        One horizontal ``Bar`` trace; ``customdata`` per bar is the topic ids it holds, as a string of
+        space-separated integers ("3", or "20 21 22" for the pooled bar); ``meta`` links ``column``.
+        Labels come from the data and are HTML-escaped.
+    """
+    title = title or "topics (inferred)"
+    if not isinstance(overview, pd.DataFrame) or overview.empty or "size" not in overview.columns:
+        return empty_figure(title)
+    ov = overview.sort_values("size", ascending=False, kind="stable")
+    head, tail = ov.iloc[:top], ov.iloc[top:]
+    names = [f"{int(t)}: {html.escape(str(row.get('label', '')))}" for t, row in head.iterrows()]
+    keys = [str(int(t)) for t in head.index]
+    sizes, share = head["size"].tolist(), head["share"].tolist()
+    hover = [_topic_hover(row) for _, row in head.iterrows()]
+    if len(tail):
+        names.append(f"({len(tail)} more topics)")
+        keys.append(" ".join(str(int(t)) for t in tail.index))
+        sizes.append(int(tail["size"].sum()))
+        share.append(float(tail["share"].sum()))
+        hover.append(f"{len(tail)} smaller topics")
+    text = [f"{int(n)} ({pct(s)})" for n, s in zip(sizes, share)]
+    fig = go.Figure(go.Bar(x=sizes, y=names, orientation="h", customdata=keys, text=text, textposition="auto",
+                           hovertext=hover, hovertemplate="%{y}<br>%{hovertext}<extra></extra>",
+                           marker_color=ACCENT, meta=link("key", column)))
+    fig.update_yaxes(autorange="reversed")
+    fig.update_layout(height=max(300, 22 * len(names) + 120))
+    return finish(fig, title, xlabel="records")
+
+
+def _topic_hover(row: pd.Series) -> str:
+    parts = [f"{int(row['size'])} records ({pct(float(row['share']))})"]
+    mix = row.get("task_types")
+    if isinstance(mix, Mapping) and mix:
+        parts.append("task types: " + ", ".join(f"{html.escape(str(k))} {pct(float(v))}"
+                                                 for k, v in list(mix.items())[:3]))
+    rate = row.get("flag_rate")
+    if isinstance(rate, (int, float)) and rate == rate:
+        parts.append(f"flagged by a signal: {pct(float(rate))}")
+    return "<br>".join(parts)
+
+
+def stack_figures(figures: list[go.Figure], heights: list[float] | None = None,
+                  title: str | None = None, gap: float = 90.0) -> go.Figure:
+    """One figure with each of ``figures`` as a row (their traces, axis settings and titles kept).
+
+    A dashboard uses it to link several charts through one ``FigureWidget`` (each widget carries
+    plotly.js, about 5 MB, to the browser). Trace ``meta`` and ``customdata`` are kept, so clicks are
+    read as on the separate figures. Row ``i`` (from 1) uses axes ``x{i}`` / ``y{i}`` (``x`` / ``y``
+    for the first) and its title is ``layout.annotations[i - 1]``. Built from the figures' JSON without
+    re-validating it (they were validated when made), which keeps a dashboard's first paint cheap.
+
+    Parameters
+    ----------
+    heights : list of float, optional
+        Plot height of each row in pixels (default: each figure's height, else 400).
+    gap : float
+        Pixels between rows (room for the next row's title and the previous row's axis labels).
+    """
+    if not figures:
+        return empty_figure(title)
+    heights = [float(h) for h in (heights or [f.layout.height or 400 for f in figures])]
+    total = sum(heights) + gap * len(figures)
+    data, layout, titles = [], {}, []
+    top = 1.0
+    for row, (fig, h) in enumerate(zip(figures, heights), 1):
+        suffix = "" if row == 1 else str(row)
+        top -= gap / total
+        domain = [max(0.0, top - h / total), top]
+        top = domain[0]
+        js = fig.to_plotly_json()
+        for trace in js["data"]:
+            trace.update(xaxis=f"x{suffix}", yaxis=f"y{suffix}")
+            data.append(trace)
+        for axis, other in (("xaxis", "y"), ("yaxis", "x")):
+            props = {k: v for k, v in js["layout"].get(axis, {}).items()
+                     if k not in ("domain", "anchor", "matches", "overlaying", "position")}
+            props.update(anchor=f"{other}{suffix}", automargin=True)
+            if axis == "yaxis":
+                props["domain"] = domain
+            layout[f"{axis}{suffix}"] = props
+        for ann in js["layout"].get("annotations", ()):  # e.g. the "no data" note of an empty figure
+            if ann.get("xref") == "paper":
+                layout.setdefault("annotations", []).append(
+                    {**ann, "xref": f"x{suffix} domain", "yref": f"y{suffix} domain"})
+        titles.append({"text": (js["layout"].get("title") or {}).get("text") or "", "x": 0.5, "xref": "paper",
+                       "xanchor": "center", "y": domain[1], "yref": "paper", "yanchor": "bottom",
+                       "yshift": 8, "showarrow": False, "font": {"size": 15}})
+    layout["annotations"] = titles + layout.get("annotations", [])
+    layout.update(height=int(total) + 60, title={"text": title} if title else None,
+                  margin={"l": 60, "r": 30, "t": 40, "b": 40})
+    template = figures[0].to_plotly_json()["layout"].get("template")
+    if template:
+        layout["template"] = template
+    return go.Figure({"data": data, "layout": layout}, _validate=False)

@@ -160,8 +160,10 @@ class Dashboard(IdentityBox, AgreementTab, ExportTab):
                 self.say(f"quality signals are unavailable: {one_line(exc)}", "warning")
         return self._signals if self._signals is not False else None
 
-    def filter_review(self, **filters: Any) -> None:
-        """Open the Review tab with its queue filtered (``category=``, ``signals=[...]``, ``status=``)."""
+    def filter_review(self, label: str | None = None, **filters: Any) -> None:
+        """Open the Review tab with its queue filtered (``category=``, ``signals=[...]``, ``status=``,
+        ``query=``, ``region=``: see :class:`workbench.ui.filters.Filters`); ``label`` names the filter
+        in the message."""
         if not self.reviewer:
             self.say("type your name first: the review queue belongs to a reviewer", "warning")
             return
@@ -170,8 +172,8 @@ class Dashboard(IdentityBox, AgreementTab, ExportTab):
         from workbench.ui.filters import Filters
 
         if self.session is not None and self.session.set_filters(Filters(**filters)):
-            self.say(f"review queue: {len(self.session.queue):,} records where "
-                     + ", ".join(f"{k} = {v}" for k, v in filters.items()))
+            what = label or ", ".join(f"{k} = {v}" for k, v in filters.items())
+            self.say(f"review queue: {len(self.session.queue):,} records where {what}")
 
     def _figure(self, fig, on_click: Callable | None = None, what: str = "filter") -> W.Widget:
         """A clickable ``FigureWidget`` when ``on_click`` is given, else the figure as a static output.
@@ -209,11 +211,14 @@ class Dashboard(IdentityBox, AgreementTab, ExportTab):
         self.counts_html = W.HTML()
         self.refresh()
         items = [self.counts_html]
-        cats = pd.Series(self.project.dataset.table.column("category").to_pylist(), dtype=object)
-        fig = plots.category_distribution(cats.fillna("(none)"), self.project.guidelines.target_mix)
-        items.append(self._figure(fig, lambda tr, pts: self.filter_review(
-            category=str(tr.customdata[pts.point_inds[0]])), "category filter"))
         frame = self.signals()
+        from workbench.ui.composition import CompositionPanel
+
+        # categories (when the data has them), inferred task types and topics, and the map: one linked figure
+        self.composition = CompositionPanel(self.project.dataset, frame, self.filter_review, self.guard,
+                                            self.project.guidelines.target_mix, self.project.status_frame,
+                                            linked=self.linked_charts)
+        items += self.composition.children
         if frame is not None:
             if "response_words" in frame.columns:
                 items.append(self._figure(plots.length_histogram(frame, "response_words",

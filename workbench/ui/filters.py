@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 
 from workbench.model.query import Query, QueryError, compile_query
 from workbench.model.text import prompt_text, response_text
+from workbench.ui.regions import region_mask
 
 STATUSES = ("unreviewed", "mine", "disputed", "accepted", "rejected", "needs_fix", "escalated")
 DECISION_OF_STATUS = {"accepted": "accept", "rejected": "reject", "needs_fix": "needs_fix",
@@ -58,6 +59,9 @@ class Filters:
         A column of that same frame; ``descending`` reverses it. None keeps the queue order.
         "uncertainty" and "disagreement" (active learning, from machine suggestions) put the most
         informative records first; ``descending`` reverses that too.
+    region : dict or None
+        A region of the map (:mod:`workbench.ui.regions`): every record whose ``map_x`` / ``map_y``
+        lies inside it, drawn on the map or not.
     """
 
     category: str | list[str] | None = None
@@ -71,6 +75,7 @@ class Filters:
     query: str = ""
     sort: str | None = None
     descending: bool = False
+    region: dict | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-able dict (saved with the session state)."""
@@ -85,7 +90,7 @@ class Filters:
     def active(self) -> bool:
         """Whether any filter (not counting the sort) is set."""
         return bool(self.category or self.status or self.signals or self.language or self.annotator
-                    or self.search or self.query)
+                    or self.search or self.query or self.region)
 
 
 def align_signals(frame: pd.DataFrame | None, ids: pd.Index) -> pd.DataFrame:
@@ -186,6 +191,8 @@ class QueueIndex:
             m &= self._search_mask(f.search, f.regex, f.search_in)
         if f.query:
             m &= self._query_mask(f.query, status)
+        if f.region:
+            m &= region_mask(self.signals, f.region)
         return m
 
     def _status_mask(self, which: str, reviewer: str, status: pd.DataFrame | None) -> np.ndarray:
