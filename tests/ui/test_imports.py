@@ -8,7 +8,7 @@ import workbench
 
 PACKAGE = Path(workbench.__file__).parent
 WIDGET_LIBS = {"ipywidgets", "ipyevents", "anywidget"}
-WIDGET_MODULES = {"views.py", "panels.py", "widget.py"}
+WIDGET_MODULES = {"views.py", "panels.py", "side_panels.py", "widget.py"}
 STATE_MODULES = {"__init__.py", "session.py", "navigation.py", "actions.py", "annotations.py", "filters.py",
                  "modes.py", "bulk.py", "page.py", "persist.py", "render.py"}
 

@@ -74,7 +74,7 @@ class TextStatsSignal(Signal):
             has = count > 0
             summary["roles"][role] = {"records": int(has.sum()), "turns": int(count.sum()),
                                       **{unit: textops.describe(v[has]) for unit, v in per.items()}}
-        empty_turn = words == 0
+        empty_turn = (words == 0) & ~turns.has_tool_calls  # a function call's turn has no text by design
         empty = np.bincount(turns.parent[empty_turn], minlength=n) if len(turns) else np.zeros(n, int)
         frame["turns"] = np.bincount(turns.parent, minlength=n) if len(turns) else np.zeros(n, int)
         frame["empty_turns"] = empty

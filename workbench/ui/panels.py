@@ -1,4 +1,5 @@
-"""Widgets for annotating: ratings, category and tags, comment, decisions, preference, bulk, adjudication.
+"""Widgets for annotating: ratings, category and tags, comment, decisions, preference (bulk, adjudication and
+suggestions live in side_panels.py).
 
 Values shown are the reviewer's own current values for the focused record; they are re-synced when
 the focused record or its state changes, with a guard so that syncing never writes an event.
@@ -12,7 +13,6 @@ import ipywidgets as w
 
 from workbench.model.events import DECISIONS
 from workbench.ui import render
-from workbench.ui.bulk import BULK_ACTIONS
 
 DECISION_LABELS = {"accept": ("Accept", "success"), "reject": ("Reject", "danger"),
                    "needs_fix": ("Needs fix", "warning"), "escalate": ("Escalate", "info")}
@@ -93,14 +93,22 @@ class LabelPanel(Panel):
         cats = list(g.categories) or sorted(
             {c for c in session.index.table.column("category").unique().to_pylist() if c})
         self.category = w.Dropdown(options=[("—", None)] + [(c, c) for c in cats], description="category")
-        self.tags = w.TagsInput(value=[], allowed_tags=list(g.tags), allow_duplicates=False)
+        # free-text tags: the guidelines' tags (and tags already used) are suggestions, not a closed list
+        self.tags = w.TagsInput(value=[], allowed_tags=[], allow_duplicates=False,
+                                layout=w.Layout(width="100%", min_width="320px"))
+        self.tag_suggest = w.Combobox(placeholder="add a tag (suggestions as you type)", options=list(g.tags),
+                                      ensure_option=False, continuous_update=False,
+                                      layout=w.Layout(width="260px"))
+        self.tag_error = w.HTML()
         self.comment = w.Textarea(placeholder="comment", layout=w.Layout(width="100%"))
         self.add_comment = w.Button(description="Comment")
         self.comment_shown, self.suggested = w.HTML(), w.HTML()
         self.category.observe(self.session.guard(self._on_category), names="value")
         self.tags.observe(self.session.guard(self._on_tags), names="value")
+        self.tag_suggest.observe(self.session.guard(self._on_suggested_tag), names="value")
         self.add_comment.on_click(self.session.guard(lambda _b: self._on_comment()))
-        self.box = w.VBox([self.category, w.HBox([w.HTML("<b>tags</b>&nbsp;"), self.tags]), self.suggested,
+        tag_row = w.HBox([w.HTML("<b>tags</b>&nbsp;"), self.tags], layout=w.Layout(width="100%"))
+        self.box = w.VBox([self.category, tag_row, self.tag_suggest, self.tag_error, self.suggested,
                            self.comment, w.HBox([self.add_comment]), self.comment_shown])
 
     def _on_category(self, change) -> None:
@@ -110,8 +118,24 @@ class LabelPanel(Panel):
 
     def _on_tags(self, change) -> None:
         if not self._syncing:
-            if self.session.tag(list(change["new"])) is None:
-                self.refresh(force=True)
+            self._save_tags(list(change["new"]))
+
+    def _on_suggested_tag(self, change) -> None:
+        text = (change["new"] or "").strip()
+        if self._syncing or not text:
+            return
+        if text not in self.tags.value:
+            self._save_tags([*self.tags.value, text])
+        with self.syncing():
+            self.tag_suggest.value = ""
+
+    def _save_tags(self, tags: list) -> None:
+        """Save the full tag set; a refused tag says why beside the box (and the stored tags come back)."""
+        if self.session.tag(tags) is None:
+            self.tag_error.value = render.message_html(self.session.message, "error")
+            self.refresh(force=True)
+        else:
+            self.tag_error.value = ""
 
     def _on_comment(self) -> None:
         if self.session.comment(self.comment.value) is not None:
@@ -120,6 +144,8 @@ class LabelPanel(Panel):
     def refresh(self, force: bool = False) -> None:
         if not (self._changed() or force):
             return
+        if not force:
+            self.tag_error.value = ""  # a refusal belongs to the record it was made on
         mine = self.mine()
         pre = {t: v for t, v in self.session.prefill().items() if t in ("category", "tags")} \
             if self.session.current_id else {}  # suggestions shown in place until the reviewer answers
@@ -127,8 +153,9 @@ class LabelPanel(Panel):
             cat = mine.get(("label", "category"), pre.get("category", {}).get("value"))
             self.category.value = cat if cat in [o[1] for o in self.category.options] else None
             tags = mine.get(("tags", "tags"), pre.get("tags", {}).get("value"))
-            allowed = self.tags.allowed_tags
-            self.tags.value = [t for t in tags or [] if not allowed or t in allowed]
+            self.tags.value = list(tags or [])
+            used = self.session.project.guidelines.tags
+            self.tag_suggest.options = sorted({*used, *self.tags.value})
         self.suggested.value = "".join(f"<div>{render.suggestion_badge(v)} {render.esc(t)} pre-filled, not "
                                        "saved: press <b>s</b> to accept</div>" for t, v in pre.items())
         note = mine.get(("comment", "comment"))
@@ -204,121 +231,5 @@ def _letters(value: dict, order: list) -> str:
     return str(value.get("choice"))
 
 
-class BulkPanel(Panel):
-    """Bulk actions on the filtered selection: prepare, read the plan, confirm or cancel."""
-
-    HELP = {"reject_duplicates": "duplicate signal (default exact_duplicates)", "decide": "decision",
-            "tag": "tags, comma-separated", "label": "category", "assign": "reviewer"}
-
-    def __init__(self, session):
-        super().__init__(session)
-        self.action = w.Dropdown(options=BULK_ACTIONS, value="reject_duplicates", description="action")
-        self.param = w.Text(placeholder=self.HELP["reject_duplicates"], description="value")
-        self.prepare = w.Button(description="Prepare")
-        self.confirm = w.Button(description="Confirm", button_style="danger", disabled=True)
-        self.cancel = w.Button(description="Cancel", disabled=True)
-        self.plan = w.HTML()
-        self.action.observe(self.session.guard(self._on_action), names="value")
-        self.prepare.on_click(self.session.guard(lambda _b: self._prepare()))
-        self.confirm.on_click(self.session.guard(lambda _b: self.session.confirm_bulk()))
-        self.cancel.on_click(self.session.guard(lambda _b: self.session.cancel_bulk()))
-        self.box = w.VBox([w.HBox([self.action, self.param, self.prepare]), self.plan,
-                           w.HBox([self.confirm, self.cancel])])
-
-    def _on_action(self, change) -> None:
-        self.param.placeholder = self.HELP[change["new"]]
-
-    def _prepare(self) -> None:
-        action, text = self.action.value, self.param.value.strip()
-        key = {"decide": "decision", "label": "category", "assign": "reviewer", "reject_duplicates": "signal"}
-        if action == "tag":
-            params = {"tags": [t.strip() for t in text.split(",") if t.strip()]}
-        else:
-            params = {key[action]: text} if text else {}
-        self.session.bulk(action, **params)
-
-    def refresh(self, force: bool = False) -> None:
-        p = self.session.pending_bulk
-        self.confirm.disabled = self.cancel.disabled = p is None
-        self.confirm.description = f"Confirm ({len(p):,})" if p is not None else "Confirm"
-        s = self.session
-        n = len(s.selection) if s.selection is not None else len(s.queue)
-        self.plan.value = (f"<b>about to {render.esc(p.description)}</b>" if p is not None
-                           else f"applies to the {n:,} records of the filtered queue")
-
-
-class AdjudicationPanel(Panel):
-    """Every annotator's values side by side, their edits as diffs, and open conflicts."""
-
-    def __init__(self, session):
-        super().__init__(session)
-        self.html = w.HTML()
-        self.box = w.VBox([self.html])
-
-    def refresh(self, force: bool = False) -> None:
-        s = self.session
-        if s.mode != "adjudicate" or not (self._changed() or force):
-            return
-        if s.current_id is None:
-            self.html.value = ""
-            return
-        state = s.record_state()
-        rows, reviewers = s.annotations()
-        roles = _roles(s)
-        parts = [render.annotations_table(rows, reviewers, roles)]
-        for reviewer in reviewers:
-            for (kind, target), value in state.values[reviewer].items():
-                if kind == "edit":
-                    title = f"{reviewer}: {target}"
-                    parts.append(render.diff_html(state.original_text(target), value, title))
-        for c in state.conflicts:
-            if not c["resolved"]:
-                parts.append(render.message_html(f"conflict ({c['reason']}): {c['reviewer']}'s edit of "
-                                                 f"{c['target']} is not applied", "conflict"))
-        self.html.value = "".join(parts)
-
-
-class SuggestionPanel(Panel):
-    """Machine suggestions on the focused record, marked apart from human work; "s" or the button accepts."""
-
-    def __init__(self, session):
-        super().__init__(session)
-        self.html = w.HTML()
-        self.target = w.Dropdown(description="suggestion", layout=w.Layout(width="260px"))
-        self.text = w.Textarea(layout=w.Layout(width="100%", display="none"))  # a draft, editable first
-        self.accept = w.Button(description="Accept suggestion (s)", icon="check", button_style="info")
-        self.accept.on_click(self.session.guard(lambda _b: self.accept_selected()))
-        self.target.observe(self.session.guard(lambda _c: self._show_draft()), names="value")
-        self.box = w.VBox([self.html, w.HBox([self.target, self.accept]), self.text])
-
-    def accept_selected(self):
-        """Accept the selected suggestion (a draft with the reviewer's changes in the text box)."""
-        text = self.text.value if self.text.layout.display != "none" else None
-        return self.session.accept_suggestion(self.target.value, text=text)
-
-    def _show_draft(self) -> None:
-        s, t = self.session, self.target.value
-        v = s.record_state().suggestions.get(t) if s.current_id and t else None
-        draft = isinstance(v, dict) and isinstance(v.get("value"), str) and "[" in t
-        self.text.layout.display = None if draft else "none"
-        self.text.value = v["value"] if draft else ""
-
-    def refresh(self, force: bool = False) -> None:
-        if not (self._changed() or force):
-            return
-        s = self.session
-        sugg = s.record_state().suggestions if s.current_id else {}
-        pre = s.prefill() if s.current_id else {}
-        self.box.layout.display = None if sugg else "none"
-        keep = self.target.value
-        self.target.options = sorted(sugg, key=lambda t: t not in pre)  # unanswered ones first
-        self.target.value = keep if keep in pre else next(iter(self.target.options), None)
-        self.html.value = render.suggestions_html(sugg, list(pre))
-        self._show_draft()
-
-
-def _roles(session) -> dict[str, str]:
-    try:
-        return dict(session.project.reviewers)
-    except Exception:
-        return {}
+# re-exported: the widget imports every panel from here
+from workbench.ui.side_panels import AdjudicationPanel, BulkPanel, SuggestionPanel  # noqa: E402,F401

@@ -131,7 +131,7 @@ def preview(text: str, limit: int = PREVIEW_CHARS) -> str:
 def folded(text: str, body_html: str) -> str:
     """``body_html`` inside ``<details>``: the summary's preview is hidden once the details are open."""
     return (f'<details class="wb-fold"><summary><span class="wb-preview" dir="auto">{preview(text)}&hellip;'
-            f'</span> <em class="wb-fold-note">({len(text):,} characters, click or press <b>e</b> to expand)'
+            f'</span> <em class="wb-fold-note">({len(text):,} characters, click to expand)'
             f"</em></summary>{body_html}</details>")
 
 
