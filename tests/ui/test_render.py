@@ -55,7 +55,7 @@ def test_turns_show_roles_and_indices():
     rec = Record(id="a", kind="sft", messages=[Message("system", "sys"), Message("user", "hi"),
                                               Message("assistant", "hello")])
     out = render.record_html(rec)
-    assert "system · 0" in out and "user · 1" in out and "assistant · 2" in out
+    assert "system · 1" in out and "user · 2" in out and "assistant · 3" in out
     assert "wb-role-assistant" in out
 
 

@@ -1,20 +1,19 @@
-"""The Agreement and Export tabs of the dashboard (mixins of :class:`workbench.ui.dashboard.Dashboard`).
+"""The Agreement tab of the dashboard, a mixin of :class:`workbench.ui.dashboard.Dashboard` (the Export tab
+is in export_tab.py).
 
 They use the dashboard's ``project``, ``guard``, ``say``, ``_figure`` and ``filter_review``.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
 
 import ipywidgets as W
 import pandas as pd
 
 from workbench.ui.blind import sees_all
+from workbench.ui.export_tab import FORMATS, ExportTab  # noqa: F401 - the dashboard imports the tabs from here
 from workbench.ui.render import esc
 
-FORMATS = ("openai", "sharegpt", "alpaca", "dpo", "kto")
 FIELD_KINDS_CATEGORICAL = ("category", "decision")
 
 
@@ -86,34 +85,3 @@ class AgreementTab:
         disputed.on_click(self.guard(lambda _: self.filter_review(status="disputed"), "disputed filter"))
         out += [W.HTML(f"<h4>Adjudication queue ({len(queue)} records)</h4>" + html_table(queue, 20)), disputed]
         return out
-
-
-class ExportTab:
-    def _export(self) -> list:
-        self.export_format = W.Dropdown(options=FORMATS, value="openai", description="Format:")
-        self.export_splits = W.Text(value="0.8,0.1,0.1", description="Splits:")
-        self.export_seed = W.IntText(value=0, description="Seed:")
-        self.export_include = W.Dropdown(options=("unrejected", "accepted", "all"), description="Include:")
-        self.export_button = W.Button(description="Write files", button_style="primary")
-        self.export_result = W.HTML()
-        self.export_button.on_click(self.guard(lambda _: self.run_export(), "export"))
-        return [W.HTML("<div>Cleaned, leak-free splits with a manifest, dataset card and quality report.</div>"),
-                self.export_format, self.export_splits, self.export_seed, self.export_include,
-                self.export_button, self.export_result]
-
-    def run_export(self, out: str | Path | None = None) -> dict:
-        """Write the export chosen in the tab into ``out`` (default: a new folder under ``exports/``)."""
-        from workbench.export import export
-
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
-        out = Path(out) if out else self.project.path / "exports" / f"{self.export_format.value}-{stamp}"
-        splits = tuple(float(x) for x in self.export_splits.value.replace(" ", "").split(",") if x)
-        self.export_result.value = "<div class='wb-info'>writing...</div>"
-        res = export(self.project, out=out, format=self.export_format.value, splits=splits,
-                     seed=int(self.export_seed.value), include=self.export_include.value)
-        files = "".join(f"<li>{esc(f)}</li>" for f in res.get("files", []))
-        counts = ", ".join(f"{esc(k)} {v}" for k, v in res["counts"].items())
-        self.export_result.value = (f"<div class='wb-export-done'>Wrote {counts} to "
-                                    f"<code>{esc(res.get('out', out))}</code></div><ul>{files}</ul>")
-        self.say(f"export written to {res.get('out', out)}")
-        return res

@@ -70,8 +70,8 @@ def _turn_label(m: Message, text: str) -> str:
 
 
 def turns(messages: Iterable[Message] | None, start_label: str = "") -> str:
-    """Chat turns in order, numbered (the numbers match the editor's turn indices)."""
-    return "".join(turn(m.role, m.content, _turn_label(m, f"{start_label}{i}"), m.tool_calls)
+    """Chat turns in order, numbered from 1 as people count (the editor and messages say "turn 2" too)."""
+    return "".join(turn(m.role, m.content, _turn_label(m, f"{start_label}{i + 1}"), m.tool_calls)
                    for i, m in enumerate(messages or []))
 
 

@@ -7,6 +7,7 @@ import ipywidgets as w
 from workbench.ui import render
 from workbench.ui.bulk import BULK_ACTIONS
 from workbench.ui.panels import Panel
+from workbench.ui.wording import field_label
 
 
 class BulkPanel(Panel):
@@ -74,12 +75,12 @@ class AdjudicationPanel(Panel):
         for reviewer in reviewers:
             for (kind, target), value in state.values[reviewer].items():
                 if kind == "edit":
-                    title = f"{reviewer}: {target}"
+                    title = f"{reviewer}: {field_label(target, s.current_order(), len(state.record.messages))}"
                     parts.append(render.diff_html(state.original_text(target), value, title))
         for c in state.conflicts:
             if not c["resolved"]:
                 parts.append(render.message_html(f"conflict ({c['reason']}): {c['reviewer']}'s edit of "
-                                                 f"{c['target']} is not applied", "conflict"))
+                                                 f"{field_label(c['target'])} is not applied", "conflict"))
         self.html.value = "".join(parts)
 
 

@@ -186,18 +186,18 @@ def editable_texts(record, order: list | None = None) -> list[tuple[str, str, st
     Compared candidates are labelled by their display letter in ``order`` (never "chosen" or
     "rejected"), so opening the editor does not reveal which response the source preferred.
     """
-    out = [(f"messages[{i}].content", f"turn {i} · {m.role}", m.content or "")
+    out = [(f"messages[{i}].content", f"turn {i + 1} · {m.role}", m.content or "")
            for i, m in enumerate(record.messages)]
     if record.kind == "preference" and order:
         for letter, name in zip(render.LETTERS, order):
             turns = getattr(record, name) or []
             for i, m in enumerate(turns):
-                suffix = f" · turn {i}" if len(turns) > 1 else ""
+                suffix = f" · turn {i + 1}" if len(turns) > 1 else ""
                 out.append((f"{name}[{i}].content", f"Response {letter}{suffix}", m.content or ""))
         return out
     for name in ("chosen", "rejected", "completion"):
         for i, m in enumerate(getattr(record, name) or []):
-            out.append((f"{name}[{i}].content", f"{name} {i} · {m.role}", m.content or ""))
+            out.append((f"{name}[{i}].content", f"{name} {i + 1} · {m.role}", m.content or ""))
     cands = record.candidates or []
     for letter, i in zip(render.LETTERS, order if record.kind == "ranking" and order else range(len(cands))):
         out.append((f"candidates[{i}]", f"Response {letter}", cands[i] or ""))
@@ -248,7 +248,7 @@ class Editor:
             parts = [save]
             if target.startswith("messages["):
                 index = int(target.split("[")[1].split("]")[0])
-                delete = w.Button(description="Delete", tooltip=f"delete turn {index}",
+                delete = w.Button(description="Delete", tooltip=f"delete turn {index + 1}",
                                   button_style="warning", layout=_layout(width="70px"))
                 delete.on_click(self.session.guard(lambda _b, i=index: self.session.delete_turn(i)))
                 self.delete_buttons[target] = delete

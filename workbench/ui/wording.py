@@ -50,18 +50,18 @@ def saved_message(event, record_id: str, reveal: bool = False, order: list | Non
     return f"saved {what} = {value_text(event.value, reveal=reveal)[:80]} on {record_id}"
 
 
-_HASHED = re.compile(r"^(?P<stem>.+)-[0-9a-f]{6,}$")
+HASHED_FOLDER = re.compile(r"^(?P<stem>.+)-[0-9a-f]{6,}$")  # a served file's project: "<file stem>-<content hash>"
 
 
 def project_title(project: Any) -> str:
     """The name people know a project by: the folder's name, or the data file's name when the folder is a
-    served file's cache (``alpaca-3f9c2a1b`` -> ``alpaca.json``)."""
+    served file's cache (``alpaca-3f9c2a1b07`` for ``alpaca.json`` -> ``alpaca.json``)."""
     path = getattr(project, "path", None)
     folder = getattr(path, "name", "") or "project"
-    source = ((getattr(project, "meta", None) or {}).get("source") or {}).get("path") if hasattr(
-        project, "meta") else None
-    m = _HASHED.match(folder)
+    source = ((getattr(project, "meta", None) or {}).get("source") or {}).get("path")
+    m = HASHED_FOLDER.match(folder)
     if m and source:
         name = str(source).replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
-        return name or folder
+        if name.rsplit(".", 1)[0] == m.group("stem"):
+            return name
     return folder
