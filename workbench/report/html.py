@@ -42,8 +42,10 @@ def _for_mistune(markdown: str) -> str:
     return markdown.replace("&lt;", "\\<").replace("&gt;", "\\>")
 
 
-def render_html(title: str, sections: list[Section], q: dict[str, Any], summaries: dict[str, dict]) -> str:
-    """The whole report as one HTML document."""
+def render_html(title: str, sections: list[Section], q: dict[str, Any], summaries: dict[str, dict],
+                extra_html: dict[str, str] | None = None) -> str:
+    """The whole report as one HTML document; ``extra_html`` (section key -> trusted HTML made by the
+    report itself, e.g. the composition map's image) is placed after that section's figures."""
     import mistune  # a dependency of nbconvert (jupyterlab); escape=True turns raw HTML into text
 
     md = mistune.create_markdown(escape=True, plugins=["table"])
@@ -57,6 +59,7 @@ def render_html(title: str, sections: list[Section], q: dict[str, Any], summarie
             body.append(fig.to_html(full_html=False, include_plotlyjs=("inline" if not js_done else False),
                                     config={"displaylogo": False}, div_id=f"fig-{sec.key}-{i}"))
             js_done = True
+        body.append((extra_html or {}).get(sec.key, ""))
         body.append("</section>")
     return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
