@@ -73,3 +73,20 @@ def test_project_title_is_the_data_file_for_a_served_file(project, tmp_path):
 
     assert project_title(Served()) == "alpaca_data.json"
     assert project_title(project) == project.path.name  # a named project keeps its folder's name
+
+
+def test_opening_the_page_does_not_enrol_and_counts_pluralise(make_project):
+    from workbench.ui.dashboard import Dashboard
+
+    p = make_project()
+    n = p.log.count()
+    d = Dashboard(p, reviewer="newbie")
+    for tab in (1, 2, 3):
+        d.build_tab(tab)
+    assert p.log.count() == n and p.role_of("newbie") is None
+    assert "new here: your first saved answer adds you as a reviewer" in d.header.value
+    assert "<b>1</b> reviewer</span>" in d.counts_html.value  # the owner only
+    d.session.rate(4)
+    assert p.role_of("newbie") == "reviewer"
+    d._update_header()
+    assert "(reviewer, typed name)" in d.header.value

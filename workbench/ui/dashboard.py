@@ -124,8 +124,10 @@ class Dashboard(IdentityBox, AgreementTab, ExportTab):
     def _update_header(self) -> None:
         how = getattr(self.reviewer, "verified_by", None)
         role = self.project.role_of(self.reviewer) if self.reviewer else None
-        detail = (f" ({esc(role or 'reviewer')}, {'verified by ' + esc(how) if how else 'typed name'})"
-                  if self.reviewer else "")
+        how_known = "verified by " + esc(how) if how else "typed name"
+        # opening the page writes nothing: the store enrols a new name with its first saved action
+        detail = (f" ({esc(role)}, {how_known})" if role else f" (new here: your first saved answer adds you as "
+                  f"a reviewer; {how_known})") if self.reviewer else ""
         who = (f"reviewing as <b class='wb-reviewer'>{esc(self.reviewer)}</b>{detail}" if self.reviewer
                else "type your name to start reviewing")
         self.header.value = (f"{CSS}{STYLE}<div class='wb-header'><b>Workbench</b> · {esc(project_title(self.project))} "
@@ -241,7 +243,7 @@ class Dashboard(IdentityBox, AgreementTab, ExportTab):
             body = html_table(summary) + "<p>provenance: " + html.escape(
                 ", ".join(f"{k} {v}" for k, v in prov["counts"].items())) + "</p>"
         return W.HTML("<div style='border:1px dashed #7b4fbf;padding:6px'><b>Machine suggestions</b> "
-                      "<span style='color:#7b4fbf'>(suggestions, not human annotations)</span>" + body + "</div>")
+                      "<span style='color:#7b4fbf'>(suggestions, not human annotations)</span> " + body + "</div>")
 
     def _flag_buttons(self, frame: pd.DataFrame) -> W.Widget:
         buttons = []
