@@ -137,6 +137,17 @@ def in_served_app(env=None) -> bool:
                 or str(env.get("SERVER_SOFTWARE", "")).startswith("voila"))
 
 
+def _set_page_title(dashboard) -> None:
+    """Name the browser tab after the project (Voila titles it after the notebook: "app")."""
+    from IPython.display import Javascript, display
+
+    from workbench.ui.wording import project_title
+
+    title = f"{project_title(dashboard.project)} · Workbench"
+    # JSON text is a valid JS string literal; "<" escaped so no markup can close a script element
+    display(Javascript("document.title = " + json.dumps(title).replace("<", "\\u003c") + ";"))
+
+
 def open_dashboard(path: str | os.PathLike | None = None, reviewer: str | None = None):
     """Display the dashboard on ``path`` (default: ``WORKBENCH_PROJECT``, else the sample project).
 
@@ -171,6 +182,7 @@ def open_dashboard(path: str | os.PathLike | None = None, reviewer: str | None =
         display(error_widget(f"The workbench could not open the project: {one_line(exc)}"))
         return None
     display(dashboard)
+    _set_page_title(dashboard)
     query = dashboard.guard(request_query_string, "reading the page address")() or ""
     if served:  # the request's headers (a trusted proxy's user) arrive with it
         from workbench.store.identity import server_identity

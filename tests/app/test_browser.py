@@ -215,7 +215,8 @@ def test_review_in_browser(served):
             status = other.locator(f".wb-record-status:has-text('{rid}')")
             status.wait_for(timeout=deadline.ms())
             text = status.inner_text()
-            assert "reviewed by alice" in text and "accept" in text
+            # blind review: bob sees that someone worked on it, not who or what they decided
+            assert "1 other reviewer worked on it" in text and "alice" not in text and "accept" not in text
             assert "bob" in other.inner_text(".wb-reviewer")
         finally:
             browser.close()
@@ -234,3 +235,80 @@ def test_missing_browser_skips_locally_and_fails_under_ci(monkeypatch, tmp_path)
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="cannot run under CI"):
         _require_browser()
+
+
+SAMPLE_CATEGORIES = ("billing", "shipping", "returns", "technical", "(none)")
+REAL_ROWS = 180  # self-instruct's first 180 prompts: a real file, small enough that the map needs no UMAP compile
+BUDGET_REAL = 200.0  # serve computes the file's signals first (about 30 s on an idle two-core machine)
+
+
+@pytest.fixture
+def served_real(tmp_path, monkeypatch):
+    """`workbench serve` on a third-party data file (not the sample): no categories, no guidelines."""
+    _require_browser()
+    src = REPO / "tests" / "fixtures" / "selfinstruct_text-davinci-003_predictions.jsonl"
+    data = tmp_path / "selfinstruct.jsonl"
+    data.write_text("".join(src.read_text(encoding="utf-8").splitlines(True)[:REAL_ROWS]), encoding="utf-8")
+    port = _free_port()
+    log = tmp_path / "serve.log"
+    monkeypatch.setenv("WORKBENCH_CACHE", str(tmp_path / "cache"))
+    with open(log, "w") as out:
+        proc = subprocess.Popen(_serve_command(data, port), stdout=out, stderr=subprocess.STDOUT,
+                                env=dict(os.environ), start_new_session=True)
+    try:
+        yield data, f"http://127.0.0.1:{port}/", proc, log
+    finally:
+        _stop(proc)
+
+
+def test_overview_of_a_real_file_shows_its_composition_and_links_the_queue(served_real):
+    from playwright.sync_api import sync_playwright
+
+    from workbench.app import resolve_target
+    from workbench.quality import compute_signals
+    from workbench.store import Project
+
+    data, url, proc, log = served_real
+    deadline = Deadline(BUDGET_REAL)
+    ARTIFACTS.mkdir(exist_ok=True)
+    _wait_http(url, proc, deadline, log)  # serve warmed the project's signals before Voila started
+    with Project.open(resolve_target(data)) as project:
+        frame = compute_signals(project.dataset, project.guidelines, cache_dir=project.path / "cache").frame
+    types = frame["task_type"].value_counts()
+    labels = frame.groupby("topic")["topic_label"].first()
+    # the HTTP probe above took the first pre-heated kernel: wait until the pool is filled again
+    while log.read_text(errors="replace").count("is filled with") < 2:
+        deadline.left()
+        time.sleep(0.3)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            _open_dashboard(page, url + "?reviewer=alice", deadline)
+            page.wait_for_selector(".wb-task-types", timeout=deadline.ms())
+            page.wait_for_selector(".js-plotly-plot .barlayer .point path", timeout=deadline.ms())
+            text = page.inner_text(".wb-dashboard")
+            assert "The data has no categories" in text
+            assert f"{REAL_ROWS}\nrecords" in text or f"{REAL_ROWS} records" in text
+            for name in types.index[:4]:
+                assert name in page.inner_text(".wb-task-types")
+            for t in frame["topic"].value_counts().index[:3]:
+                assert labels[t] in page.inner_text(".wb-topics")
+            assert not [c for c in SAMPLE_CATEGORIES if c in text.lower()], text[:2000]
+            assert "Traceback" not in page.content()
+            page.screenshot(path=str(ARTIFACTS / "overview-real.png"), full_page=True)
+
+            # the first row of bars is the task types (no categories): its first bar is the most common type
+            bar = page.locator(".js-plotly-plot .cartesianlayer .subplot.xy .barlayer .point path").first
+            box = bar.bounding_box(timeout=deadline.ms())
+            page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+            top = types.index[0]
+            status = page.locator(".wb-info[role=status]", has_text=f"records where task type = {top}")
+            status.wait_for(timeout=deadline.ms())
+            assert f"review queue: {types.iloc[0]:,} records where task type = {top}" in status.inner_text()
+            page.wait_for_selector(f"text=1 of {types.iloc[0]:,}", timeout=deadline.ms())
+            assert page.get_by_role("tab", name="Review").get_attribute("aria-selected") == "true"
+        finally:
+            browser.close()
+    if os.environ.get("WORKBENCH_UPDATE_SCREENSHOT"):  # the README's Overview of a real file, on request
+        shutil.copyfile(ARTIFACTS / "overview-real.png", REPO / "docs" / "overview-composition.png")

@@ -84,3 +84,15 @@ def test_tool_call_helpers_accept_both_shapes_and_bad_json():
     bad = render_text.tool_calls_html("{not json <script>")
     assert "(unreadable call)" in bad and "&lt;script&gt;" in bad
     assert render_text.tools_schema_html("[]") == ""
+
+
+def test_report_examples_show_the_tool_calls():
+    from workbench.report.sections import Examples
+
+    ds = load(GLAIVE)
+    i, rec = _first_tool_record(ds)
+    frame = compute_signals(ds).frame.copy()
+    frame["is_probe"] = [j == i for j in range(len(frame))]
+    (line,) = Examples(ds, frame).lines("is_probe")
+    name = json.loads(next(m for m in rec.messages if m.tool_calls).tool_calls)["name"]
+    assert f"tool calls: {name}(" in line

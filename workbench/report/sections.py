@@ -2,6 +2,7 @@
 with a few example records. Every piece of data text is escaped before it is placed in Markdown."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,12 +52,39 @@ class Examples:
         sub = self.table.take(pa.array(pos, pa.int64()))
         texts = (response_text(sub) if text == "response" else prompt_text(sub)).to_pylist()
         fallback = record_text(sub).to_pylist()  # e.g. a conversation without a response
+        turns = sub.column("messages").to_pylist()
         out = []
-        for p, t, whole in zip(pos.tolist(), texts, fallback):
+        for p, t, whole, msgs in zip(pos.tolist(), texts, fallback, turns):
             t = t or whole
             note = f" ({esc(self.frame[extra].iloc[p], 60)})" if extra and extra in self.frame else ""
-            out.append(f"- `{esc(self.frame['id'].iloc[p], 60)}`{note}: {esc(t)}")
+            calls = tool_calls_text(msgs)
+            shown = f"{esc(t)} · tool calls: {esc(calls, 120)}" if calls and t else esc(t or calls)
+            out.append(f"- `{esc(self.frame['id'].iloc[p], 60)}`{note}: {shown}")
         return out
+
+
+def tool_calls_text(messages: list[dict] | None) -> str:
+    """The conversation's tool calls as ``name({args})`` (a function-call turn has no text of its own, so
+    an example would otherwise show nothing of it); "" when there are none."""
+    out = []
+    for m in messages or []:
+        raw = m.get("tool_calls")
+        if not raw:
+            continue
+        try:
+            calls = json.loads(raw)
+        except (TypeError, ValueError):
+            out.append(str(raw))
+            continue
+        for call in calls if isinstance(calls, list) else [calls]:
+            fn = call.get("function") if isinstance(call, dict) and isinstance(call.get("function"), dict) else call
+            if not isinstance(fn, dict):
+                out.append(str(call))
+                continue
+            args = fn.get("arguments")
+            args = args if isinstance(args, str) else json.dumps(args, ensure_ascii=False)
+            out.append(f"{fn.get('name') or '?'}({args})")
+    return "; ".join(out)
 
 
 def table(header: list[str], rows: list[list[Any]]) -> str:
