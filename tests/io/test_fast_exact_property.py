@@ -174,6 +174,8 @@ def check_file(data: bytes) -> None:
         _, fmt_f, rows_f, quar_f, ev_f, read_f = fast
         _, fmt_e, rows_e, quar_e, ev_e, read_e = exact
         assert fmt_f == fmt_e and read_f == read_e
+        body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+        assert read_e == sum(1 for line in body.split(b"\n") if line.decode("utf-8", "replace").strip())
         assert len(rows_f) == len(rows_e)
         for a, b in zip(rows_f, rows_e):
             for key in b:  # field by field, so a failure names the field

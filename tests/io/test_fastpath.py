@@ -77,7 +77,11 @@ def test_blank_lines_keep_true_line_numbers(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("block", [3, 7, 1 << 20])
 def test_byte_scan_across_block_boundaries(tmp_path, monkeypatch, block):
-    """Line count, most brackets on one line and the clean flag do not depend on where blocks split."""
+    """Line count, the clean flag and the bracket bound do not depend on where blocks split.
+
+    ``max_opens`` is an upper bound (counted per 4 KB window): never below the true count of '[' and
+    '{' on a line, and far below the Arrow-safe limit on ordinary rows.
+    """
     import workbench.io.fastscan as fastscan
 
     monkeypatch.setattr(fastscan, "BLOCK", block)
@@ -91,11 +95,17 @@ def test_byte_scan_across_block_boundaries(tmp_path, monkeypatch, block):
         (b'{"a": "\xc3\xa9\x00"}\n', (1, 1, False, True)),  # NUL
         (b'{"a": "\xc3\xa9"}\n', (1, 1, True, True)),  # a 2-byte character split across blocks is fine
     ]
-    for data, expected in cases:
+    cases += [(b'{"a": 1}\n' * 5000, (5000, 1, True, True)),
+              (b'{"a": 1}\n{"deep": ' + b"[" * 2000 + b"]" * 2000 + b'}\n{"a": 1}\n', (3, 2001, True, True)),
+              (b'{"a": 1}\n' * 300 + b'{"deep": ' + b"[" * 1500 + b"]" * 100 + b'}\n', (301, 1501, True, True))]
+    for data, (lines, opens, clean, newline) in cases:
         path = tmp_path / "s.jsonl"
         path.write_bytes(data)
         got = fastscan.scan(path)
-        assert (got.lines, got.max_opens, got.clean, got.ends_with_newline) == expected, data
+        assert (got.lines, got.clean, got.ends_with_newline) == (lines, clean, newline), data[:40]
+        short = max(len(line) for line in data.split(b"\n")) <= fastscan.SHORT_LINE
+        assert opens <= got.max_opens <= max(opens, 2 * fastscan.WINDOW) or (short and got.max_opens == 0)
+        assert got.arrow_safe == (clean and (opens <= fastscan.ARROW_SAFE_OPENS or short))
 
 
 def test_deep_line_never_reaches_arrow(tmp_path):

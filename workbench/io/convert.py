@@ -20,6 +20,7 @@ from workbench.model.schema import RECORD_SCHEMA
 
 CHAT_FORMATS = ("openai", "sharegpt", "alpaca")
 # what a format's read_row may raise on a shape it did not foresee: one row's problem, never the file's
+FIELDS = frozenset(RECORD_SCHEMA.names)  # (the schema's .names builds a new list on every access)
 SHAPE_ERRORS = (KeyError, TypeError, ValueError, AttributeError, IndexError, StopIteration, RecursionError,
                 OverflowError, UnicodeError)
 
@@ -82,7 +83,7 @@ def _read(fmt, r: RawRow) -> dict | RowError:
 
 def _table(good: list[dict]) -> tuple[pa.Table, dict[int, RowError]]:
     """The canonical table of ``good``; rows Arrow cannot store (odd types) are reported by position."""
-    rows = [{k: v for k, v in rec.items() if k in RECORD_SCHEMA.names} | {"id": ""} for rec in good]
+    rows = [{k: v for k, v in rec.items() if k in FIELDS} | {"id": ""} for rec in good]
     if not rows:
         return RECORD_SCHEMA.empty_table(), {}
     try:
