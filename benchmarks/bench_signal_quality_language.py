@@ -2,7 +2,8 @@
 
 Prints
 1. accuracy of the language identification on sentences of the Universal Declaration of Human Rights
-   in 30 declarations (26 macro-languages, with wuu, yue, nn, zh-Hant) (macro-language, e.g. wuu/yue -> zh, nb/nn -> no);
+   in 30 declarations (26 macro-languages, with wuu, yue, nn, zh-Hant), scored on the macro-language
+   (wuu/yue -> zh, nb/nn -> no);
 2. the share of records flagged (``is_language_issue``) on clean instruction sets: LLaMA-Factory's
    English and Chinese Alpaca demos and the self-instruct human-eval predictions (English);
 3. records/s of the whole signal (prompt and response) on ``--n`` records, against the bare
@@ -39,7 +40,8 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("WB_SIGNAL_DATA", ROOT / ".cache" / "signal-quality"))
 UDHR = {"eng": "en", "deu_1996": "de", "fra": "fr", "spa": "es", "ita": "it", "por_PT": "pt", "nld": "nl",
         "pol": "pl", "rus": "ru", "cmn_hans": "zh", "cmn_hant": "zh", "wuu": "zh", "yue": "zh", "jpn": "ja",
-        "kor": "ko", "arb": "ar", "tur": "tr", "swe": "sv", "dan": "da", "nob": "no", "nno": "no", "fin": "fi",
+        "kor": "ko", "arb": "ar", "tur": "tr", "swe": "sv", "dan": "da", "nob": "no", "nno": "no",
+        "fin": "fi",
         "ces": "cs", "hun": "hu", "ukr": "uk", "ell_monotonic": "el", "heb": "he", "hin": "hi", "vie": "vi",
         "ind": "ms"}
 CLEAN = [("LLaMA-Factory alpaca_en_demo (Apache-2.0)", DATA / "llamafactory_alpaca_en_demo.json", 0.005),
@@ -102,7 +104,8 @@ def main() -> None:
         share = frame["is_language_issue"].mean()
         print(f"  {name}: {len(frame)} records, flagged {share:.2%} (target <= {target:.1%}); "
               f"mixed {int(frame.is_mixed_language.sum())}, script {int(frame.is_mixed_script.sum())}, "
-              f"unexpected {int(frame.is_unexpected_language.sum())}, und {int((frame.language == 'und').sum())}")
+              f"unexpected {int(frame.is_unexpected_language.sum())}, "
+              f"und {int((frame.language == 'und').sum())}")
 
     if first is None:
         print("3. speed: needs one of the clean sets above")

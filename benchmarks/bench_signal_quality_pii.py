@@ -29,7 +29,8 @@ from workbench.quality.pii import PII_NAMES, TEXT_TYPES, pii_counts
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("WB_SIGNAL_DATA", ROOT / ".cache" / "signal-quality"))
 CORPUS = DATA / "presidio_synth_dataset_v2.json"
-LABELS = {"EMAIL_ADDRESS": "email", "PHONE_NUMBER": "phone", "CREDIT_CARD": "credit_card", "IBAN_CODE": "iban",
+LABELS = {"EMAIL_ADDRESS": "email", "PHONE_NUMBER": "phone", "CREDIT_CARD": "credit_card",
+          "IBAN_CODE": "iban",
           "IP_ADDRESS": "ip_address", "US_SSN": "ssn", "PERSON": "name", "STREET_ADDRESS": "address"}
 TARGETS = {"email": (0.9, 0.9), "phone": (0.9, 0.9), "credit_card": (0.9, 0.9), "iban": (0.9, 0.9),
            "ip_address": (0.9, 0.9), "ssn": (0.9, 0.9), "name": (0.85, 0.8), "address": (0.85, 0.8)}

@@ -39,7 +39,8 @@ def olid() -> tuple[list[str], np.ndarray] | None:
         return None
     with open(texts, encoding="utf-8") as fh:
         tweets = {r["id"]: r["tweet"] for r in csv.DictReader(fh, delimiter="\t")}
-    gold = dict(line.strip().split(",") for line in labels.read_text(encoding="utf-8").splitlines() if line.strip())
+    lines = labels.read_text(encoding="utf-8").splitlines()
+    gold = dict(line.strip().split(",") for line in lines if line.strip())
     ids = [i for i in tweets if i in gold]
     return [tweets[i] for i in ids], np.array([gold[i] == "OFF" for i in ids])
 
@@ -77,7 +78,8 @@ def main() -> int:
         responses = [r["output"] for r in json.loads(clean.read_text(encoding="utf-8"))]
         p = toxicity_scores(responses)
         lx = sum(lexicon_hits(responses, HARM_CATEGORIES).values()) > 0
-        print(f"clean English instructions (alpaca_en_demo, {len(p)} responses): classifier >= card threshold "
+        print(f"clean English instructions (alpaca_en_demo, {len(p)} responses): "
+              f"classifier >= card threshold "
               f"{np.mean(p >= card['threshold']):.2%}, >= signal threshold {np.mean(p >= signal_th):.2%}, "
               f"signal rule {np.mean(lx | (p >= signal_th)):.2%}")
     base = responses or texts
@@ -89,7 +91,8 @@ def main() -> int:
     lexicon_hits(big)
     peer = time.perf_counter() - t0
     print(f"speed on {args.n:,} responses ({os.cpu_count()} cores): classifier {args.n / clf:,.0f} records/s "
-          f"(target >= 50,000); peer lexicon pass {args.n / peer:,.0f} records/s (time ratio {clf / peer:.1f})")
+          f"(target >= 50,000); peer lexicon pass {args.n / peer:,.0f} records/s "
+          f"(time ratio {clf / peer:.1f})")
     return 0
 
 

@@ -60,7 +60,8 @@ def read_olid_test(folder: Path) -> tuple[list[str], np.ndarray] | None:
         return None
     with open(texts, encoding="utf-8") as fh:
         tweets = {r["id"]: r["tweet"] for r in csv.DictReader(fh, delimiter="\t")}
-    gold = dict(line.strip().split(",") for line in labels.read_text(encoding="utf-8").splitlines() if line.strip())
+    lines = labels.read_text(encoding="utf-8").splitlines()
+    gold = dict(line.strip().split(",") for line in lines if line.strip())
     ids = [i for i in tweets if i in gold]
     return [tweets[i] for i in ids], np.array([gold[i] == "OFF" for i in ids])
 
@@ -107,13 +108,16 @@ def main() -> int:
         "model": "logistic regression over hashed byte 2-5-grams of the first 256 bytes (numpy inference)",
         "params": asdict(params), "threshold": threshold, "C": args.C,
         "training_data": [{"name": "Davidson et al. 2017, hate speech and offensive language (tweets)",
-                           "source": "github.com/t-davidson/hate-speech-and-offensive-language data/labeled_data.csv",
+                           "source": "github.com/t-davidson/hate-speech-and-offensive-language "
+                                     "data/labeled_data.csv",
                            "licence": "MIT", "rows": len(texts) - len(s_texts),
                            "positive": "hate speech or offensive (classes 0, 1)"}]
-        + ([{"name": "Surge AI toxicity sample (social-media comments)", "source": "github.com/surge-ai/toxicity "
+        + ([{"name": "Surge AI toxicity sample (social-media comments)",
+             "source": "github.com/surge-ai/toxicity "
              "toxicity_en.csv", "licence": "MIT", "rows": len(s_texts), "positive": "is_toxic == Toxic"}]
            if s_texts else []),
-        "dev_metrics": {"split": "held-out 20% of the training data", **prf(dev_prob >= threshold, y[dev_idx])},
+        "dev_metrics": {"split": "held-out 20% of the training data",
+                        **prf(dev_prob >= threshold, y[dev_idx])},
     }
     model.fit(x, y)  # the shipped weights use all training rows; the threshold stays the held-out one
     coef16 = model.coef_[0].astype(np.float16)

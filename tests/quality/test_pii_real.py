@@ -94,7 +94,8 @@ def test_redact_table_covers_the_new_types():
 def test_presidio_rows_found_by_type():
     rows = json.loads((FIXTURES / "presidio_pii_sample.json").read_text(encoding="utf-8"))
     counts = pii_counts(pa.array([r["text"] for r in rows]))
-    label = {"PHONE_NUMBER": "phone", "PERSON": "name", "STREET_ADDRESS": "address", "CREDIT_CARD": "credit_card",
+    label = {"PHONE_NUMBER": "phone", "PERSON": "name", "STREET_ADDRESS": "address",
+             "CREDIT_CARD": "credit_card",
              "IBAN_CODE": "iban", "EMAIL_ADDRESS": "email"}
     hits = {t: [0, 0] for t in label.values()}
     for i, r in enumerate(rows):

@@ -53,7 +53,8 @@ def test_ordinary_instruction_answers_score_low():
 
 def test_safety_signal_reports_classifier_scores():
     rows = [sft("rude", "What do you think of my essay?", "This is fucking garbage, you stupid ass."),
-            sft("fine", "What do you think of my essay?", "It reads well; the second paragraph could be shorter.")]
+            sft("fine", "What do you think of my essay?",
+                "It reads well; the second paragraph could be shorter.")]
     f = compute_signals(dataset(rows), signals=["safety"]).frame
     assert f.loc[0, "toxicity_score"] > 0.9 and f.loc[1, "toxicity_score"] < 0.5
     assert f.loc[0, "is_safety_issue"] and not f.loc[1, "is_safety_issue"]

@@ -65,7 +65,8 @@ def strip_non_language(texts, max_chars: int | None = None) -> pa.Array:
     is_code = (((codeish >= 3) & (codeish * 6 >= letter_counts(flat)))
                | textops.regex_match(flat, _CODE_START))
     kept = pc.if_else(pa.array(is_code), "", flat)
-    rebuilt = pc.binary_join(pa.ListArray.from_arrays(pc.subtract(lines.offsets, lines.offsets[0]), kept), "\n")
+    offsets = pc.subtract(lines.offsets, lines.offsets[0])
+    rebuilt = pc.binary_join(pa.ListArray.from_arrays(offsets, kept), "\n")
     mask = np.zeros(len(arr), dtype=bool)
     mask[rows] = True
     return pc.replace_with_mask(arr, pa.array(mask), rebuilt)
@@ -82,7 +83,10 @@ def letters_and_words(values, cls: str = r"\pL") -> tuple[np.ndarray, np.ndarray
     arr = textops.as_strings(values)
     if not len(arr):
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    runs = textops.parallel(lambda a: pc.utf8_trim(pc.replace_substring_regex(a, f"[^{cls}]+", " "), " "), arr)
+    def spaced(a: pa.Array) -> pa.Array:
+        return pc.utf8_trim(pc.replace_substring_regex(a, f"[^{cls}]+", " "), " ")
+
+    runs = textops.parallel(spaced, arr)
     spaces = pc.count_substring(runs, " ").to_numpy(zero_copy_only=False).astype(np.int64)
     length = pc.utf8_length(runs).to_numpy(zero_copy_only=False).astype(np.int64)
     return length - spaces, np.where(length > 0, spaces + 1, 0)

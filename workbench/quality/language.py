@@ -144,7 +144,8 @@ class LanguageSignal(Signal):
             "language": language, "language_fine": fine,
             "language_confidence": np.round(confidence.astype(float), 4),
             "prompt_language": p_macro, "response_language": r_macro,
-            "is_mixed_language": mixed_turns, "is_mixed_script": mixed_scr, "is_unexpected_language": unexpected,
+            "is_mixed_language": mixed_turns, "is_mixed_script": mixed_scr,
+            "is_unexpected_language": unexpected,
             "is_translation_request": translation,
         })
         ids = table.column("id").to_numpy(zero_copy_only=False)

@@ -48,12 +48,15 @@ _ADDRESS = (
     r"|\b(?:Apt\.?|Apartment|Suite|Ste\.?|Unit|Flat)\s+#?\d{1,5}[A-Z]?\b|\bP\.?\s?O\.?\s+Box\s+\d+"
     r"|\bPSC\s+\d{3,5},?\s+Box\s+\d{3,5}"
 )
-_MONTHS = (r"Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|"
+_MONTHS = (r"Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+           r"Sep(?:t(?:ember)?)?|"
            r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?|janvier|février|mars|avril|mai|juin|juillet|août|"
-           r"septembre|octobre|novembre|décembre|Januar|Februar|März|Juni|Juli|Oktober|Dezember|enero|febrero|"
+           r"septembre|octobre|novembre|décembre|Januar|Februar|März|Juni|Juli|Oktober|Dezember|"
+           r"enero|febrero|"
            r"marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre")
-_DATE = (rf"\d{{1,2}}[./\-]\d{{1,2}}[./\-]\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}(?:st|nd|rd|th|er)?\.?\s+"
-         rf"(?:de\s+)?(?i:{_MONTHS})\.?,?\s+(?:de\s+)?\d{{4}}|(?i:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}")
+_DATE = (rf"\d{{1,2}}[./\-]\d{{1,2}}[./\-]\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}}"
+         rf"|\d{{1,2}}(?:st|nd|rd|th|er)?\.?\s+(?:de\s+)?(?i:{_MONTHS})\.?,?\s+(?:de\s+)?\d{{4}}"
+         rf"|(?i:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}")
 _BIRTH = (r"(?i:born(?:\s+on)?|date\s+of\s+birth|\bd\.?o\.?b\b\.?|birth\s?date|birthday(?:\s+is)?|"
           r"geboren(?:\s+am)?|geburtsdatum|né(?:e)?\s+le|date\s+de\s+naissance|fecha\s+de\s+nacimiento|"
           r"nacid[oa]\s+el|data\s+di\s+nascita|nato\s+il|nata\s+il)")
@@ -72,7 +75,8 @@ PHONE_PATTERN = (r"(?:\+|\b00)\d{1,3}[ .\-]?(?:\(0\)[ .\-]?)?(?:\(?\d{1,4}\)?[ .
 
 _NAME_RE = re.compile(rf"(?<![\w@.])(?:(?P<title>(?:{_TITLES})\.?)\s+)?(?P<name>{_NAME_TOKEN}"
                       rf"(?P<initial>\s+(?:[{UP}]\.|[A-HJ-Z])(?=\s+[{UP}]))?"
-                      rf"(?:[ \t]+(?:(?:van|von|de|da|del|der|di|le|la|bin|al)\s+)?{_NAME_TOKEN}){{0,2}})(?![\w@])")
+                      rf"(?:[ \t]+(?:(?:van|von|de|da|del|der|di|le|la|bin|al)\s+)?{_NAME_TOKEN}){{0,2}})"
+                      r"(?![\w@])")
 _CUE_RE = re.compile(_CUES.replace("(?i:", "(?:") + r"\s*$", re.I)
 # capitalised words that are names in the lists but usually something else in text
 _STOP = frozenset("""
@@ -109,6 +113,7 @@ services gateway act acts rights law court council committee ministry department
 school center centre museum theatre theater hotel restaurant cafe bar stadium airport station street
 """.split())
 _BREAK = _STOP | _STREET_WORDS | _ORG | {"apt", "suite", "unit", "flat"}
+_INITIAL = re.compile(rf"[{UP}]\.?")
 _STREET_AFTER = re.compile(r"[ \t]?(?:u\.|str\b|\d{1,5}\b)")
 _NUMBER_BEFORE = re.compile(r"\d[ \t]$")
 # words before a pair of capitalised words ("by Ushurma Dratchev") and after one ("X lives at")
@@ -116,8 +121,9 @@ _PAIR_CUE = re.compile(r"(?i)(?:\bby|\bproducer|\bwith|\bto|\bfrom|\bsinger|\bau
                        r"\bheard|\bmeet|\bmet|\btell|\btold|\bask|\basked|\bsays|\bsaid)\s+$")
 _SINGLE_CUE = re.compile(r"(?i)(?:\bsays|\bsaid|\basked|\btold|\bthank you|\bthanks|\bms\.|\bmr\.|\bmrs\.|"
                          r"\bdr\.|\bname\W{0,3}(?:is)?)\s+$")
-_SINGLE_AFTER = re.compile(r"\s+(?:lives|lived|is from|was from|is very|began|says|said|'s (?:address|kid))\b|'s\b")
-_AFTER_CUE = re.compile(r"\s+(?:lives|lived|will be|said|says|explained|wrote|works|worked|had given|has been|"
+_SINGLE_AFTER = re.compile(r"\s+(?:lives|lived|is from|was from|is very|began|says|said)\b|'s\b")
+_AFTER_CUE = re.compile(r"\s+(?:lives|lived|will be|said|says|explained|wrote|works|worked|had given|"
+                        r"has been|"
                         r"was born|is the|was the|from [A-Z]|the \w+ writer)\b|,\s+the\s")
 
 
@@ -151,8 +157,7 @@ def find_names(text: str) -> list[tuple[int, int]]:
             continue
         e = toks[keep - 1][1]
         street = _STREET_AFTER.match(text[e:e + 8]) or _NUMBER_BEFORE.search(text[max(0, s - 8):s])
-        words = [t for _, _, t in toks[:keep] if not (len(t) <= 2 and t[0].isupper() and t.rstrip(".").isalpha()
-                                                     and len(t.rstrip(".")) == 1)]
+        words = [t for _, _, t in toks[:keep] if not _INITIAL.fullmatch(t)]  # "D." is not a word
         if not words:
             continue
         lowered = [t.lower() for t in words]
@@ -204,7 +209,8 @@ _REGIONS = ("US", "GB", "DE", "FR", "ES", "IT", "NL", "BE", "AT", "CH", "AU", "I
 
 
 _PHONE_RE = re.compile(PHONE_PATTERN)
-_PHONE_CUE = re.compile(r"(?i)(?:phone|tel\b|tel\.|mobile|cell|call|fax|whats ?app|contact|reach|ring|text me|"
+_PHONE_CUE = re.compile(r"(?i)(?:phone|tel\b|tel\.|mobile|cell|call|fax|whats ?app|contact|reach|ring|"
+                        r"text me|"
                         r"sms|telefon|téléphone|teléfono|telefono|handy|portable|móvil|numéro|nummer)")
 _US_SHAPE = re.compile(r"\(?\d{3}\)?[ .\-]\d{3}[ .\-]\d{4}$")
 _DATE_SHAPE = re.compile(r"\d{4}[\-/.]\d{1,2}[\-/.]\d{1,2}|\d{1,2}[\-/.]\d{1,2}[\-/.]\d{4}")
