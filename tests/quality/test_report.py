@@ -5,6 +5,7 @@ import pytest
 
 from quality.quality_data import answer, dataset, pref, sft
 from workbench.model import QuarantinedRow
+from workbench.model.taxonomy import TASK_TYPES
 from workbench.quality import compute_signals
 from workbench.report import FILES, report, write_report
 from workbench.sample import support_guidelines_path
@@ -89,8 +90,12 @@ def test_category_distribution_and_quarantine(written):
     dist = json.loads((out / "category_distribution.json").read_text())
     # no guidelines file: neutral defaults, so no target mix is invented for the data
     assert dist["billing"] == {"count": 3, "share": pytest.approx(3 / 7, abs=1e-3)}
-    assert dist["(none)"]["count"] == 2 and not any("target" in v for k, v in dist.items() if k != "task_types")
-    assert dist["task_types"]["qa"]["count"] >= 1
+    assert dist["(none)"]["count"] == 2 and not any("target" in v for k, v in dist.items()
+                                                    if k not in ("task_types", "source"))
+    # the data has categories, so they are the distribution; the inferred task types ride along
+    assert dist["source"] == "categories"
+    assert sum(v["count"] for v in dist["task_types"].values()) == 7
+    assert set(dist["task_types"]) <= set(TASK_TYPES)
     lines = (out / "quarantine.jsonl").read_text().splitlines()
     assert json.loads(lines[0])["reasons"] == ["invalid_json"]
 

@@ -132,6 +132,13 @@ def test_map_selection_reaches_records_that_were_not_drawn(real, monkeypatch):
     markers[0]._dispatch_on_selection(Points(point_inds=[0], xs=[], ys=[], trace_name="", trace_index=0), lasso)
     assert d.session.queue.tolist() == records_in_polygon(frame, xs, ys).tolist()
     assert 0 < len(d.session.queue) < len(expected)
+    # narrowing the selection in the filters panel keeps the region; Clear drops it
+    panel_widgets = d.review_widget.filters
+    panel_widgets.status.value = "unreviewed"
+    panel_widgets.apply.click()
+    assert d.session.queue.tolist() == records_in_polygon(frame, xs, ys).tolist()
+    panel_widgets.clear.click()
+    assert d.session.filters.region is None and len(d.session.queue) == len(frame)
 
 
 def test_a_selection_on_the_bars_leaves_the_queue_alone(dashboard):

@@ -17,7 +17,6 @@ nothing is computed here but counts, and the prompts of the drawn markers for th
 from __future__ import annotations
 
 import json
-import logging
 from typing import Any, Callable
 
 import ipywidgets as W
@@ -31,7 +30,6 @@ from workbench.ui.filters import align_signals
 from workbench.ui.regions import describe_region, region_positions
 from workbench.ui.render import esc
 
-log = logging.getLogger(__name__)
 MAP_MAX_POINTS = 20_000  # markers drawn; the rest of the records are in the density layer and selections
 REVIEW_STATUS = "review_status"
 

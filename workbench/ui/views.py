@@ -125,12 +125,13 @@ class FiltersPanel:
         return ok
 
     def value(self) -> Filters:
-        """The filters as set in the widgets."""
+        """The filters as set in the widgets (plus the current map region, which has no widget here)."""
         return Filters(category=self.category.value, status=self.status.value,
                        signals=list(self.signals.value), language=self.language.value,
                        annotator=self.annotator.value, search=self.search.value.strip(),
                        regex=self.regex.value, search_in=self.search_in.value, query=self.query.value.strip(),
-                       sort=self.sort.value, descending=self.descending.value)
+                       sort=self.sort.value, descending=self.descending.value,
+                       region=self.session.filters.region)  # a map selection stays until "Clear"
 
     def refresh(self) -> None:
         f = self.session.filters
