@@ -34,12 +34,12 @@ def test_finds_paraphrases_minhash_misses():
     texts, built = corpus()
     found = SemanticDuplicateFinder().find(texts)
     linked = [found.rep[a] == found.rep[b] for a, b in built]
-    assert np.mean(linked) >= 0.8, np.mean(linked)  # 17 of 21 at the default threshold (cosines 0.72-0.97)
+    assert np.mean(linked) >= 0.8, np.mean(linked)  # 20 of 21 at the default threshold (cosines 0.72-0.97)
     assert len(NearDuplicateFinder().find(texts[:2 * len(built)]).pair_a) == 0  # MinHash sees none of them
     # unrelated questions are not grouped with each other: originals stay apart
     originals = found.rep[: len(built)]
     assert len(set(originals.tolist())) == len(built)
-    assert (found.max_cosine[[a for a, _ in built]] >= 0.82).sum() == sum(linked)
+    assert (found.max_cosine[[a for a, _ in built]] >= SemanticDuplicateFinder.threshold).sum() >= sum(linked)
 
 
 def test_unrelated_real_prompts_are_rarely_grouped():
@@ -87,7 +87,7 @@ def test_signal_columns_and_summary():
     s = res.summary
     assert s["groups"] == len(set(f["semantic_dup_cluster"].dropna())) and s["extra_rows"] == f["is_semantic_dup_issue"].sum()
     ex = s["examples"][0]
-    assert {ex["a"], ex["b"]} <= set(table.column("id").to_pylist()) and 0.82 <= ex["similarity"] <= 1
+    assert {ex["a"], ex["b"]} <= set(table.column("id").to_pylist()) and SemanticDuplicateFinder.threshold <= ex["similarity"] <= 1
 
 
 def test_preference_records_sharing_a_prompt_are_not_duplicates():

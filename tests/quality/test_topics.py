@@ -146,3 +146,19 @@ def test_summary_takes_task_types_of_the_same_run(mixed):
 def test_registered_by_default():
     names = default_registry().names()
     assert "topics" in names and "semantic_dup" in names
+
+
+def test_anchored_layout_places_topics_apart_and_records_inside():
+    from workbench.quality.mapcoords import anchored_layout
+
+    rng = np.random.default_rng(1)
+    centres = rng.normal(size=(5, 24))
+    centres /= np.linalg.norm(centres, axis=1, keepdims=True)
+    topic = np.repeat(np.arange(5), [400, 200, 100, 50, 25])
+    x = centres[topic] + 0.08 * rng.normal(size=(len(topic), 24))
+    x = (x / np.linalg.norm(x, axis=1, keepdims=True)).astype(np.float32)
+    xy = anchored_layout(x, topic, centres.astype(np.float32), seed=0)
+    assert np.array_equal(xy, anchored_layout(x, topic, centres.astype(np.float32), seed=0))
+    mids = np.array([xy[topic == t].mean(axis=0) for t in range(5)])
+    nearest = np.linalg.norm(xy[:, None] - mids[None], axis=2).argmin(axis=1)
+    assert (nearest == topic).mean() >= 0.95

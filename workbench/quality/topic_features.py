@@ -24,7 +24,7 @@ from workbench.model.turns import as_strings, utf8_buffers
 
 N_FEATURES = 2**18
 NGRAMS = (2, 3, 4)
-MAX_CHARS = 300          # a prompt's topic is in its opening; longer texts are cut (speed)
+MAX_CHARS = 200          # a prompt's topic is in its opening; longer texts are cut (speed)
 BATCH = 50_000
 
 
@@ -80,7 +80,7 @@ class TopicSpace:
     max_chars: int = MAX_CHARS
 
     @classmethod
-    def fit(cls, texts, dims: int = 96, seed: int = 0, max_chars: int = MAX_CHARS) -> "TopicSpace":
+    def fit(cls, texts, dims: int = 64, seed: int = 0, max_chars: int = MAX_CHARS) -> "TopicSpace":
         """Fit on ``texts`` (a sample: tens of thousands are plenty)."""
         from sklearn.decomposition import TruncatedSVD
 
@@ -93,7 +93,7 @@ class TopicSpace:
         # cost grows with the column count, and an n-gram seen once shapes no topic
         used = np.flatnonzero(df >= 2) if (df >= 2).sum() >= 2 else np.flatnonzero(df > 0)
         dims = max(1, min(dims, n - 1, len(used) - 1))
-        svd = TruncatedSVD(n_components=dims, random_state=seed, n_iter=5).fit(tfidf[:, used])
+        svd = TruncatedSVD(n_components=dims, random_state=seed, n_iter=4).fit(tfidf[:, used])
         comps = np.zeros((dims, counts.shape[1]), dtype=np.float32)
         comps[:, used] = svd.components_
         proj = np.asarray(tfidf @ comps.T, dtype=np.float32)
