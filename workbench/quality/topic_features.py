@@ -1,14 +1,14 @@
 """Text features for topics and the map: hashed byte n-gram TF-IDF reduced by truncated SVD.
 
 Why byte n-grams rather than the static word embeddings of ``quality.embed``: on mixtures of real
-files (Alpaca, tool-calling chats, MT-bench, identity chats, Chinese Alpaca) clusters of character
-n-gram TF-IDF follow the sources better (normalised mutual information 0.67 against 0.60 at six
-topics, 0.48 against 0.35 without the Chinese file: ``benchmarks/bench_topics.py``) because they see
-style ("Hi, can you...", "Rewrite the...") as well as content, and they work for any script without a
-tokenizer (a CJK character is three UTF-8 bytes, so 2- and 3-byte windows cover it).
+files (Alpaca, tool-calling chats, MT-bench, identity chats, Chinese Alpaca) clusters of byte n-gram
+TF-IDF follow the sources better (normalised mutual information 0.53 against 0.49 over six files,
+0.42 against 0.36 over four, same k: ``benchmarks/bench_topics.py``) because they see style ("Hi, can
+you...", "Rewrite the...") as well as content, and they work for any script without a tokenizer (a CJK
+character is three UTF-8 bytes, so 2- to 4-byte windows cover it).
 
 Speed: the n-grams are hashed with numpy over the Arrow string buffer, a batch at a time (no Python
-loop per record), so 1M prompts cost seconds; the SVD is fitted on a seeded sample and applied to
+loop per record); the SVD is fitted on a seeded sample of 10k texts and applied to
 every batch, so memory is bounded by the batch plus the ``n x dims`` float32 result.
 """
 from __future__ import annotations
