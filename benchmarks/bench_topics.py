@@ -143,7 +143,7 @@ def speed_child(n: int, data: Path) -> None:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"n": n, "seconds": round(took, 1), "peak_rss_mb": round(peak),
                       "rss_before_mb": round(rss_before), "k": res.summary["k"],
-                      "map_fitted_on": res.info.get("map_fitted_on")}))
+                      "map": res.info.get("map", "none")}))
 
 
 def main() -> None:
@@ -169,7 +169,7 @@ def main() -> None:
         limit = targets.get(n)
         verdict = f" (target < {limit}s{', < 4096 MB' if n >= 1_000_000 else ''})" if limit else ""
         print(f"topics + map, {n:,} records: {r['seconds']}s, peak RSS {r['peak_rss_mb']} MB "
-              f"(table alone {r['rss_before_mb']} MB), k={r['k']}, UMAP fitted on {r['map_fitted_on']}{verdict}")
+              f"(table alone {r['rss_before_mb']} MB), k={r['k']}, map {r['map']}{verdict}")
 
 
 if __name__ == "__main__":
