@@ -131,7 +131,8 @@ def test_export_button_writes_files(project):
     d.export_button.click()
     assert "wb-error" not in d.message.value, d.message.value
     out = project.path / "exports"
-    (folder,) = list(out.iterdir())
+    (folder,) = [p for p in out.iterdir() if p.is_dir()]
+    assert (out / f"{folder.name}.zip").is_file()  # the download beside it
     names = {p.name for p in folder.iterdir()}
     assert {"train.jsonl", "test.jsonl", "README.md"} <= names
     assert str(folder) in d.export_result.value and "train.jsonl" in d.export_result.value
@@ -192,7 +193,11 @@ def test_open_dashboard_reads_the_environment(project, monkeypatch):
     monkeypatch.setenv("QUERY_STRING", "reviewer=frank")
     monkeypatch.delenv("VOILA_PREHEAT", raising=False)
     d = open_dashboard()
-    assert shown == [d] and d.reviewer == "frank" and d.project.path == project.path
+    from IPython.display import Javascript
+
+    assert shown[0] is d and d.reviewer == "frank" and d.project.path == project.path
+    (title,) = [x for x in shown[1:] if isinstance(x, Javascript)]  # the browser tab's title
+    assert title.data == f'document.title = "{project.path.name} \\u00b7 Workbench";' and len(shown) == 2
 
 
 def test_static_charts_when_linked_charts_are_off(project, monkeypatch):

@@ -335,7 +335,7 @@ def test_adjudication_widget(project, signals):
     assert ui.adjudication.box.layout.display is None and "Adjudication" in ui.mode_note.value
     table = ui.adjudication.html.value
     assert "alice (reviewer)" in table and "bob (reviewer)" in table and "rating: overall" in table
-    assert "bob: messages[1].content" in table and "<ins>" in table
+    assert "bob: response" in table and "<ins>" in table
     ui.decision.buttons["reject"].click()
     assert "final" in ui.decision.current.value
     st = project.status_frame().set_index("record_id")
