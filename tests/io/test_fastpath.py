@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+import pyarrow as pa
 import pytest
 
 import workbench.io.fastpath as fastpath
@@ -48,7 +49,7 @@ def test_fast_equals_exact(tmp_path, monkeypatch, make, bad):
     monkeypatch.setattr(fastpath, "MIN_BYTES", 10**15)
     exact = load(path)
     assert fast.table.to_pylist() == exact.table.to_pylist()
-    assert [(q.line, q.reasons) for q in fast.quarantine] == [(q.line, q.reasons) for q in exact.quarantine]
+    assert [q.to_dict() for q in fast.quarantine] == [q.to_dict() for q in exact.quarantine]
     assert fast.rows_read == len(rows)
 
 
@@ -123,3 +124,14 @@ def test_env_knob_sets_the_threshold(tmp_path, monkeypatch):
     assert fastpath.min_bytes() == 0 and fastpath.try_fast_load(path, None) is not None
     monkeypatch.setenv("WORKBENCH_FAST_LOAD_MIN_BYTES", str(10**9))
     assert fastpath.try_fast_load(path, None) is None
+
+
+def test_arrow_blank_equals_python_strip():
+    """The vectorised blank test holds for exactly the strings Python's ``str.strip()`` empties."""
+    from workbench.io.fastconvert import _blank
+
+    chars = [chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000]
+    got = _blank(pa.array(chars))
+    assert [c for c, b in zip(chars, got) if b != (not c.strip())] == []
+    mixed = ["", " ", "\u3000\x1c\n", " a ", "\u200b", "\ufeff", None]
+    assert _blank(pa.array(mixed, pa.string())).tolist() == [True, True, True, False, False, False, True]
