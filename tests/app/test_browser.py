@@ -276,16 +276,14 @@ def test_overview_of_a_real_file_shows_its_composition_and_links_the_queue(serve
         frame = compute_signals(project.dataset, project.guidelines, cache_dir=project.path / "cache").frame
     types = frame["task_type"].value_counts()
     labels = frame.groupby("topic")["topic_label"].first()
-    # the HTTP probe above took the first pre-heated kernel: wait until the pool is filled again
-    while log.read_text(errors="replace").count("is filled with") < 2:
-        deadline.left()
-        time.sleep(0.3)
+    _wait_pool(log, deadline)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            _open_dashboard(page, url + "?reviewer=alice", deadline)
-            page.wait_for_selector(".wb-task-types", timeout=deadline.ms())
+            # the page may wait for a kernel that is still building the dashboard: a longer cap than 60 s
+            page.goto(url + "?reviewer=alice", timeout=deadline.ms(150), wait_until="domcontentloaded")
+            page.wait_for_selector(".wb-task-types", timeout=deadline.ms(150))
             page.wait_for_selector(".js-plotly-plot .barlayer .point path", timeout=deadline.ms())
             text = page.inner_text(".wb-dashboard")
             assert "The data has no categories" in text
@@ -296,7 +294,9 @@ def test_overview_of_a_real_file_shows_its_composition_and_links_the_queue(serve
                 assert labels[t] in page.inner_text(".wb-topics")
             assert not [c for c in SAMPLE_CATEGORIES if c in text.lower()], text[:2000]
             assert "Traceback" not in page.content()
-            page.screenshot(path=str(ARTIFACTS / "overview-real.png"), full_page=True)
+            page.set_viewport_size({"width": 1200, "height": 2250})  # Voila scrolls inside: show the map too
+            page.wait_for_timeout(1000)
+            page.screenshot(path=str(ARTIFACTS / "overview-real.png"))
 
             # the first row of bars is the task types (no categories): its first bar is the most common type
             bar = page.locator(".js-plotly-plot .cartesianlayer .subplot.xy .barlayer .point path").first
