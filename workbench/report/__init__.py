@@ -6,6 +6,9 @@ quarantine, written from one signal run.
 """
 from __future__ import annotations
 
+import sys as _sys
+import types as _types
+
 import json
 import os
 from pathlib import Path
@@ -123,3 +126,18 @@ def report(dataset, out, guidelines=None, cache_dir=None) -> dict[str, Any]:
 
 
 __all__ = ["FILES", "category_distribution", "report", "write_report"]
+
+
+class _CallableModule(_types.ModuleType):
+    """Calling the package calls :func:`report`.
+
+    ``wb.report(...)`` is the documented entry point, but once any ``workbench.report.*`` module has been
+    imported Python binds this package, not the function, to the name ``workbench.report``; making the
+    package callable keeps ``wb.report(...)`` working in either case.
+    """
+
+    def __call__(self, *args, **kwargs):
+        return report(*args, **kwargs)
+
+
+_sys.modules[__name__].__class__ = _CallableModule
