@@ -6,15 +6,13 @@ quarantine, written from one signal run.
 """
 from __future__ import annotations
 
-import sys as _sys
-import types as _types
-
 import json
 import os
 from pathlib import Path
 from typing import Any, Mapping
 
 from workbench.model.dataset import Dataset
+from workbench.model.entry import make_callable
 from workbench.model.markdown import md_code, md_inline
 from workbench.quality.engine import SignalReport, as_dataset, as_guidelines, compute_signals
 from workbench.report.composition import composition_distribution, composition_section, map_html
@@ -127,17 +125,4 @@ def report(dataset, out, guidelines=None, cache_dir=None) -> dict[str, Any]:
 
 __all__ = ["FILES", "category_distribution", "report", "write_report"]
 
-
-class _CallableModule(_types.ModuleType):
-    """Calling the package calls :func:`report`.
-
-    ``wb.report(...)`` is the documented entry point, but once any ``workbench.report.*`` module has been
-    imported Python binds this package, not the function, to the name ``workbench.report``; making the
-    package callable keeps ``wb.report(...)`` working in either case.
-    """
-
-    def __call__(self, *args, **kwargs):
-        return report(*args, **kwargs)
-
-
-_sys.modules[__name__].__class__ = _CallableModule
+make_callable(__name__, report)
