@@ -72,7 +72,7 @@ def _read(fmt, r: RawRow) -> dict | RowError:
             raise RowError("data_type", f"row is a {type(r.value).__name__}, not an object")
         rec = fmt.read_row(r.value)
         meta = rec.get("metadata")
-        rec["metadata"] = _json(meta) if meta else None
+        rec["metadata"] = metadata_json(meta) if meta else None
         return rec
     except RowError as err:
         return err
@@ -116,7 +116,7 @@ def _with_ids(table: pa.Table, good: list[dict], fmt_name: str, source_file: str
         unused = {k: v for k, v in (values or {}).items() if which[pos] < 0 or k != ID_KEYS[which[pos]]}
         if unused:
             meta_col = meta_col or table.column("metadata").to_pylist()
-            meta_col[pos] = _json({**json.loads(meta_col[pos] or "{}"), **unused})
+            meta_col[pos] = metadata_json({**json.loads(meta_col[pos] or "{}"), **unused})
     if meta_col is not None:
         table = table.set_column(RECORD_SCHEMA.get_field_index("metadata"), "metadata",
                                  pa.array(meta_col, pa.string()))
@@ -141,12 +141,25 @@ def _quarantined(r: RawRow, err: RowError, source_file: str | None) -> Quarantin
     return QuarantinedRow(r.line, tuple(err.codes), err.detail, r.raw or _short(r.value), source_file)
 
 
-def _json(v: Any) -> str:
+def metadata_json(v: Any) -> str:
+    """``v`` as the JSON text both loaders store for metadata (one recipe, so the vectorised path's
+    records equal the exact path's).
+
+    Parameters
+    ----------
+    v : Any
+        A JSON-like value; other objects are written with ``str``.
+
+    Returns
+    -------
+    str
+        Sorted keys, non-ASCII text kept as is.
+    """
     return json.dumps(v, sort_keys=True, ensure_ascii=False, default=str)
 
 
 def _short(v: Any) -> str:
     try:
-        return _json(v)[:500]
+        return metadata_json(v)[:500]
     except (*SHAPE_ERRORS,):
         return repr(v)[:500]

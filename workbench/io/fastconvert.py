@@ -123,10 +123,9 @@ def convert_alpaca(raw: pa.Table):
         user = pc.if_else(has_input, pc.binary_join_element_wise(instr, pc.fill_null(inp, ""), "\n\n"), instr)
     has_sys = np.zeros(n, bool) if system is None else ~_blank(system)
     has_out = np.zeros(n, bool) if output is None else pc.is_valid(output).to_numpy(zero_copy_only=False)
-    blank = _blank
-    bad |= blank(user)
+    bad |= _blank(user)
     if output is not None:
-        bad |= has_out & blank(pc.fill_null(output, "x"))
+        bad |= has_out & _blank(pc.fill_null(output, "x"))
     counts = has_sys.astype(np.int64) + 1 + has_out
     offsets = np.concatenate([[0], np.cumsum(counts)])
     total = int(offsets[-1])

@@ -10,7 +10,6 @@ keys, empty categories, or a rejected row the exact path would accept after all.
 """
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
@@ -18,7 +17,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from workbench.io.convert import convert_rows
+from workbench.io.convert import convert_rows, metadata_json
 from workbench.io.detect import SAMPLE, detect_format
 from workbench.io.errors import LoadError
 from workbench.io.fastconvert import convert_alpaca, convert_openai, str_col
@@ -116,7 +115,7 @@ def _finish(path: Path, where: str, fmt: str, raw: pa.Table, conv, ends_with_new
     id_cols = _id_columns(raw)
     if id_cols is None:
         return None
-    source_ids, which = resolve_source_ids({k: pc.cast(c, pa.string()) for k, c in id_cols.items()}, n)
+    source_ids, which = resolve_source_ids(id_cols, n)  # it casts ids to text
     category = str_col(raw, "category")
     if category is not None and category is not False:
         if pc.any(pc.equal(category, "")).as_py():
@@ -190,5 +189,5 @@ def _metadata_json(raw: pa.Table, extra: list[str], id_cols: dict[str, pa.Array]
     keys = list(values)
     for i, row in enumerate(zip(*values.values())):
         meta = {k: v for k, v in zip(keys, row) if v is not None}
-        out[pos[i]] = json.dumps(meta, sort_keys=True, ensure_ascii=False, default=str) if meta else None
+        out[pos[i]] = metadata_json(meta) if meta else None
     return pa.array(out, pa.string())
