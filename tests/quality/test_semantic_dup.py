@@ -114,6 +114,7 @@ def test_groups_for_splits_match_the_signal():
     ids = np.array(table.column("id").to_pylist(), dtype=object)
     expected = np.where(f["semantic_dup_cluster"].isna(), -1, 0)
     assert ((labels >= 0) == (expected == 0)).all()
+    assert len(set(labels[labels >= 0].tolist())) == 4 and labels[-1] == -1  # the four pairs; "m" has none
     for lab in set(labels[labels >= 0].tolist()):
         assert len(set(f.loc[labels == lab, "semantic_dup_cluster"])) == 1
     assert isinstance(table, pa.Table) and len(ids) == len(labels)

@@ -216,12 +216,9 @@ class SemanticDuplicateSignal(Signal):
     version = "1"
 
     @dataclass(frozen=True)
-    class Config:
-        threshold: float = 0.75
-        min_chars: int = 20
-        block: int = 2_000
-        max_neighbours: int = 10
-        seed: int = 0
+    class Config(SemanticDuplicateFinder):
+        """The finder's settings (the config is the finder) plus the example pairs the summary shows."""
+
         examples: int = 10
 
     def setup(self) -> None:
@@ -231,8 +228,7 @@ class SemanticDuplicateSignal(Signal):
 
     def compute(self, table: pa.Table, ctx: SignalContext) -> SignalResult:
         c = self.config
-        finder = SemanticDuplicateFinder(c.threshold, c.min_chars, c.block, c.max_neighbours, c.seed)
-        found = finder.find(ctx.views(table).prompt, exclude=_shared_prompts(table))
+        found = c.find(ctx.views(table).prompt, exclude=_shared_prompts(table))
         ids = table.column("id").to_numpy(zero_copy_only=False).astype(object)
         n = len(ids)
         in_group = found.size > 1
