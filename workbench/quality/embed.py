@@ -5,8 +5,10 @@ runs on the CPU without torch, and embeds about 45k short prompts a second on on
 ``WordLlama.load()`` tries to download a tokenizer file it already ships, so it is loaded from its own
 package folder with downloads disabled.
 
-Every caller (task types, topics, semantic duplicates, the map) goes through :func:`embed_texts`, so the
-model is loaded once per process and the vectors are comparable across signals.
+The model is loaded once per process (:func:`model`). Semantic duplicates embed the prompts with
+:func:`embed_texts`; the task-type features average the same model's embedding table over their own
+tokens (``task_features``); topics and the map use byte n-grams (``topic_features``), so one
+``compute_signals`` run embeds each prompt once.
 """
 from __future__ import annotations
 
