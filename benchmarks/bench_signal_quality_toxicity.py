@@ -16,7 +16,6 @@ Apache-2.0) flagged, and records/s of the classifier against the lexicon pass in
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import sys
@@ -26,29 +25,19 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-from workbench.quality.safety import HARM_CATEGORIES, SafetySignal, lexicon_hits
-from workbench.quality.toxicity import model_card, toxicity_scores
-
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("WB_SIGNAL_DATA", ROOT / ".cache" / "signal-quality"))
+sys.path.insert(0, str(ROOT))
 
-
-def olid() -> tuple[list[str], np.ndarray] | None:
-    texts, labels = DATA / "testset-levela.tsv", DATA / "labels-levela.csv"
-    if not (texts.exists() and labels.exists()):
-        return None
-    with open(texts, encoding="utf-8") as fh:
-        tweets = {r["id"]: r["tweet"] for r in csv.DictReader(fh, delimiter="\t")}
-    lines = labels.read_text(encoding="utf-8").splitlines()
-    gold = dict(line.strip().split(",") for line in lines if line.strip())
-    ids = [i for i in tweets if i in gold]
-    return [tweets[i] for i in ids], np.array([gold[i] == "OFF" for i in ids])
+from tools.train_toxicity import read_olid_test  # noqa: E402  (one OLID reader for training and measuring)
+from tools.train_toxicity import prf as prf_dict  # noqa: E402
+from workbench.quality.safety import HARM_CATEGORIES, SafetySignal, lexicon_hits  # noqa: E402
+from workbench.quality.toxicity import model_card, toxicity_scores  # noqa: E402
 
 
 def prf(pred: np.ndarray, gold: np.ndarray) -> str:
-    tp = int((pred & gold).sum())
-    p, r = tp / max(int(pred.sum()), 1), tp / max(int(gold.sum()), 1)
-    return f"precision {p:.3f}  recall {r:.3f}  F1 {2 * p * r / max(p + r, 1e-9):.3f}"
+    m = prf_dict(pred, gold)
+    return f"precision {m['precision']:.3f}  recall {m['recall']:.3f}  F1 {m['f1']:.3f}"
 
 
 def main() -> int:
@@ -57,7 +46,7 @@ def main() -> int:
     args = ap.parse_args()
     card = model_card()
     signal_th = SafetySignal.Config().classifier_threshold
-    data = olid()
+    data = read_olid_test(DATA)
     if data is None:
         print(f"missing OLID test set A in {DATA}: copy testset-levela.tsv and labels-levela.csv from "
               "github.com/idontflow/OLID (measurement only)")
