@@ -128,6 +128,16 @@ def test_json_array_nul_row_does_not_lose_the_rest(tmp_path):
     check(load(path), 2, [(3, "nul_byte")])
 
 
+def test_a_row_with_a_nul_and_invalid_utf8_gets_one_code_in_every_container(tmp_path):
+    """JSON Lines and a JSON array run the same text checks (``jsontext._text_error``), in one order."""
+    bad = b'{"messages": [{"role": "user", "content": "a\x00\xffb"}, {"role": "assistant", "content": "y"}]}'
+    lines, array = tmp_path / "a.jsonl", tmp_path / "a.json"
+    lines.write_bytes(jsonl(GOOD_LINE, bad, GOOD_LINE))
+    array.write_bytes(b"[\n" + GOOD_LINE + b",\n" + bad + b",\n" + GOOD_LINE + b"\n]")
+    check(load(lines), 2, [(2, "invalid_utf8")])
+    check(load(array), 2, [(3, "invalid_utf8")])
+
+
 def test_csv_unclosed_quote_is_quarantined(tmp_path):
     path = tmp_path / "q.csv"
     path.write_text('instruction,output\na,b\n"c,d\ne,f\n')

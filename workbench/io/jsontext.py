@@ -95,21 +95,32 @@ def parse_line(line: str, number: int, last: bool = False, check_utf8: bool = Tr
     ``last``: the final line of a file that does not end with a newline (a parse error there is a
     truncated line). ``check_utf8=False`` when the caller knows the whole text is valid UTF-8.
     """
-    raw = line[:RAW_CHARS]
     where = f"line {number}"
-    if check_utf8 and bad_utf8(line):
-        return RawRow(number, RowError("invalid_utf8", f"{where} is not valid UTF-8"),
-                      raw.encode("utf-8", "replace").decode())
-    if "\x00" in line:
-        return RawRow(number, RowError("nul_byte", f"{where} holds a NUL byte"), raw.replace("\x00", "\\0"))
+    err = _text_error(line, where, check_utf8)
+    if err is not None:
+        return RawRow(number, err, _raw(line))
     try:
         value = _STRICT.decode(line)
     except (json.JSONDecodeError, _DuplicateKey, RecursionError) as exc:
-        return RawRow(number, _decode_error(exc, where, last), raw)
+        return RawRow(number, _decode_error(exc, where, last), line[:RAW_CHARS])
+    return _value_row(number, value, line, where)
+
+
+def _text_error(text: str, where: str, check_utf8: bool) -> RowError | None:
+    """A problem of a row's text itself (bytes that are not UTF-8, a NUL byte), or None."""
+    if check_utf8 and bad_utf8(text):
+        return RowError("invalid_utf8", f"{where} is not valid UTF-8")
+    if "\x00" in text:
+        return RowError("nul_byte", f"{where} holds a NUL byte")
+    return None
+
+
+def _value_row(number: int, value: Any, text: str, where: str) -> RawRow:
+    """A decoded row after the value checks of ``_check`` (its error, if any, names ``where``)."""
     try:
-        return RawRow(number, _check(value, line), raw)
+        return RawRow(number, _check(value, text), text[:RAW_CHARS])
     except RowError as err:
-        return RawRow(number, RowError(err.codes, f"{where} {err.detail}"), raw)
+        return RawRow(number, RowError(err.codes, f"{where} {err.detail}"), text[:RAW_CHARS])
 
 
 def rows_from_jsonl(text: str) -> list[RawRow]:
@@ -175,25 +186,13 @@ def rows_from_json_array(text: str) -> list[RawRow]:
                 rows.append(RawRow(number, err, _raw(text[pos:])))
                 return rows
             element = text[pos:end]
-            if isinstance(exc, json.JSONDecodeError) and "\x00" in element:
-                err = RowError("nul_byte", f"{where} holds a NUL byte")
-            elif isinstance(exc, json.JSONDecodeError) and check and bad_utf8(element):
-                err = RowError("invalid_utf8", f"{where} is not valid UTF-8")
-            else:
-                err = _decode_error(exc, where)
-            rows.append(RawRow(number, err, _raw(element)))
+            err = _text_error(element, where, check) if isinstance(exc, json.JSONDecodeError) else None
+            rows.append(RawRow(number, err or _decode_error(exc, where), _raw(element)))
             pos = end
             continue
         element = text[pos:end]
-        if check and bad_utf8(element):
-            rows.append(RawRow(number, RowError("invalid_utf8", f"{where} is not valid UTF-8"), _raw(element)))
-        elif "\x00" in element:
-            rows.append(RawRow(number, RowError("nul_byte", f"{where} holds a NUL byte"), _raw(element)))
-        else:
-            try:
-                rows.append(RawRow(number, _check(value, element), element[:RAW_CHARS]))
-            except RowError as err:
-                rows.append(RawRow(number, RowError(err.codes, f"{where} {err.detail}"), element[:RAW_CHARS]))
+        err = _text_error(element, where, check)
+        rows.append(RawRow(number, err, _raw(element)) if err else _value_row(number, value, element, where))
         pos = end
 
 
