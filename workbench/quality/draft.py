@@ -15,7 +15,6 @@ The text is built here (YAML with comments) and always loads back with ``Guideli
 """
 from __future__ import annotations
 
-import importlib
 import json
 import os
 from datetime import datetime, timezone
@@ -32,24 +31,11 @@ from workbench.quality.base import default_registry
 from workbench.quality.engine import as_dataset, compute_signals
 
 MIN_RECORDS = 20  # fewer responses than this in a category: no window of its own (p5/p95 of noise)
-OPTIONAL = {"task_type": ("workbench.quality.task_type", "TaskTypeSignal"),
-            "topics": ("workbench.quality.topics", "TopicsSignal")}
 
 
 def _q(value: Any) -> str:
     """A YAML scalar for any string or number (JSON strings are valid YAML double-quoted scalars)."""
     return json.dumps(value, ensure_ascii=False)
-
-
-def _optional_signal(name: str, **config: Any):
-    """The signal ``name`` if it is registered or importable (another part may not ship it), else None."""
-    if name in default_registry().names() and not config:
-        return name
-    module, cls = OPTIONAL[name]
-    try:
-        return getattr(importlib.import_module(module), cls)(**config)
-    except (ImportError, AttributeError):
-        return None
 
 
 def _window(words: np.ndarray) -> dict[str, int]:
@@ -72,10 +58,9 @@ def observe(dataset: Dataset, topics: bool = True, cache_dir: str | os.PathLike 
         {count, share}}, ``length_window`` {min_words, max_words} or None, ``per_category`` {name:
         (window, responses)}, ``topics`` [{label, share, size}], ``signals`` (names computed).
     """
-    wanted: list = ["text_stats"]
-    typed = _optional_signal("task_type")
-    found = _optional_signal("topics", map=False) if topics else None
-    wanted += [s for s in (typed, found) if s is not None]
+    wanted: list = ["text_stats", "task_type"]
+    if topics:  # the draft lists topics, it draws no map
+        wanted.append(default_registry().create("topics", map=False))
     rep = compute_signals(dataset, Guidelines.default(), signals=wanted, cache_dir=cache_dir)
     frame = rep.frame
     cats = dataset.table.column("category").to_pandas().fillna("").astype(str).str.strip()
