@@ -87,7 +87,12 @@ def test_undone_suggestion_leaves_the_suggestion_views(project):
 
 def test_agreement_after_undo(undone, tmp_path):
     res = run_agreement(undone, tmp_path / "agreement")
-    assert (tmp_path / "agreement" / "agreement.json").is_file() and res
+    summary = json.loads(res["json"].read_text(encoding="utf-8"))
+    # alice and bob on r0-r4; the undone actions on r6 and r10 take no part
+    assert (summary["n_records"], summary["n_annotators"]) == (5, 2)
+    assert sorted(summary["fields"]) == ["category", "decision", "overall"]
+    assert all(f["n_items"] == 5 for f in summary["fields"].values())
+    assert res["markdown"].is_file()
 
 
 def test_export_after_undo(undone, tmp_path):
