@@ -174,7 +174,9 @@ def open_dashboard(path: str | os.PathLike | None = None, reviewer: str | None =
         if not path:
             from workbench.sample import sample_project
 
-            path = sample_project().path
+            sample = sample_project()  # built on first use; reopened below the way the app opens projects
+            path = sample.path
+            sample.close()
         project = Project.open(path, served=served)
         dashboard = Dashboard(project, reviewer=reviewer, query_string="")
     except Exception as exc:  # noqa: BLE001
