@@ -15,7 +15,7 @@ from workbench.model.dataset import Dataset
 from workbench.model.entry import make_callable
 from workbench.model.markdown import md_code, md_inline
 from workbench.quality.engine import SignalReport, as_dataset, as_guidelines, compute_signals
-from workbench.report.composition import composition_distribution, composition_section, map_html
+from workbench.report.composition import composition_distribution, composition_section, map_html, topic_table
 from workbench.report.html import render_html
 from workbench.report.quality_json import build_quality
 from workbench.report.sections import Section, build_sections
@@ -75,7 +75,8 @@ def write_report(dataset: Dataset, out_dir: str | os.PathLike, guidelines=None,
     quality["guidelines"] = (rep.summaries.get("rules", {}).get("guidelines") if guidelines is None
                              and signal_report is not None else None) or gl.source_label()
     sections = build_sections(dataset, rep, quality)
-    sections.insert(2, composition_section(dataset, rep))  # after the summary and what to fix
+    topics = topic_table(rep.frame)  # one per-topic overview (a pass over every record) for section and map
+    sections.insert(2, composition_section(dataset, rep, topics))  # after the summary and what to fix
     sections[0] = Section(sections[0].key, sections[0].title,
                           f"Guidelines: {md_code(quality['guidelines'])}.\n\n" + sections[0].body)
     extra = list(extra_sections.items()) if isinstance(extra_sections, Mapping) else list(extra_sections or [])
@@ -86,7 +87,7 @@ def write_report(dataset: Dataset, out_dir: str | os.PathLike, guidelines=None,
     md = f"# {TITLE}\n\n" + "\n\n".join(f"## {md_inline(s.title)}\n\n{s.body}" for s in sections) + "\n"
     paths["dataset_quality_report.md"].write_text(md, encoding="utf-8")
     paths["report.html"].write_text(render_html(TITLE, sections, quality, rep.summaries,
-                                                {"composition": map_html(rep.frame)}), encoding="utf-8")
+                                                {"composition": map_html(rep.frame, topics)}), encoding="utf-8")
     by_category = {k: v for k, v in category_distribution(quality, rep.summaries).items() if k != "task_types"}
     dist = composition_distribution(dataset, rep.frame, by_category)
     paths["category_distribution.json"].write_text(json.dumps(dist, indent=2, ensure_ascii=False) + "\n",

@@ -68,8 +68,9 @@ def composition_distribution(dataset: Dataset, frame: pd.DataFrame, by_category:
     return {"source": "task_type", **types, "task_types": types}
 
 
-def composition_section(dataset: Dataset, report: SignalReport) -> Section:
-    """Task types, the largest topics, the map (HTML) and semantic duplicate examples, as Markdown."""
+def composition_section(dataset: Dataset, report: SignalReport, topics: pd.DataFrame | None = None) -> Section:
+    """Task types, the largest topics, the map (HTML) and semantic duplicate examples, as Markdown
+    (``topics``: the frame's :func:`topic_table` when the caller already has it)."""
     frame = report.frame
     n = max(len(frame), 1)
     parts = []
@@ -82,7 +83,7 @@ def composition_section(dataset: Dataset, report: SignalReport) -> Section:
     if types:
         parts.append("**Task types**\n\n" + table(["task type", "records", "share"],
                                                  [[k, v, pct(v, n)] for k, v in types.items()]))
-    topics = topic_table(frame)
+    topics = topic_table(frame) if topics is None else topics
     if topics is not None and len(topics):
         shown = topics.head(TOP_TOPICS)
         rows = [[int(t), str(r.get("label", "")), int(r["size"]), pct(int(r["size"]), n),
@@ -170,13 +171,14 @@ def png_bytes(img: np.ndarray) -> bytes:
             + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
 
 
-def map_html(frame: pd.DataFrame) -> str:
-    """The map as an inline ``<img>`` with a legend of the largest topics (labels escaped); "" without a map."""
+def map_html(frame: pd.DataFrame, topics: pd.DataFrame | None = None) -> str:
+    """The map as an inline ``<img>`` with a legend of the largest topics (labels escaped); "" without a map.
+    ``topics``: the frame's :func:`topic_table` when the caller already has it."""
     png = map_image(frame)
     if png is None:
         return ""
     legend = ""
-    topics = topic_table(frame)
+    topics = topic_table(frame) if topics is None else topics
     if topics is not None:
         items = [f'<li><span style="display:inline-block;width:.8em;height:.8em;background:'
                  f'{PALETTE[(int(t) if t >= 0 else len(PALETTE) - 1) % len(PALETTE)]}"></span> '
