@@ -104,8 +104,8 @@ def test_presidio_rows_found_by_type():
                 hits[t][1] += 1
                 hits[t][0] += counts[t][i] > 0
     assert hits["phone"][0] == hits["phone"][1] and hits["phone"][1] >= 6
-    assert hits["credit_card"][0] == hits["credit_card"][1] and hits["email"][0] == hits["email"][1]
+    assert hits["credit_card"][0] == hits["credit_card"][1] >= 2 and hits["email"][0] == hits["email"][1] >= 2
     assert hits["name"][0] >= 0.8 * hits["name"][1] and hits["name"][1] >= 6
-    assert hits["address"][0] >= 0.8 * hits["address"][1]
+    assert hits["address"][0] >= 0.8 * hits["address"][1] and hits["address"][1] >= 6
     empty = [i for i, r in enumerate(rows) if not r["types"]]
     assert len(empty) >= 5 and all(sum(int(v[i]) for v in counts.values()) == 0 for i in empty)
