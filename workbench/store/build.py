@@ -1,10 +1,8 @@
 """Writing a new project folder (used by :meth:`Project.create`, which builds it beside its destination)."""
 from __future__ import annotations
 
-import errno
 import json
 import os
-import sqlite3
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -38,11 +36,3 @@ def build_folder(folder: Path, dataset: Dataset, g: Guidelines, owner: str, sett
     # project.json is written last: its presence marks a complete project
     write_atomic(folder / META, json.dumps(meta, indent=2, ensure_ascii=False))
     return meta
-
-
-def disk_full(exc: BaseException) -> bool:
-    """Whether an exception means the disk (or quota) is full, from the OS or from SQLite."""
-    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return True
-    text = str(exc).lower()
-    return isinstance(exc, (OSError, sqlite3.Error)) and ("disk is full" in text or "disk full" in text)

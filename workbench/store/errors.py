@@ -1,6 +1,8 @@
 """Errors the store raises. Each carries a one-line message a reviewer or a notebook user can act on."""
 from __future__ import annotations
 
+import errno
+import sqlite3
 from dataclasses import dataclass
 
 
@@ -25,6 +27,24 @@ class StoreWriteError(OSError):
 
 class StoreFull(StoreWriteError):
     """The disk (or the database's size limit) is full: the append was rolled back, nothing half-written."""
+
+
+def disk_full(exc: BaseException) -> bool:
+    """Whether an exception means the disk (or quota, or the database's size limit) is full.
+
+    Parameters
+    ----------
+    exc : BaseException
+        An error from the OS (``ENOSPC``, ``EDQUOT``) or from SQLite ("database or disk is full").
+
+    Returns
+    -------
+    bool
+    """
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return True
+    text = str(exc).lower()
+    return isinstance(exc, (OSError, sqlite3.Error)) and ("disk is full" in text or "disk full" in text)
 
 
 @dataclass

@@ -13,7 +13,7 @@ import pandas as pd
 
 from workbench.model.events import Event
 from workbench.store.base import COLUMNS, EventLog, event_from_row, encode_value, rows_to_frame
-from workbench.store.errors import StoreBusy, StoreFull, StoreWriteError
+from workbench.store.errors import StoreBusy, StoreFull, StoreWriteError, disk_full
 
 __all__ = ["COLUMNS", "EventLog", "SqliteEventLog", "encode_value", "rows_to_frame"]
 
@@ -200,7 +200,7 @@ class SqliteEventLog(EventLog):
         """The store's own error for a failed write: the folder, the cause, and that nothing was stored
         (the transaction was rolled back). ``action`` says what failed ("append 3 events to")."""
         msg = str(exc).strip()
-        if "full" in msg.lower():
+        if disk_full(exc):
             return StoreFull(f"disk full: could not {action} the event log in {self.path.parent} ({msg}); "
                              "nothing was written - free some space and retry")
         return StoreWriteError(f"could not {action} the event log in {self.path.parent} ({msg}); "

@@ -32,9 +32,9 @@ from workbench.model.guidelines import Guidelines
 from workbench.store import assign as _assign
 from workbench.store import effort as _effort
 from workbench.store.actions import ActionsMixin
-from workbench.store.errors import ProjectError
+from workbench.store.errors import ProjectError, disk_full
 from workbench.store.fold import PROJECT_RECORD, FoldedState, fold_events
-from workbench.store.build import build_folder, disk_full
+from workbench.store.build import build_folder
 from workbench.store.folder import (DEFAULT_SETTINGS, EVENTS, GUIDELINES, META, QUARANTINE, SOURCE,
                                     as_guidelines, read_quarantine, replay_log, sha256_file, write_atomic)
 from workbench.store.identity import Identity, os_user
