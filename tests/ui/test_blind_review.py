@@ -5,6 +5,8 @@ from __future__ import annotations
 from helpers import msg
 from ui.ui_data import rows
 
+from workbench.store import Project
+from workbench.store.identity import Identity
 from workbench.ui import ReviewSession
 from workbench.ui.blind import reveals_preference, sees_all
 from workbench.ui.dashboard import Dashboard
@@ -104,10 +106,10 @@ def test_gold_accuracy_only_for_adjudicators(project):
 
 
 def test_served_typed_adjudicator_name_is_not_privileged(project):
-    class Served:  # the served app: a typed name is a claim
-        served = True
-        role_of = staticmethod(project.role_of)
-
     assert sees_all(project, "judge")
-    assert not sees_all(Served(), "judge")
     assert not sees_all(project, "alice")
+    served = Project.open(project.path, served=True)  # the served app: a typed name is a claim
+    assert not sees_all(served, "judge")
+    assert sees_all(served, Identity("judge", "key"))  # verified: the adjudicator's role
+    assert not sees_all(served, Identity("alice", "key"))
+    assert not sees_all(served, None)

@@ -6,13 +6,14 @@ item, is anchored: agreement then measures copying, not judgement. So:
 - the dataset's own preference label is shown to adjudicators and owners (verified in the served app),
   or to everyone after their batch is done, or always, by the project setting
   ``reveal_dataset_preference`` ("adjudicators" by default, "after_batch", "always");
-- other reviewers' decisions, ratings and comments are shown to adjudicators and owners only; a
-  reviewer sees who else worked on a record (a count) but not what they said.
+- other reviewers' decisions, ratings and comments are shown to adjudicators and owners; a reviewer
+  sees how many others worked on a record but not who or what they said, until they decided it too.
 """
 from __future__ import annotations
 
 from typing import Any
 
+from workbench.store.errors import PermissionDenied
 from workbench.store.fold import PRIVILEGED
 
 REVEAL_SETTING = "reveal_dataset_preference"
@@ -20,18 +21,15 @@ REVEAL_CHOICES = ("adjudicators", "after_batch", "always")
 
 
 def sees_all(project: Any, reviewer: Any) -> bool:
-    """Whether ``reviewer`` may see every annotation and the gold answers: an adjudicator or owner, and
-    in the served app only when verified (a typed name is a claim and sees as a reviewer)."""
+    """Whether ``reviewer`` may see every annotation and the gold answers: whether the role it may act
+    with (the store's rule, :meth:`~workbench.store.Project.acting`) is adjudicator or owner. In the served
+    app a typed name is a claim and acts, so sees, as a reviewer at most."""
     if reviewer is None:
         return False
     try:
-        role = project.role_of(str(reviewer))
-    except Exception:  # a fake or remote project without roles
+        return project.acting(reviewer)[1] in PRIVILEGED
+    except (PermissionDenied, ValueError, AttributeError):  # may not act here; a fake without roles
         return False
-    if role not in PRIVILEGED:
-        return False
-    served = bool(getattr(project, "served", False))
-    return not served or getattr(reviewer, "verified_by", None) is not None
 
 
 def reveal_setting(project: Any) -> str:
