@@ -261,12 +261,12 @@ def stack_figures(figures: list[go.Figure], heights: list[float] | None = None,
     total = sum(heights) + gap * len(figures)
     data, layout, titles = [], {}, []
     top = 1.0
-    for row, (fig, h) in enumerate(zip(figures, heights), 1):
+    jsons = [fig.to_plotly_json() for fig in figures]
+    for row, (js, h) in enumerate(zip(jsons, heights), 1):
         suffix = "" if row == 1 else str(row)
         top -= gap / total
         domain = [max(0.0, top - h / total), top]
         top = domain[0]
-        js = fig.to_plotly_json()
         for trace in js["data"]:
             trace.update(xaxis=f"x{suffix}", yaxis=f"y{suffix}")
             data.append(trace)
@@ -287,7 +287,7 @@ def stack_figures(figures: list[go.Figure], heights: list[float] | None = None,
     layout["annotations"] = titles + layout.get("annotations", [])
     layout.update(height=int(total) + 60, title={"text": title} if title else None,
                   margin={"l": 60, "r": 30, "t": 40, "b": 40})
-    template = figures[0].to_plotly_json()["layout"].get("template")
+    template = jsons[0]["layout"].get("template")
     if template:
         layout["template"] = template
     return go.Figure({"data": data, "layout": layout}, _validate=False)
