@@ -55,11 +55,17 @@ COMMON = frozenset("af ar az be bg bn bs ca cs cy da de el en eo es et eu fa fi 
 
 
 def fold_macro(codes) -> np.ndarray:
-    """Codes with varieties folded into their macro-language (``wuu``/``yue`` -> ``zh``, ``nn`` -> ``no``)."""
+    """Codes with varieties folded into their macro-language (``wuu``/``yue`` -> ``zh``, ``nn`` -> ``no``).
+
+    The few distinct codes are mapped, then spread back by their positions (one hash pass over the
+    records, not one comparison pass per entry of ``MACRO``)."""
+    import pandas as pd
+
     arr = np.asarray(codes, dtype=object)
-    out = arr.copy()
-    for fine, macro in MACRO.items():
-        out[arr == fine] = macro
+    positions, distinct = pd.factorize(arr)
+    out = np.array([MACRO.get(c, c) for c in distinct], dtype=object)[positions]
+    missing = positions < 0  # None / NaN stay as they are
+    out[missing] = arr[missing]
     return out
 
 
