@@ -128,8 +128,7 @@ def _with_ids(table: pa.Table, good: list[dict], fmt_name: str, source_file: str
         if "annotations" not in rec:
             continue
         try:
-            order = rec.get("display_order")
-            events += [e for a in rec["annotations"] for e in result_events(ids[pos], a, {**rec, "display_order": order})]
+            events += [e for a in rec["annotations"] for e in result_events(ids[pos], a, rec)]
         except SHAPE_ERRORS as exc:
             failed[pos] = RowError("data_type", f"an annotation has an unexpected shape ({type(exc).__name__})")
     if failed:

@@ -142,7 +142,7 @@ class Guidelines:
 
     def is_neutral(self) -> bool:
         """True when these are (a copy of) the neutral defaults."""
-        return self.to_dict() == Guidelines.from_dict(_default_dict()).to_dict()
+        return self.to_dict() == Guidelines.default().to_dict()
 
     def source_label(self) -> str:
         """Which guidelines these are, for reports: the file they came from, or "none: neutral defaults"."""

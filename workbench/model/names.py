@@ -43,7 +43,7 @@ def check_name(name: object, what: str = "name", error: type[Exception] = ValueE
         raise error(f"{what} must be text, got {type(name).__name__}")
     if not name.strip():
         raise error(f"{what} must not be empty")
-    if name in (".", "..") or name.strip() in (".", ".."):
+    if name.strip() in (".", ".."):
         raise error(f"{what} {name!r} is not allowed: it would name a folder outside the output")
     bad = _FORBIDDEN.search(name)
     if bad:
