@@ -72,6 +72,8 @@ def test_project_title_is_the_data_file_for_a_served_file(project, tmp_path):
         meta = {"source": {"path": "/data/in/alpaca_data.json"}}
 
     assert project_title(Served()) == "alpaca_data.json"
+    Served.meta = {"source": {"path": "/data/in/other.json"}}  # not this folder's file: the folder's name
+    assert project_title(Served()) == "alpaca_data-3f9c2a1b07"
     assert project_title(project) == project.path.name  # a named project keeps its folder's name
 
 

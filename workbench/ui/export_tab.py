@@ -19,7 +19,8 @@ from typing import Any
 import ipywidgets as W
 
 from workbench.ui.render import esc
-from workbench.ui.wording import HASHED_FOLDER
+from workbench.ui.identity_box import one_line
+from workbench.ui.wording import served_source
 
 FORMATS = ("openai", "sharegpt", "alpaca", "dpo", "kto")
 DATA_LINK_MAX_BYTES = 20 * 1024 * 1024  # larger zips stay on disk: a data link that big stalls the page
@@ -27,14 +28,10 @@ DATA_LINK_MAX_BYTES = 20 * 1024 * 1024  # larger zips stay on disk: a data link 
 
 def export_root(project: Any) -> Path:
     """The folder new exports go into (see the module docstring)."""
-    path = Path(project.path)
-    source = ((getattr(project, "meta", None) or {}).get("source") or {}).get("path")
-    m = HASHED_FOLDER.match(path.name)
-    if source and m:
-        src = Path(str(source))
-        if src.stem == m.group("stem") and src.parent.is_dir() and os.access(src.parent, os.W_OK):
-            return src.parent / f"{src.stem}-exports"
-    return path / "exports"
+    src = served_source(project)
+    if src is not None and src.parent.is_dir() and os.access(src.parent, os.W_OK):
+        return src.parent / f"{src.stem}-exports"
+    return Path(project.path) / "exports"
 
 
 def _size(n: int) -> str:
@@ -118,8 +115,7 @@ class ExportTab:
             link = download_link(zip_export(Path(res.get("out", out))))
         except Exception as exc:
             self.export_progress.layout.visibility = "hidden"
-            self.export_result.value = (f"<div class='wb-error'>export failed: "
-                                        f"{esc(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)}</div>")
+            self.export_result.value = f"<div class='wb-error'>export failed: {esc(one_line(exc))}</div>"
             raise
         self.export_progress.value, self.export_progress.description = 3, "done"
         files = "".join(f"<li>{esc(f)}</li>" for f in res.get("files", []))

@@ -3,6 +3,7 @@ saved actions and refused tags. One place, so every message says it the same way
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from workbench.store.validate import TAG_MAX_CHARS, tag_problem  # noqa: F401 - one rule, the store's
@@ -53,15 +54,20 @@ def saved_message(event, record_id: str, reveal: bool = False, order: list | Non
 HASHED_FOLDER = re.compile(r"^(?P<stem>.+)-[0-9a-f]{6,}$")  # a served file's project: "<file stem>-<content hash>"
 
 
+def served_source(project: Any) -> Path | None:
+    """The data file a served file's project was made from (its folder is ``<file stem>-<content hash>``
+    in the cache), or None for a project with a name of its own."""
+    folder = getattr(getattr(project, "path", None), "name", "") or ""
+    source = ((getattr(project, "meta", None) or {}).get("source") or {}).get("path")
+    m = HASHED_FOLDER.match(folder)
+    if not (m and source):
+        return None
+    path = Path(str(source).replace("\\", "/"))
+    return path if path.stem == m.group("stem") else None
+
+
 def project_title(project: Any) -> str:
     """The name people know a project by: the folder's name, or the data file's name when the folder is a
     served file's cache (``alpaca-3f9c2a1b07`` for ``alpaca.json`` -> ``alpaca.json``)."""
-    path = getattr(project, "path", None)
-    folder = getattr(path, "name", "") or "project"
-    source = ((getattr(project, "meta", None) or {}).get("source") or {}).get("path")
-    m = HASHED_FOLDER.match(folder)
-    if m and source:
-        name = str(source).replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
-        if name.rsplit(".", 1)[0] == m.group("stem"):
-            return name
-    return folder
+    source = served_source(project)
+    return source.name if source else getattr(getattr(project, "path", None), "name", "") or "project"
