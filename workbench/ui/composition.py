@@ -271,7 +271,8 @@ class CompositionPanel:
             self.filter_review(label=f"task type = {key}", query=f"task_type == '{key}'")
         elif column == "topic":
             ids = [int(t) for t in str(key).split()]
-            labels = self.frame.groupby("topic")["topic_label"].first() if "topic_label" in self.frame else {}
+            ov = self.topic_overview()  # cached with the panel: no groupby per click
+            labels = ov["label"] if ov is not None and "label" in ov.columns else {}
             what = (f"topic {ids[0]} ({labels.get(ids[0], '')})" if len(ids) == 1
                     else f"{len(ids)} topics")
             self.filter_review(label=what, query=topic_query(ids))
