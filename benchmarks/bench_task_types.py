@@ -19,33 +19,26 @@ import argparse
 import json
 import os
 import random
+import sys
 import time
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 
-from workbench.model.taxonomy import OTHER
-from workbench.quality.embed import embed_texts
-from workbench.quality.task_type import classify_task_types, load_weights
-
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tools.train_task_types import scores  # noqa: E402  (the training script's own figures)
+from workbench.quality.embed import embed_texts  # noqa: E402
+from workbench.quality.task_type import classify_task_types, load_weights  # noqa: E402
+
 SNI_DEV = ROOT.parent / "shared" / "data" / "task_types" / "sni_dev.jsonl"
 FIXTURE = ROOT / "tests" / "fixtures" / "task_types_labelled.jsonl"
 
 
 def read_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-def scores(gold: np.ndarray, pred: np.ndarray) -> dict:
-    f1 = []
-    for lab in sorted(set(gold)):
-        tp = np.sum((pred == lab) & (gold == lab))
-        p, r = tp / max(np.sum(pred == lab), 1), tp / max(np.sum(gold == lab), 1)
-        f1.append(0.0 if p + r == 0 else 2 * p * r / (p + r))
-    return {"n": len(gold), "accuracy": float(np.mean(pred == gold)), "macro_f1": float(np.mean(f1)),
-            "other": float(np.mean(pred == OTHER))}
 
 
 def labelled_sets(heldout: Path | None) -> dict[str, list[tuple[str, str]]]:
@@ -76,7 +69,7 @@ def main() -> None:
         texts = [t for t, _ in rows]
         pred, _ = classify_task_types(texts)
         s = scores(np.array([g for _, g in rows], dtype=object), pred)
-        print(f"{name:28s} {s['n']:6d} {s['accuracy']:9.3f} {s['macro_f1']:9.3f} {s['other']:7.1%}")
+        print(f"{name:28s} {s['n']:6d} {s['accuracy']:9.3f} {s['macro_f1']:9.3f} {s['other_share']:7.1%}")
         pool += texts
     rng = random.Random(0)
     big = pa.array([f"{rng.choice(pool)} (#{i})" for i in range(args.n)], pa.string())
