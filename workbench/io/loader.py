@@ -49,9 +49,7 @@ def load(source: Any, format: str | None = None, *, fast: bool | None = None) ->
     where = str(source) if isinstance(source, (str, Path)) else type(source).__name__
     try:
         return _load(source, format, fast, where)
-    except LoadError:
-        raise
-    except (MemoryError, KeyboardInterrupt):
+    except (LoadError, MemoryError):  # (KeyboardInterrupt is no Exception: it passes anyway)
         raise
     except Exception as exc:  # noqa: BLE001 - the API promises LoadError only; tests flag this message
         detail = str(exc).splitlines()[0][:200] if str(exc) else ""
