@@ -75,3 +75,18 @@ def test_a_failure_replaces_writing_with_the_error_in_place(project):
     assert d.export_progress.layout.visibility == "hidden"
     assert "export failed" in d.message.value
     assert not any(Path(project.path / "exports").glob("*.zip"))
+
+
+def test_a_reviewer_gets_no_export_button_and_cannot_export(project):
+    import pytest
+
+    from workbench.store.errors import PermissionDenied
+
+    d = Dashboard(project, reviewer="alice")  # a reviewer: exports need an owner or adjudicator
+    d.build_tab(3)
+    (note,) = d.tabs.children[3].children
+    assert "Exports are made by an owner or adjudicator" in note.value and "alice" in note.value
+    assert not hasattr(d, "export_button")
+    with pytest.raises(PermissionDenied, match="may not export"):
+        d.run_export(project.path / "out")
+    assert not (project.path / "out").exists()

@@ -18,8 +18,9 @@ from typing import Any
 
 import ipywidgets as W
 
-from workbench.ui.render import esc
+from workbench.store.fold import PRIVILEGED
 from workbench.ui.identity_box import one_line
+from workbench.ui.render import esc
 from workbench.ui.wording import served_source
 
 FORMATS = ("openai", "sharegpt", "alpaca", "dpo", "kto")
@@ -68,7 +69,14 @@ def manifest_html(manifest: dict) -> str:
 
 
 class ExportTab:
+    """Mixin for the Dashboard: needs ``project``, ``reviewer``, ``guard``, ``say`` and ``may``. Exports are
+    made by an owner or adjudicator, verified in the served app (a typed name may not)."""
+
     def _export(self) -> list:
+        why = self.may("export", PRIVILEGED)
+        if why:
+            return [W.HTML(f"<div class='wb-info'>Exports are made by an owner or adjudicator signed in with "
+                           f"a key: {esc(why)}</div>")]
         self.export_format = W.Dropdown(options=FORMATS, value="openai", description="Format:")
         self.export_splits = W.Text(value="0.8,0.1,0.1", description="Splits:")
         self.export_seed = W.IntText(value=0, description="Seed:")
@@ -102,9 +110,11 @@ class ExportTab:
 
     def run_export(self, out: str | Path | None = None) -> dict:
         """Write the export chosen in the tab into ``out`` (default: see :func:`export_root`), zip it and
-        list its manifest. A failure is shown in place of the progress and raised."""
+        list its manifest (owner or adjudicator, verified). A failure is shown in place of the progress and
+        raised."""
         from workbench.export import export
 
+        self.project.require_verified(self.reviewer, "export", PRIVILEGED)
         out = Path(out) if out else self._default_out()
         try:
             splits = tuple(float(x) for x in self.export_splits.value.replace(" ", "").split(",") if x)

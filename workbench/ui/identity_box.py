@@ -9,8 +9,6 @@ from urllib.parse import parse_qs
 
 import ipywidgets as W
 
-from workbench.ui.render import esc
-
 
 def reviewer_from_query(query: str | None) -> str | None:
     """``NAME`` from a query string holding ``reviewer=NAME`` (None when absent or not a valid name)."""
@@ -93,19 +91,3 @@ class IdentityBox:
         except (PermissionDenied, ValueError) as exc:
             return one_line(exc)
         return None
-
-    def _export(self) -> list:
-        from workbench.store.fold import PRIVILEGED
-
-        why = self.may("export", PRIVILEGED)
-        if why:
-            return [W.HTML(f"<div class='wb-info'>Exports are made by an owner or adjudicator signed in with "
-                           f"a key: {esc(why)}</div>")]
-        return super()._export()
-
-    def run_export(self, out=None) -> dict:
-        """Write the export chosen in the tab (owner or adjudicator, verified); see ExportTab."""
-        from workbench.store.fold import PRIVILEGED
-
-        self.project.require_verified(self.reviewer, "export", PRIVILEGED)
-        return super().run_export(out)
