@@ -92,9 +92,7 @@ class Project(RolesMixin, ActionsMixin, ViewsMixin):
         closed : bool
             Refuse names the owner has not registered (sets ``open_enrolment`` False).
         """
-        path = Path(path)
-        if path.exists() and (not path.is_dir() or any(path.iterdir())):
-            raise ProjectError(f"{path} already exists and is not an empty folder; choose a new path")
+        path = _new_folder(path)
         if not isinstance(dataset, Dataset):
             raise ValueError(f"dataset must be a workbench Dataset, got {type(dataset).__name__}")
         ids = dataset.table.column("id")
@@ -320,8 +318,14 @@ def init_project(path: str | Path, dataset_path: str | Path,
     """
     from workbench.io import load  # the io package is optional for the store itself
 
-    path = Path(path)
-    if path.exists() and (not path.is_dir() or any(path.iterdir())):  # before a long load
-        raise ProjectError(f"{path} already exists and is not an empty folder; choose a new path")
+    path = _new_folder(path)  # checked before a long load, and again by create
     return Project.create(path, load(dataset_path), guidelines, owner=owner, closed=closed)
+
+
+def _new_folder(path: str | Path) -> Path:
+    """``path`` when a project may be made there (absent or an empty folder); ProjectError otherwise."""
+    path = Path(path)
+    if path.exists() and (not path.is_dir() or any(path.iterdir())):
+        raise ProjectError(f"{path} already exists and is not an empty folder; choose a new path")
+    return path
 
