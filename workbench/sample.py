@@ -22,6 +22,7 @@ from typing import Any
 SFT_FILE, ANNOTATIONS_FILE, GOLD_FILE = "support_conversations.jsonl", "annotations.jsonl", "gold.jsonl"
 GUIDELINES_FILE = "support_guidelines.yaml"  # the sample's own guidelines, beside its data
 EXPERT = "expert"  # the gold answers' author: an adjudicator (gold answers need that role)
+REPO_DATA = Path(__file__).resolve().parent.parent / "data"  # the sample in a checkout of the repository
 
 
 def data_dir() -> Path:
@@ -33,7 +34,7 @@ def data_dir() -> Path:
         When the folder or its SFT file is missing (e.g. a wheel installed without the repository).
     """
     env = os.environ.get("WORKBENCH_DATA")
-    path = Path(env).expanduser() if env else Path(__file__).resolve().parent.parent / "data"
+    path = Path(env).expanduser() if env else REPO_DATA
     if not (path / SFT_FILE).is_file():
         raise FileNotFoundError(
             f"the bundled sample data is not available: {path / SFT_FILE} is missing. The sample lives in "
@@ -58,9 +59,7 @@ def data_hash() -> str:
     h = hashlib.sha256()
     folder = data_dir()
     for name in (SFT_FILE, ANNOTATIONS_FILE, GOLD_FILE, GUIDELINES_FILE):
-        path = folder / name
-        if name == GUIDELINES_FILE and not path.is_file():
-            path = Path(__file__).resolve().parent.parent / "data" / name
+        path = _guidelines_file(folder) if name == GUIDELINES_FILE else folder / name
         h.update(name.encode() + b"\0" + (path.read_bytes() if path.is_file() else b"") + b"\0")
     return h.hexdigest()[:10]
 
@@ -74,10 +73,16 @@ def support_guidelines_path() -> Path:
     FileNotFoundError
         When neither exists.
     """
-    for folder in (data_dir(), Path(__file__).resolve().parent.parent / "data"):
-        if (folder / GUIDELINES_FILE).is_file():
-            return folder / GUIDELINES_FILE
+    path = _guidelines_file(data_dir())
+    if path.is_file():
+        return path
     raise FileNotFoundError(f"the sample's guidelines file {GUIDELINES_FILE} is missing from {data_dir()}")
+
+
+def _guidelines_file(folder: Path) -> Path:
+    """``folder``'s guidelines file, else the repository's copy (which may not exist either)."""
+    own = folder / GUIDELINES_FILE
+    return own if own.is_file() else REPO_DATA / GUIDELINES_FILE
 
 
 def support_guidelines():

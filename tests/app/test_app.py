@@ -118,3 +118,19 @@ def test_missing_sample_data_is_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.setenv("WORKBENCH_DATA", str(tmp_path))
     with pytest.raises(FileNotFoundError, match="sample data is not available"):
         data_dir()
+
+
+def test_a_data_folder_without_guidelines_uses_the_repository_copy(tmp_path, monkeypatch):
+    from workbench.sample import (ANNOTATIONS_FILE, GOLD_FILE, GUIDELINES_FILE, REPO_DATA, SFT_FILE, data_hash,
+                                  support_guidelines_path)
+
+    for name in (SFT_FILE, ANNOTATIONS_FILE, GOLD_FILE):
+        (tmp_path / name).write_bytes((REPO_DATA / name).read_bytes())
+    monkeypatch.setenv("WORKBENCH_DATA", str(tmp_path))
+    assert support_guidelines_path() == REPO_DATA / GUIDELINES_FILE
+    before = data_hash()
+    monkeypatch.delenv("WORKBENCH_DATA")
+    assert data_hash() == before  # the same files, found in two places: the same sample project
+    monkeypatch.setenv("WORKBENCH_DATA", str(tmp_path))
+    (tmp_path / GUIDELINES_FILE).write_text("task: other rules\n", encoding="utf-8")
+    assert support_guidelines_path() == tmp_path / GUIDELINES_FILE and data_hash() != before
