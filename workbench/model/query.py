@@ -29,15 +29,15 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from workbench.model.query_nodes import (BoolOp, Cmp, Col, Ctx, In, Lit, Not, Pred, QueryError, as_mask,
-                                        frame_columns, unknown_column)
+from workbench.model.query_nodes import (KERNELS, BoolOp, Cmp, Col, Ctx, In, Lit, Not, Pred, QueryError,
+                                        as_mask, frame_columns, unknown_column)
 
 __all__ = ["MAX_PATTERN", "PREDICATES", "Query", "QueryError", "compile_query", "frame_columns"]
 
 MAX_QUERY = 2000  # characters of query text
 MAX_NODES = 400  # syntax nodes: a query is a filter, not a program
 MAX_PATTERN = 200  # characters of a regular expression
-PREDICATES = ("contains", "startswith", "endswith", "matches")
+PREDICATES = tuple(KERNELS)  # contains, startswith, endswith, matches
 _CMP = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}
 _BINOPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//", ast.Mod: "%",
            ast.Pow: "**", ast.MatMult: "@", ast.BitAnd: "&", ast.BitOr: "|", ast.BitXor: "^",

@@ -18,6 +18,9 @@ import pyarrow.compute as pc
 
 OPS = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt,
        ">=": operator.ge}
+# the string predicates' pyarrow kernels (``matches`` is RE2)
+KERNELS = {"contains": pc.match_substring, "startswith": pc.starts_with, "endswith": pc.ends_with,
+           "matches": pc.match_substring_regex}
 
 
 class QueryError(ValueError):
@@ -169,10 +172,8 @@ class Pred:
             text = pa.array(s, type=pa.string(), from_pandas=True)
         except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
             raise QueryError(f"{self.fn}() needs a text column; {self.col} holds {s.dtype}") from None
-        kernel = {"contains": pc.match_substring, "startswith": pc.starts_with, "endswith": pc.ends_with,
-                  "matches": pc.match_substring_regex}[self.fn]
         try:
-            hit = kernel(text, self.pattern, ignore_case=True)
+            hit = KERNELS[self.fn](text, self.pattern, ignore_case=True)
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
             raise QueryError(f"{self.fn}(): {exc}".splitlines()[0]) from None
         return pc.fill_null(hit, False).to_numpy(zero_copy_only=False).astype(bool)
