@@ -229,7 +229,3 @@ def _letters(value: dict, order: list) -> str:
     if "ranking" in value:
         return " > ".join(render.LETTERS[order.index(v)] if v in order else str(v) for v in value["ranking"])
     return str(value.get("choice"))
-
-
-# re-exported: the widget imports every panel from here
-from workbench.ui.side_panels import AdjudicationPanel, BulkPanel, SuggestionPanel  # noqa: E402,F401

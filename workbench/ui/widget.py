@@ -11,8 +11,8 @@ import ipywidgets as w
 from ipyevents import Event
 
 from workbench.ui import render
-from workbench.ui.panels import (AdjudicationPanel, BulkPanel, DecisionPanel, LabelPanel, PreferencePanel,
-                                 RatingPanel, SuggestionPanel)
+from workbench.ui.panels import DecisionPanel, LabelPanel, PreferencePanel, RatingPanel
+from workbench.ui.side_panels import AdjudicationPanel, BulkPanel, SuggestionPanel
 from workbench.ui.views import Editor, FiltersPanel, RecordView, Toolbar
 
 HELP = ("Keys (mouse over the record): <b>j</b>/→ next · <b>k</b>/← previous · <b>1-5</b> rate overall · "
