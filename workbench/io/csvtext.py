@@ -35,7 +35,8 @@ def _cell(v: str) -> Any:
 def _records(lines: list[str], start: int) -> Iterator[tuple[int, list[str] | RowError]]:
     """(first line number, cells or RowError) from ``lines[start:]``, restarting after each error."""
     while start < len(lines):
-        reader = csv.reader(iter(lines[start:]), strict=True)
+        # lines from ``start`` without copying the list's tail on every restart
+        reader = csv.reader(map(lines.__getitem__, range(start, len(lines))), strict=True)
         prev = 0
         try:
             for cells in reader:
