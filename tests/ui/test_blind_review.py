@@ -105,6 +105,19 @@ def test_gold_accuracy_only_for_adjudicators(project):
     assert "Accuracy on gold" not in seen_by_alice and "gold" not in seen_by_alice.lower()
 
 
+def test_adjudication_queue_hides_who_rated_what_from_reviewers(project):
+    _agreement_project(project)
+    alice = Dashboard(project, reviewer="alice")
+    alice.build_tab(2)
+    judge = Dashboard(project, reviewer="judge")
+    judge.build_tab(2)
+    seen_by_alice, seen_by_judge = _html(alice.tabs.children[2]), _html(judge.tabs.children[2])
+    assert "Adjudication queue (4 records)" in seen_by_alice and "Adjudication queue (4 records)" in seen_by_judge
+    assert "<th>bob</th>" in seen_by_judge and "<th>alice</th>" in seen_by_judge
+    assert "<th>bob</th>" not in seen_by_alice and "<th>alice</th>" not in seen_by_alice
+    assert "<th>disagreement</th>" in seen_by_alice
+
+
 def test_served_typed_adjudicator_name_is_not_privileged(project):
     assert sees_all(project, "judge")
     assert not sees_all(project, "alice")

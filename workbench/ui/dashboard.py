@@ -19,7 +19,8 @@ from typing import Any, Callable
 import ipywidgets as W
 import pandas as pd
 
-from workbench.ui.dashboard_tabs import AgreementTab, ExportTab, html_table
+from workbench.ui.dashboard_tabs import AgreementTab, html_table
+from workbench.ui.export_tab import ExportTab
 from workbench.ui.identity_box import IdentityBox, key_from_query, one_line, reviewer_from_query
 from workbench.ui.render import STYLE, esc
 from workbench.ui.wording import project_title

@@ -11,7 +11,6 @@ import ipywidgets as W
 import pandas as pd
 
 from workbench.ui.blind import sees_all
-from workbench.ui.export_tab import FORMATS, ExportTab  # noqa: F401 - the dashboard imports the tabs from here
 from workbench.ui.render import esc
 
 FIELD_KINDS_CATEGORICAL = ("category", "decision")
@@ -35,7 +34,8 @@ class AgreementTab:
     def _agreement(self) -> list:
         long = self.project.annotations_long()
         work, gold = long[~long["is_gold"]], long[long["is_gold"]][["record_id", "field", "value"]]
-        if not sees_all(self.project, getattr(self, "reviewer", None)):
+        full = sees_all(self.project, getattr(self, "reviewer", None))  # blind review: see workbench.ui.blind
+        if not full:
             gold = gold.iloc[0:0]  # gold items are unmarked to reviewers: answers and accuracy for adjudicators
         if work["annotator"].nunique() < 2:
             return [W.HTML("<div class='wb-info'>No agreement yet: it needs records annotated by at least "
@@ -44,8 +44,11 @@ class AgreementTab:
         choose = W.Dropdown(options=fields, value="overall" if "overall" in fields else fields[0],
                             description="Field:")
         body = W.VBox()
-        show = self.guard(lambda *_: setattr(body, "children", self._agreement_field(work, gold, choose.value)),
-                          "agreement")
+
+        def show(*_):
+            body.children = self._agreement_field(work, gold, choose.value, full)
+
+        show = self.guard(show, "agreement")
         choose.observe(show, names="value")
         show()
         return [self._alpha_view(work, fields), choose, body]
@@ -60,7 +63,7 @@ class AgreementTab:
             rows[f] = fa.get("alpha_ordinal", fa.get("alpha_nominal", float("nan")))
         return self._figure(plots.alpha_by_field(rows))
 
-    def _agreement_field(self, work: pd.DataFrame, gold: pd.DataFrame, field: str) -> list:
+    def _agreement_field(self, work: pd.DataFrame, gold: pd.DataFrame, field: str, full: bool) -> list:
         from workbench import plots
         from workbench.agreement import adjudication_queue, calibration_report, cohen_kappa_matrix, gold_accuracy
 
@@ -78,7 +81,7 @@ class AgreementTab:
                               f"<div>alpha {cal.get('alpha', float('nan')):.2f} ({esc(cal.get('band', ''))}), "
                               f"agreement {cal.get('percent_agreement', float('nan')):.0%}</div>"))
         queue = adjudication_queue(work, field)
-        if not sees_all(self.project, getattr(self, "reviewer", None)):
+        if not full:  # who rated what stays hidden from reviewers
             queue = queue[[c for c in ("record_id", "disagreement", "n_ratings") if c in queue.columns]]
         disputed = W.Button(description="Review disputed", tooltip="open the Review tab on the disputed records",
                             layout=W.Layout(width="auto"))
