@@ -15,12 +15,13 @@ import pandas as pd
 from workbench.model.events import value_hash
 from workbench.store.errors import Conflict, PermissionDenied
 from workbench.store.fold import active_mask
+from workbench.store.validate import tag_problem
 from workbench.ui.bulk import BulkPlan, duplicate_extras, plan_bulk, run_bulk
 from workbench.ui.modes import annotation_rows, score_gold
 from workbench.ui.blind import reveals_preference
 from workbench.ui.suggest_actions import SuggestionActions
 from workbench.ui.render import LETTERS
-from workbench.ui.wording import field_label, saved_message, tag_problem
+from workbench.ui.wording import field_label, saved_message
 
 REVIEW_KINDS = ("rating", "label", "tags", "preference", "decision", "edit")
 

@@ -1,12 +1,11 @@
 """How the review screen names things to people: fields ("response", "turn 2"), counts ("1 reviewer"),
-saved actions and refused tags. One place, so every message says it the same way."""
+and saved actions. One place, so every message says it the same way."""
 from __future__ import annotations
 
 import re
 from pathlib import Path
 from typing import Any
 
-from workbench.store.validate import TAG_MAX_CHARS, tag_problem  # noqa: F401 - one rule, the store's
 from workbench.ui.render import value_text
 
 _TARGET = re.compile(r"^(messages|chosen|rejected|completion|candidates)\[(\d+)\](?:\.(\w+))?$")
