@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from workbench.ui.render import value_text
+from workbench.ui.render import LETTERS, value_text
 
 _TARGET = re.compile(r"^(messages|chosen|rejected|completion|candidates)\[(\d+)\](?:\.(\w+))?$")
 
@@ -31,8 +31,6 @@ def field_label(target: Any, order: list | None = None, n_messages: int | None =
         return "completion" if index == 0 else f"completion turn {index + 1}"
     name: Any = index if field == "candidates" else field
     if order and name in order:
-        from workbench.ui.render import LETTERS
-
         return f"Response {LETTERS[order.index(name)]}"
     return "a response" if field in ("chosen", "rejected") else f"response {index + 1}"
 
