@@ -18,3 +18,14 @@ def msg(role: str, content: str) -> dict:
 def sft(rid: str, user: str, assistant: str, category: str | None = None) -> dict:
     return {"id": rid, "kind": "sft", "category": category,
             "messages": [msg("user", user), msg("assistant", assistant)]}
+
+
+def widget_texts(*roots) -> str:
+    """Every string ``value`` under the given widgets (depth first, in display order), one per line."""
+    out, stack = [], list(reversed(roots))
+    while stack:
+        w = stack.pop()
+        if isinstance(getattr(w, "value", None), str):
+            out.append(w.value)
+        stack.extend(reversed(getattr(w, "children", ())))
+    return "\n".join(out)

@@ -9,6 +9,7 @@ Skips when Chromium is missing, except under CI (``CI=true``), where that is a f
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -74,6 +75,21 @@ def _serve_command(project: Path, port: int) -> list[str]:
     return [*base, "serve", str(project), "--port", str(port)]
 
 
+@contextlib.contextmanager
+def serving(target: Path, tmp_path: Path):
+    """`workbench serve TARGET` on a free port with its own signal cache; yields (url, process, log)."""
+    port = _free_port()
+    log = tmp_path / "serve.log"
+    env = {**os.environ, "WORKBENCH_CACHE": str(tmp_path / "cache")}
+    with open(log, "w") as out:
+        proc = subprocess.Popen(_serve_command(target, port), stdout=out, stderr=subprocess.STDOUT,
+                                env=env, start_new_session=True)
+    try:
+        yield f"http://127.0.0.1:{port}/", proc, log
+    finally:
+        _stop(proc)
+
+
 def _wait_http(url: str, proc: subprocess.Popen, deadline: Deadline, log: Path) -> None:
     while True:
         if proc.poll() is not None:
@@ -125,16 +141,10 @@ def served(tmp_path):
     from workbench.sample import sample_project
 
     project = sample_project(tmp_path / "brightwell-support", annotations=False)
-    port = _free_port()
-    log = tmp_path / "serve.log"
-    env = {**os.environ, "WORKBENCH_CACHE": str(tmp_path / "cache")}
-    with open(log, "w") as out:
-        proc = subprocess.Popen(_serve_command(project.path, port), stdout=out, stderr=subprocess.STDOUT,
-                                env=env, start_new_session=True)
     try:
-        yield project, f"http://127.0.0.1:{port}/", proc, log
+        with serving(project.path, tmp_path) as (url, proc, log):
+            yield project, url, proc, log
     finally:
-        _stop(proc)
         project.close()
 
 
@@ -249,16 +259,9 @@ def served_real(tmp_path, monkeypatch):
     src = REPO / "tests" / "fixtures" / "selfinstruct_text-davinci-003_predictions.jsonl"
     data = tmp_path / "selfinstruct.jsonl"
     data.write_text("".join(src.read_text(encoding="utf-8").splitlines(True)[:REAL_ROWS]), encoding="utf-8")
-    port = _free_port()
-    log = tmp_path / "serve.log"
-    monkeypatch.setenv("WORKBENCH_CACHE", str(tmp_path / "cache"))
-    with open(log, "w") as out:
-        proc = subprocess.Popen(_serve_command(data, port), stdout=out, stderr=subprocess.STDOUT,
-                                env=dict(os.environ), start_new_session=True)
-    try:
-        yield data, f"http://127.0.0.1:{port}/", proc, log
-    finally:
-        _stop(proc)
+    monkeypatch.setenv("WORKBENCH_CACHE", str(tmp_path / "cache"))  # the test reads the same cache
+    with serving(data, tmp_path) as (url, proc, log):
+        yield data, url, proc, log
 
 
 def test_overview_of_a_real_file_shows_its_composition_and_links_the_queue(served_real):

@@ -3,13 +3,11 @@ message does not say which side the dataset chose, and the browser tab carries t
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
-from app.test_browser import (ARGS, CHROMIUM, Deadline, _free_port, _open_review,
-                              _require_browser, _serve_command, _stop, _wait_events, _wait_http, _wait_pool)
+from app.test_browser import (ARGS, CHROMIUM, Deadline, _open_review, _require_browser, _wait_events,
+                              _wait_http, _wait_pool, serving)
 from helpers import make_dataset, msg
 
 pytestmark = pytest.mark.browser
@@ -36,16 +34,10 @@ def served_tools(tmp_path):
     from workbench.store import Project
 
     project = Project.create(tmp_path / "toolcalls-review", make_dataset(_rows()))
-    port = _free_port()
-    log = tmp_path / "serve.log"
-    env = {**os.environ, "WORKBENCH_CACHE": str(tmp_path / "cache")}
-    with open(log, "w") as out:
-        proc = subprocess.Popen(_serve_command(project.path, port), stdout=out, stderr=subprocess.STDOUT,
-                                env=env, start_new_session=True)
     try:
-        yield project, f"http://127.0.0.1:{port}/", proc, log
+        with serving(project.path, tmp_path) as (url, proc, log):
+            yield project, url, proc, log
     finally:
-        _stop(proc)
         project.close()
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from helpers import make_dataset, msg
+from helpers import make_dataset, msg, widget_texts
 
 from workbench.store import Project
 from workbench.app import open_dashboard, request_query_string
@@ -25,18 +25,6 @@ def project(tmp_path):
     p.close()
 
 
-def _texts(box) -> str:
-    """Every HTML string under a widget (depth first)."""
-    out = []
-    stack = [box]
-    while stack:
-        w = stack.pop()
-        if isinstance(getattr(w, "value", None), str):
-            out.append(w.value)
-        stack.extend(reversed(getattr(w, "children", ())))
-    return "\n".join(out)
-
-
 def test_tabs_and_lazy_build(project):
     d = Dashboard(project, query_string="")
     assert tuple(d.tabs.titles) == TAB_TITLES
@@ -46,7 +34,7 @@ def test_tabs_and_lazy_build(project):
     for i in range(len(TAB_TITLES)):
         d.tabs.selected_index = i
         assert d.tabs.children[i].children
-    assert "could not be shown" not in _texts(d.widget)
+    assert "could not be shown" not in widget_texts(d.widget)
 
 
 @pytest.mark.parametrize("query, name", [
@@ -79,7 +67,7 @@ def test_name_field_on_first_visit(project):
     d = Dashboard(project, query_string="")
     assert d.reviewer is None and d.identity.layout.display != "none"
     d.tabs.selected_index = 1
-    assert "Type your name" in _texts(d.tabs.children[1])
+    assert "Type your name" in widget_texts(d.tabs.children[1])
     d.name.value = "  carol "
     assert d.reviewer == "carol"
     assert d.review_widget is not None and d.session.reviewer == "carol"
@@ -151,14 +139,14 @@ def test_errors_become_messages_not_tracebacks(project, monkeypatch):
 
     monkeypatch.setattr(project, "annotations_long", broken)
     d.tabs.selected_index = 2
-    text = _texts(d.tabs.children[2])
+    text = widget_texts(d.tabs.children[2])
     assert "Agreement could not be shown: the log is unreadable" in text and "second line" not in text
 
 
 def test_agreement_without_annotations_says_so(project):
     d = Dashboard(project, reviewer="alice")
     d.tabs.selected_index = 2
-    assert "No agreement yet" in _texts(d.tabs.children[2])
+    assert "No agreement yet" in widget_texts(d.tabs.children[2])
 
 
 def test_agreement_tab_on_the_sample(tmp_path):
@@ -167,14 +155,14 @@ def test_agreement_tab_on_the_sample(tmp_path):
     project = sample_project(tmp_path / "sample", signals=False)
     d = Dashboard(project, reviewer=project.owner)
     d.tabs.selected_index = 2
-    text = _texts(d.tabs.children[2])
+    text = widget_texts(d.tabs.children[2])
     assert "Accuracy on gold (overall)" in text and "Adjudication queue" in text and "Calibration" in text
     kinds = [type(w).__name__ for w in d.tabs.children[2].children]
     assert kinds[:2] == ["Output", "Dropdown"]
     heat = d.tabs.children[2].children[2].children[0].outputs[0]["data"]["application/vnd.plotly.v1+json"]
     assert heat["data"][0]["type"] == "heatmap"
     d.tabs.children[2].children[1].value = "decision"
-    assert "Accuracy on gold (decision)" in _texts(d.tabs.children[2])
+    assert "Accuracy on gold (decision)" in widget_texts(d.tabs.children[2])
     project.close()
 
 

@@ -6,7 +6,7 @@ read-only" and Export failed the same way (the suggestion frame wrote into a rea
 from __future__ import annotations
 
 import pytest
-from helpers import make_dataset, msg
+from helpers import make_dataset, msg, widget_texts
 
 from workbench.store import Project
 from workbench.ui import ReviewSession
@@ -29,16 +29,6 @@ def project(tmp_path):
     p.close()
 
 
-def _texts(box) -> str:
-    out, stack = [], [box]
-    while stack:
-        w = stack.pop()
-        if isinstance(getattr(w, "value", None), str):
-            out.append(w.value)
-        stack.extend(reversed(getattr(w, "children", ())))
-    return "\n".join(out)
-
-
 def test_new_tab_after_undo_shows_every_view_and_exports(project, tmp_path):
     s = ReviewSession(project, "alice", signals=None)
     rated = s.current_id
@@ -51,7 +41,7 @@ def test_new_tab_after_undo_shows_every_view_and_exports(project, tmp_path):
     d = Dashboard(project, reviewer="olga", query_string="")  # a page opened after the undo
     for i in range(len(TAB_TITLES)):
         d.tabs.selected_index = i
-    text = _texts(d.widget)
+    text = widget_texts(d.widget)
     assert "could not be shown" not in text and "read-only" not in text
     assert "Machine suggestions" in text and "model:clf" in text  # the overview's suggestion box
     assert "<b>1</b> reviewed" in d.counts_html.value

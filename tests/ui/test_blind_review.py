@@ -2,7 +2,7 @@
 other reviewers' decisions, ratings or the gold answers; adjudicators and owners see everything."""
 from __future__ import annotations
 
-from helpers import msg
+from helpers import msg, widget_texts
 from ui.ui_data import rows
 
 from workbench.store import Project
@@ -10,14 +10,6 @@ from workbench.store.identity import Identity
 from workbench.ui import ReviewSession
 from workbench.ui.blind import reveals_preference, sees_all
 from workbench.ui.dashboard import Dashboard
-
-
-def _html(widget) -> str:
-    """Every HTML string under ``widget``."""
-    out = [getattr(widget, "value", "")] if hasattr(widget, "value") and isinstance(widget.value, str) else []
-    for child in getattr(widget, "children", ()):
-        out.append(_html(child))
-    return "\n".join(out)
 
 
 def _pref_session(project, who: str) -> ReviewSession:
@@ -100,7 +92,7 @@ def test_gold_accuracy_only_for_adjudicators(project):
     alice.build_tab(2)
     judge = Dashboard(project, reviewer="judge")
     judge.build_tab(2)
-    seen_by_alice, seen_by_judge = _html(alice.tabs.children[2]), _html(judge.tabs.children[2])
+    seen_by_alice, seen_by_judge = widget_texts(alice.tabs.children[2]), widget_texts(judge.tabs.children[2])
     assert "Accuracy on gold" in seen_by_judge
     assert "Accuracy on gold" not in seen_by_alice and "gold" not in seen_by_alice.lower()
 
@@ -111,7 +103,7 @@ def test_adjudication_queue_hides_who_rated_what_from_reviewers(project):
     alice.build_tab(2)
     judge = Dashboard(project, reviewer="judge")
     judge.build_tab(2)
-    seen_by_alice, seen_by_judge = _html(alice.tabs.children[2]), _html(judge.tabs.children[2])
+    seen_by_alice, seen_by_judge = widget_texts(alice.tabs.children[2]), widget_texts(judge.tabs.children[2])
     assert "Adjudication queue (4 records)" in seen_by_alice and "Adjudication queue (4 records)" in seen_by_judge
     assert "<th>bob</th>" in seen_by_judge and "<th>alice</th>" in seen_by_judge
     assert "<th>bob</th>" not in seen_by_alice and "<th>alice</th>" not in seen_by_alice

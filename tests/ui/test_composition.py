@@ -6,7 +6,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
 from plotly.callbacks import BoxSelector, LassoSelector, Points
+
+from helpers import widget_texts
 
 from workbench.io import load
 from workbench.plots.map import records_in_polygon, records_in_region
@@ -41,16 +44,6 @@ def dashboard(real, monkeypatch):
     return Dashboard(project, reviewer="alice")
 
 
-def _texts(widgets) -> str:
-    out, stack = [], list(widgets)
-    while stack:
-        w = stack.pop()
-        if isinstance(getattr(w, "value", None), str):
-            out.append(w.value)
-        stack.extend(getattr(w, "children", ()))
-    return "\n".join(out)
-
-
 def _trace(fw, column):
     return next(t for t in fw.data if isinstance(t.meta, dict) and t.meta.get("column") == column)
 
@@ -64,7 +57,7 @@ def _click(trace, key):
 def test_overview_names_inferred_task_types_and_topics_not_sample_categories(dashboard, real):
     _, frame = real
     overview = dashboard.tabs.children[0].children
-    text = _texts(overview)
+    text = widget_texts(*overview)
     assert "The data has no categories" in text
     top_types = frame["task_type"].value_counts().index[:3].tolist()
     assert len(frame["task_type"].unique()) >= 5  # a real instruction set spans many task types
