@@ -13,6 +13,7 @@ import pyarrow as pa
 from workbench.model.dataset import Dataset
 from workbench.model.markdown import md_inline
 from workbench.model.text import prompt_text, record_text, response_text
+from workbench.model.toolcalls import parse_tool_calls
 from workbench.quality.engine import SignalReport
 from workbench.quality.textops import snippet
 
@@ -69,21 +70,16 @@ def tool_calls_text(messages: list[dict] | None) -> str:
     out = []
     for m in messages or []:
         raw = m.get("tool_calls")
-        if not raw:
-            continue
-        try:
-            calls = json.loads(raw)
-        except (TypeError, ValueError):
+        calls = parse_tool_calls(raw)
+        if calls is None:
             out.append(str(raw))
             continue
-        for call in calls if isinstance(calls, list) else [calls]:
-            fn = call.get("function") if isinstance(call, dict) and isinstance(call.get("function"), dict) else call
-            if not isinstance(fn, dict):
-                out.append(str(call))
+        for c in calls:
+            if not c.is_object:
+                out.append(str(c.arguments))
                 continue
-            args = fn.get("arguments")
-            args = args if isinstance(args, str) else json.dumps(args, ensure_ascii=False)
-            out.append(f"{fn.get('name') or '?'}({args})")
+            args = c.arguments if isinstance(c.arguments, str) else json.dumps(c.arguments, ensure_ascii=False)
+            out.append(f"{c.name or '?'}({args})")
     return "; ".join(out)
 
 

@@ -18,6 +18,8 @@ import json
 import re
 from typing import Any
 
+from workbench.model.toolcalls import loads_nested, parse_tool_calls
+
 FOLD_CHARS = 1500
 PREVIEW_CHARS = 240
 
@@ -144,43 +146,24 @@ def fold(text: str | None, limit: int = FOLD_CHARS, force: bool | None = None) -
 
 
 # tool use --------------------------------------------------------------------------------------------
-def _loads(text: Any) -> Any:
-    """JSON text parsed (strings inside strings too, as LLaMA-Factory and OpenAI nest them), else None."""
-    value = text
-    for _ in range(2):
-        if not isinstance(value, str):
-            return value
-        try:
-            value = json.loads(value)
-        except (ValueError, TypeError):
-            return None if value is text else value
-    return value
+
 
 
 def pretty_json(value: Any) -> str:
     """``value`` (JSON text or an object) pretty-printed, or the text itself when it is not JSON."""
-    parsed = _loads(value) if isinstance(value, str) else value
+    parsed = loads_nested(value) if isinstance(value, str) else value
     if parsed is None:
         return "" if value is None else str(value)
     return json.dumps(parsed, indent=2, ensure_ascii=False, sort_keys=False)
 
 
 def tool_calls(raw: str | None) -> list[tuple[str, str]]:
-    """(function name, pretty arguments) of a turn's tool calls, from ShareGPT ``function_call``
-    (``{"name", "arguments"}``) or OpenAI ``tool_calls`` (``[{"function": {"name", "arguments"}}]``)."""
-    parsed = _loads(raw)
-    if parsed is None:
-        return [("(unreadable call)", "" if raw is None else str(raw))] if raw else []
-    calls = parsed if isinstance(parsed, list) else [parsed]
-    out = []
-    for call in calls:
-        if not isinstance(call, dict):
-            out.append(("(call)", pretty_json(call)))
-            continue
-        fn = call.get("function") if isinstance(call.get("function"), dict) else call
-        args = fn.get("arguments", fn.get("parameters"))
-        out.append((str(fn.get("name") or "(unnamed)"), pretty_json(args) if args is not None else ""))
-    return out
+    """(function name, pretty arguments) of a turn's tool calls (read by :mod:`workbench.model.toolcalls`)."""
+    calls = parse_tool_calls(raw)
+    if calls is None:
+        return [("(unreadable call)", str(raw))]
+    return [(c.name or ("(unnamed)" if c.is_object else "(call)"),
+             "" if c.arguments is None else pretty_json(c.arguments)) for c in calls]
 
 
 def tool_calls_html(raw: str | None) -> str:
@@ -192,7 +175,7 @@ def tool_calls_html(raw: str | None) -> str:
 
 def tool_result_html(content: str | None) -> str:
     """A tool's result: pretty JSON in a block when it is JSON, else the text."""
-    if _loads(content) is None:
+    if loads_nested(content) is None:
         return fold(content)
     text = pretty_json(content)
     block = f'<pre class="wb-code wb-result" dir="ltr">{_markers(esc(text))}</pre>'
@@ -201,7 +184,7 @@ def tool_result_html(content: str | None) -> str:
 
 def tools_schema_html(tools: Any) -> str:
     """The record's ``tools`` schema as a folded block naming the functions it offers ("" when none)."""
-    parsed = _loads(tools) if isinstance(tools, str) else tools
+    parsed = loads_nested(tools) if isinstance(tools, str) else tools
     if not parsed:
         return ""
     items = parsed if isinstance(parsed, list) else [parsed]
