@@ -5,7 +5,7 @@ import json
 from pathlib import Path
 
 import pytest
-from helpers import make_dataset, msg
+from helpers import make_dataset, msg, sft
 
 from workbench.model import Event, Guidelines, Record, prompt_text, record_text, response_text
 from workbench.model.guidelines import RULE_OPTIONS
@@ -95,3 +95,8 @@ def test_fingerprint_ignores_chunking():
     rechunked = Dataset(pa.concat_tables([ds.table.slice(0, 3), ds.table.slice(3)]))
     assert rechunked.fingerprint == ds.fingerprint
     assert make_dataset([{"id": "x", "kind": "sft", "messages": [msg("user", "q")]}]).fingerprint != ds.fingerprint
+
+
+def test_has_categories_ignores_missing_and_blank_categories():
+    assert not make_dataset([sft("a", "q", "r"), sft("b", "q2", "r2", category="  ")]).has_categories
+    assert make_dataset([sft("a", "q", "r"), sft("b", "q2", "r2", category="billing")]).has_categories

@@ -10,6 +10,7 @@ from typing import Any, Iterator
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from workbench.model.records import Record
 from workbench.model.schema import RECORD_SCHEMA
@@ -87,6 +88,12 @@ class Dataset:
         if not kinds:
             return "sft"
         return kinds.pop() if len(kinds) == 1 else "mixed"
+
+    @property
+    def has_categories(self) -> bool:
+        """Whether any record has a non-blank category (most datasets from elsewhere have none)."""
+        cats = pc.utf8_trim_whitespace(self.table.column("category"))
+        return (pc.sum(pc.greater(pc.utf8_length(cats), 0)).as_py() or 0) > 0
 
     @property
     def reasons(self) -> dict[str, int]:

@@ -63,9 +63,9 @@ def observe(dataset: Dataset, topics: bool = True, cache_dir: str | os.PathLike 
         wanted.append(default_registry().create("topics", map=False))
     rep = compute_signals(dataset, Guidelines.default(), signals=wanted, cache_dir=cache_dir)
     frame = rep.frame
-    cats = dataset.table.column("category").to_pandas().fillna("").astype(str).str.strip()
     source = None
-    if (cats != "").any():
+    if dataset.has_categories:
+        cats = dataset.table.column("category").to_pandas().fillna("").astype(str).str.strip()
         source, groups = "category", cats.where(cats != "", "(none)")
     elif "task_type" in frame.columns:
         source, groups = "task_type", frame["task_type"].astype(str)

@@ -22,19 +22,13 @@ import pyarrow as pa
 from workbench.model.dataset import Dataset
 from workbench.model.text import prompt_text
 from workbench.quality.engine import SignalReport
-from workbench.report.sections import Section, esc, pct, table
+from workbench.report.sections import Section, pct, table
 
 TOP_TOPICS = 15
 EXAMPLES = 8
 # plotly's qualitative palette: the same colours as the dashboard's map
 PALETTE = ("#636efa", "#EF553B", "#00cc96", "#ab63fa", "#FFA15A", "#19d3f3", "#FF6692", "#B6E880", "#FF97FF",
            "#FECB52")
-
-
-def has_categories(dataset: Dataset) -> bool:
-    """Whether any record has a category."""
-    col = dataset.table.column("category")
-    return col.null_count < len(col)
 
 
 def task_type_counts(frame: pd.DataFrame) -> dict[str, int]:
@@ -63,7 +57,7 @@ def composition_distribution(dataset: Dataset, frame: pd.DataFrame, by_category:
     """
     n = max(len(frame), 1)
     types = {k: {"count": v, "share": round(v / n, 4)} for k, v in task_type_counts(frame).items()}
-    if has_categories(dataset) or not types:
+    if dataset.has_categories or not types:
         return {"source": "categories", **by_category, "task_types": types}
     return {"source": "task_type", **types, "task_types": types}
 
@@ -74,7 +68,7 @@ def composition_section(dataset: Dataset, report: SignalReport, topics: pd.DataF
     frame = report.frame
     n = max(len(frame), 1)
     parts = []
-    if has_categories(dataset):
+    if dataset.has_categories:
         parts.append("The data has its own categories (see Coverage); the task types and topics below are "
                      "inferred from the prompts beside them.")
     else:

@@ -34,11 +34,6 @@ MAP_MAX_POINTS = 20_000  # markers drawn; the rest of the records are in the den
 REVIEW_STATUS = "review_status"
 
 
-def has_categories(table: pa.Table) -> bool:
-    """Whether any record has a category (most datasets from elsewhere have none)."""
-    return "category" in table.column_names and table.column("category").null_count < table.num_rows
-
-
 def review_status(status: pd.DataFrame, ids: pd.Index) -> np.ndarray:
     """Per record (in ``ids`` order): "disputed", its decision, "reviewed" or "unreviewed"."""
     st = status.set_index("record_id").reindex(ids)
@@ -134,7 +129,7 @@ class CompositionPanel:
 
     def _summary_html(self) -> str:
         parts = ["<h4 style='margin:6px 0'>What is in the data</h4>"]
-        if not has_categories(self.dataset.table):
+        if not self.dataset.has_categories:
             parts.append("<div class='wb-info'>The data has no categories: task types and topics below are "
                          "inferred from the prompts. Click a bar, or select a region of the map, to review "
                          "those records.</div>")
@@ -162,7 +157,7 @@ class CompositionPanel:
         from workbench import plots
 
         figs, heights = [], []
-        if has_categories(self.dataset.table):
+        if self.dataset.has_categories:
             cats = pd.Series(self.dataset.table.column("category").to_pylist(), dtype=object)
             figs.append(plots.category_distribution(cats.fillna("(none)"), self.target_mix))
             heights.append(320.0)
