@@ -94,3 +94,17 @@ def test_text_preparation_strips_code_and_links_and_measures_content():
     assert letters[0] == 0 and letters[1] == 0 and letters[2] >= 30 and letters[3] >= 20
     assert translation_requests(["Traduire en anglais : bonjour", "请把这句话翻译成英文", "Sum 2 and 3"]).tolist() == [
         True, True, False]
+
+
+def test_a_translation_task_type_excuses_the_response_even_without_the_word_translate():
+    # no translation verb the prompt pattern knows: only the task-type signal says it is a translation
+    prompt = "Convert this English sentence to German: The weather is lovely today and we are going to the lake."
+    rows = [sft("t", prompt, "Das Wetter ist heute herrlich und wir gehen an den See, um zu schwimmen.")]
+    assert not translation_requests([prompt])[0]
+    rep = compute_signals(dataset(rows), signals=["task_type", "language"])
+    frame = rep.frame
+    assert frame.loc[0, "task_type"] == "translation"
+    assert frame.loc[0, "is_translation_request"] and not frame.loc[0, "is_language_issue"]
+    # asked for alone, language still runs the task types first (it requires them)
+    alone = compute_signals(dataset(rows), signals=["language"])
+    assert "task_type" in alone.timings and alone.frame.loc[0, "is_translation_request"]

@@ -228,8 +228,8 @@ def default_registry() -> Registry:
 
     reg = Registry()
     # topics last: its summary reads the task types and flags of the signals before it in the same run
-    for cls in (TextStatsSignal, ExactDuplicateSignal, NearDuplicateSignal, SemanticDuplicateSignal, LanguageSignal,
-                PIISignal, SafetySignal, GuidelineRulesSignal, MultiTurnSignal, PreferenceSignal, TaskTypeSignal,
+    for cls in (TextStatsSignal, ExactDuplicateSignal, NearDuplicateSignal, SemanticDuplicateSignal, TaskTypeSignal,
+                LanguageSignal, PIISignal, SafetySignal, GuidelineRulesSignal, MultiTurnSignal, PreferenceSignal,
                 CoverageSignal, TopicsSignal):
         reg.register(cls)
     return reg

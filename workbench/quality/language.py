@@ -54,15 +54,12 @@ def mixed_script(scripts: np.ndarray, min_share: float, min_letters: int) -> np.
     return (n_second >= min_letters) & (n_second >= min_share * np.maximum(total, 1)) & ~latin_in_cjk
 
 
-def translation_tasks(table: pa.Table, ctx: SignalContext, prompts) -> np.ndarray:
-    """Records that ask for a translation: the prompt pattern, or a ``task_type`` of "translation"
-    from a signal computed earlier in the same run (or a column of the table)."""
+def translation_tasks(ctx: SignalContext, prompts) -> np.ndarray:
+    """Records that ask for a translation: the prompt pattern, or the ``task_type`` signal's "translation"."""
     out = langtext.translation_requests(prompts)
-    for res in ctx.results.values():
-        if "task_type" in res.frame.columns and len(res.frame) == len(out):
-            out |= (res.frame["task_type"].astype(str) == "translation").to_numpy()
-    if "task_type" in table.column_names:
-        out |= np.asarray(table.column("task_type").to_pylist(), dtype=object) == "translation"
+    types = ctx.results.get("task_type")
+    if types is not None:
+        out |= (types.frame["task_type"].astype(str) == "translation").to_numpy()
     return out
 
 
@@ -80,7 +77,8 @@ class LanguageSignal(Signal):
     """
 
     name = "language"
-    version = "2"
+    requires = ("task_type",)  # a requested translation is answered in another language
+    version = "3"
 
     @dataclass(frozen=True)
     class Config:
@@ -106,7 +104,7 @@ class LanguageSignal(Signal):
         p_lang, p_conf, p_scripts = self._prompt_language(views.prompt)
         r_lang, r_conf, r_scripts = self.classify(views.response)
         p_macro, r_macro = fold_macro(p_lang), fold_macro(r_lang)
-        translation = translation_tasks(table, ctx, views.prompt)
+        translation = translation_tasks(ctx, views.prompt)
         differ = (p_macro != "und") & (r_macro != "und") & (p_macro != r_macro) & ~translation
         named = np.zeros(n, dtype=bool)
         rows = np.flatnonzero(differ)
