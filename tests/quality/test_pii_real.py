@@ -109,3 +109,25 @@ def test_presidio_rows_found_by_type():
     assert hits["address"][0] >= 0.8 * hits["address"][1] and hits["address"][1] >= 6
     empty = [i for i, r in enumerate(rows) if not r["types"]]
     assert len(empty) >= 5 and all(sum(int(v[i]) for v in counts.values()) == 0 for i in empty)
+
+
+def test_a_name_alone_is_counted_not_flagged_on_real_instruction_data():
+    """LLaMA-Factory's DPO demo (../shared/samples, Apache-2.0) names story characters and public figures in
+    most records; those are counted as names, but only records with other personal data are PII issues."""
+    from quality.quality_data import dataset, sft
+
+    from workbench.io import load
+    from workbench.quality import compute_signals
+
+    dpo = load(Path(__file__).resolve().parents[1] / "fixtures" / "llamafactory_dpo_en_demo.json")
+    res = compute_signals(dpo, signals=["pii"]).results["pii"]
+    named = int((res.frame["pii_name"] > 0).sum())
+    flagged = int(res.frame["is_pii_issue"].sum())
+    assert named > 100 and flagged < 0.1 * len(res.frame)
+    assert res.summary["records_naming_people_only"] == int(((res.frame["pii_count"] > 0)
+                                                              & ~res.frame["is_pii_issue"]).sum()) > 100
+    rows = [sft("story", "Write a story about Jack and Emma.", "Jack met Emma by the river."),
+            sft("contact", "Who do I write to?", "Write to John Smith at john.smith@example.com.")]
+    f = compute_signals(dataset(rows), signals=["pii"]).frame.set_index("id")
+    assert f.loc["story", "pii_name"] > 0 and not f.loc["story", "is_pii_issue"]
+    assert f.loc["contact", "pii_name"] > 0 and f.loc["contact", "is_pii_issue"]

@@ -242,14 +242,20 @@ class PIISignal(Signal):
     """PII and secrets anywhere in a record (conversation, completions, candidates), counted by type.
 
     Columns: ``pii_<type>`` (occurrences), ``pii_count`` and ``pii_types`` (comma-separated).
-    Issue: any PII. Score: ``1 / (1 + occurrences)``.
+    Issue: any PII of a ``flag_alone`` type, or a person's name beside another PII type (a name with an
+    e-mail, phone or address is someone's record). A name on its own is counted, not flagged: ordinary
+    instruction data names public figures and story characters in a quarter to a half of its records
+    (LLaMA-Factory's Alpaca/DPO/KTO demos, self-instruct), which no gazetteer tells from private people.
+    Score: ``1 / (1 + occurrences)``.
     """
 
     name = "pii"
+    version = "2"
 
     @dataclass(frozen=True)
     class Config:
         types: tuple[str, ...] = PII_NAMES
+        flag_alone: tuple[str, ...] = tuple(t for t in PII_NAMES if t != "name")
 
     def compute(self, table: pa.Table, ctx: SignalContext) -> SignalResult:
         n = table.num_rows
@@ -259,17 +265,20 @@ class PIISignal(Signal):
             for t, v in pii_counts(content, self.config.types).items():
                 counts[t] += np.bincount(parent, weights=v, minlength=n).astype(np.int64)
         total = sum(counts.values()) if counts else np.zeros(n, dtype=np.int64)
+        alone = [v for k, v in counts.items() if k in self.config.flag_alone]
+        issue = sum(alone) > 0 if alone else total > 0  # only names asked for: names flag
         types_col = np.full(n, "", dtype=object)
         for i in np.flatnonzero(total > 0).tolist():  # few rows: a Python loop is fine here
             types_col[i] = ",".join(k for k, v in counts.items() if v[i])
-        frame = pd.DataFrame({f"is_{self.name}_issue": total > 0, f"{self.name}_score": 1.0 / (1.0 + total),
+        frame = pd.DataFrame({f"is_{self.name}_issue": issue, f"{self.name}_score": 1.0 / (1.0 + total),
                               **{f"pii_{k}": v for k, v in counts.items()},
                               "pii_count": total, "pii_types": types_col})
         ids = table.column("id").to_numpy(zero_copy_only=False)
         summary = {
             "records": {k: int((v > 0).sum()) for k, v in counts.items()},
             "occurrences": {k: int(v.sum()) for k, v in counts.items()},
-            "records_with_pii": int((total > 0).sum()),
+            "records_with_pii": int(issue.sum()),
+            "records_naming_people_only": int(((total > 0) & ~issue).sum()),
             "examples": {k: textops.example_ids(ids, v > 0, 3) for k, v in counts.items() if v.any()},
         }
         return self.result(frame, summary)

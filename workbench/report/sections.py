@@ -125,6 +125,9 @@ def what_to_fix(q: dict[str, Any], s: dict[str, dict]) -> list[tuple[int, str]]:
     add(s.get("pii", {}).get("records_with_pii", 0),
         "contain personal data or secrets (" + ", ".join(f"{k}: {v:,}" for k, v in pii.items()) +
         "): redact before export.")
+    add(s.get("pii", {}).get("records_naming_people_only", 0),
+        "name a person and hold no other personal data (public figures and characters look the same): "
+        "redact names only if the data holds users' own text.")
     harm = s.get("safety", {}).get("response", {})
     for cat in s.get("safety", {}).get("issue_categories", []):
         add(harm.get(cat, 0), f"have a response with {cat.replace('_', '-')} content.")
