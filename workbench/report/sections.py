@@ -121,13 +121,10 @@ def what_to_fix(q: dict[str, Any], s: dict[str, dict]) -> list[tuple[int, str]]:
              "placeholder": "contain an unfilled template placeholder."}
     for rule, count in q["rules"].items():
         add(count, rules.get(rule, f"break rule {rule}."))
-    pii = {k: v for k, v in q["pii"].items() if v}
+    pii = {k: v for k, v in q["pii"].items() if v and k != "name"}  # names alone do not flag (PII section)
     add(s.get("pii", {}).get("records_with_pii", 0),
         "contain personal data or secrets (" + ", ".join(f"{k}: {v:,}" for k, v in pii.items()) +
         "): redact before export.")
-    add(s.get("pii", {}).get("records_naming_people_only", 0),
-        "name a person and hold no other personal data (public figures and characters look the same): "
-        "redact names only if the data holds users' own text.")
     harm = s.get("safety", {}).get("response", {})
     for cat in s.get("safety", {}).get("issue_categories", []):
         add(harm.get(cat, 0), f"have a response with {cat.replace('_', '-')} content.")
@@ -166,7 +163,7 @@ def build_sections(dataset: Dataset, report: SignalReport, q: dict[str, Any]) ->
         _language(q, s, ex),
         _counted("pii", "Personal data and secrets", q["pii"], ex, "is_pii_issue", "pii_types",
                  "Counts are records; spans can be replaced by typed placeholders with "
-                 "`workbench.quality.redact`."),
+                 "`workbench.quality.redact`. " + _names_only(s)),
         _counted("safety", "Safety", q["safety"], ex, "is_safety_issue", "safety_categories",
                  "Counts are records with a hit in the prompt or the response; health and legal are sensitive "
                  "topics, the others harms (issues when in the response)."),
@@ -235,14 +232,23 @@ def _preference(q: dict[str, Any], ex: Examples) -> Section:
     ]))
 
 
+def _names_only(s: dict[str, dict]) -> str:
+    n = s.get("pii", {}).get("records_naming_people_only", 0)
+    return (f"{n:,} of the records with a name hold no other personal data: they are counted, not flagged "
+            "(public figures and story characters look the same as private people); redact names too if "
+            "the data holds users' own text.") if n else ""
+
+
 def _coverage(q: dict[str, Any], s: dict[str, dict]) -> Section:
     cats = s.get("coverage", {}).get("categories", {})
-    return Section("coverage", "Coverage", _join([
-        table(["category", "records", "share", "target", "status"],
-              [[k, v["count"], f"{v['share']:.1%}", "-" if v["target"] is None else f"{v['target']:.0%}",
-                v["status"]] for k, v in cats.items()]),
-        table(["task type", "records"], [[k, v] for k, v in q["task_types"].items()]),
-    ]))
+    if all(k == "(none)" and v["target"] is None for k, v in cats.items()):
+        # no categories and no target mix: nothing to cover; Composition owns the inferred task types
+        return Section("coverage", "Coverage", "The data has no categories and the guidelines no target mix; "
+                                               "the inferred task types are under Composition.")
+    return Section("coverage", "Coverage", table(
+        ["category", "records", "share", "target", "status"],
+        [[k, v["count"], f"{v['share']:.1%}", "-" if v["target"] is None else f"{v['target']:.0%}", v["status"]]
+         for k, v in cats.items()]))
 
 
 def _quarantine(q: dict[str, Any]) -> Section:
