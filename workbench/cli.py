@@ -149,7 +149,8 @@ def cmd_export(args) -> int:
                  stratify=None if args.stratify in ("", "none") else args.stratify, container=args.container,
                  redact_pii=args.redact_pii, min_rating=args.min_rating, include=args.include,
                  overwrite=args.overwrite, guidelines=guidelines, min_agreement=args.min_agreement,
-                 dedupe=args.dedupe, keep_metadata=args.keep_metadata, report=not args.no_report)
+                 dedupe=args.dedupe, keep_metadata=args.keep_metadata, report=not args.no_report,
+                 semantic_threshold=args.semantic_groups)
     print(f"exported to {args.out}: " + ", ".join(f"{k} {v}" for k, v in res["counts"].items()))
     return 0
 
@@ -235,13 +236,18 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--format", default="openai")
     e.add_argument("--splits", default="0.8,0.1,0.1")
     e.add_argument("--seed", type=int, default=0)
-    e.add_argument("--stratify", default="category")
+    e.add_argument("--stratify", default="auto",
+                   help="column or metadata key whose shares each split keeps; task_type for the inferred task "
+                        "types; auto (default): categories when the data has any, else task types; none: off")
     e.add_argument("--container", default="jsonl", choices=["jsonl", "parquet", "hf"])
     e.add_argument("--redact-pii", action="store_true")
     e.add_argument("--min-rating", type=float)
     e.add_argument("--include", default="unrejected", choices=["accepted", "unrejected", "all"])
     e.add_argument("--min-agreement", type=float, help="leave out records whose reviewers agree less")
     e.add_argument("--dedupe", default="near", choices=["near", "exact", "none"])
+    e.add_argument("--semantic-groups", nargs="?", type=float, const=0.75, default=None, metavar="COSINE",
+                   help="also keep paraphrased prompts (semantic duplicates, embedding cosine >= COSINE, "
+                        "default 0.75) in one split")
     e.add_argument("--guidelines", help="guidelines YAML (default: the project's, else the bundled one)")
     e.add_argument("--keep-metadata", action="store_true", help="write the source's extra fields too")
     e.add_argument("--no-report", action="store_true", help="skip the quality report and hand-over documents")

@@ -124,9 +124,13 @@ def _splits(info: dict[str, Any]) -> list[str]:
     o = info["options"]
     fractions = ", ".join(f"{md(k)} {v:g}" for k, v in o["splits"].items())
     verdict = "passed" if info["leakage_check"]["ok"] else "FAILED"
-    return lines + ["", f"Splits {fractions}, seed {o['seed']}, stratified by {md(o['stratify'] or 'nothing')}; "
+    by = info.get("stratified_by", o["stratify"])
+    by_text = {"task_type": "the inferred task type", None: "nothing"}.get(by, by)
+    semantic = (f", or are semantic duplicates (prompts with embedding cosine >= {o['semantic_threshold']})"
+                if o.get("semantic_threshold") is not None else "")
+    return lines + ["", f"Splits {fractions}, seed {o['seed']}, stratified by {md(by_text)}; "
                     "records that are exact or near duplicates of each other, or share a prompt (preference "
-                    f"data), are kept in one split. Leakage check on the written splits: {verdict} "
+                    f"data){semantic}, are kept in one split. Leakage check on the written splits: {verdict} "
                     "(see manifest.json).", ""]
 
 

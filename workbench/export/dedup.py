@@ -1,4 +1,5 @@
-"""Duplicate structure of a canonical table: exact groups, near-duplicate clusters, shared prompts.
+"""Duplicate structure of a canonical table: exact groups, near-duplicate clusters, shared prompts and,
+when asked for, semantic-duplicate groups (paraphrased prompts).
 
 Export needs the same answer twice: once to group records before splitting, once to check the
 written splits for leakage. Both calls go through :func:`duplicate_groups`, which depends only on
@@ -8,6 +9,9 @@ the *content* of the rows, not on their order (except inside boilerplate LSH buc
 Near duplicates come from the quality package's finder (MinHash over word 3-grams, LSH banding,
 candidates verified by exact Jaccard, connected components), the same definition the quality report
 uses; exact duplicates and shared prompts are equal normalised texts (Arrow dictionary encoding).
+Semantic groups come from the quality package's ``semantic_dup`` finder (prompts whose static
+embeddings reach a cosine threshold), also the report's definition; they only group (keep paraphrases
+in one split), they never leave records out.
 """
 from __future__ import annotations
 
@@ -35,16 +39,25 @@ class DuplicateGroups:
         when near-duplicate detection was switched off.
     prompt : ndarray
         Same prompt conversation, for preference, ranking and KTO rows (-1 for SFT rows).
+    semantic : ndarray
+        Semantic-duplicate group (prompts with embedding cosine >= ``semantic_threshold``); all -1
+        when semantic grouping was not asked for.
     """
 
     exact: np.ndarray
     near: np.ndarray
     prompt: np.ndarray
     near_threshold: float | None
+    semantic: np.ndarray | None = None
+    semantic_threshold: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.semantic is None:
+            self.semantic = np.full(len(self.exact), -1, dtype=np.int64)
 
     def components(self) -> np.ndarray:
-        """Union of the three groupings (connected components over shared labels)."""
-        return connected(len(self.exact), self.exact, self.near, self.prompt)
+        """Union of the groupings (connected components over shared labels)."""
+        return connected(len(self.exact), self.exact, self.near, self.prompt, self.semantic)
 
 
 # rows whose whitespace is anything but single spaces between words (Unicode White_Space, as
@@ -91,8 +104,9 @@ def _labels(values: pa.Array) -> np.ndarray:
     return pc.dictionary_encode(values).indices.to_numpy(zero_copy_only=False).astype(np.int64)
 
 
-def duplicate_groups(table: pa.Table, near_threshold: float | None = NEAR_THRESHOLD) -> DuplicateGroups:
-    """Exact, near and shared-prompt labels for every row of a canonical table.
+def duplicate_groups(table: pa.Table, near_threshold: float | None = NEAR_THRESHOLD,
+                     semantic_threshold: float | None = None) -> DuplicateGroups:
+    """Exact, near, shared-prompt and (optionally) semantic labels for every row of a canonical table.
 
     Parameters
     ----------
@@ -101,11 +115,14 @@ def duplicate_groups(table: pa.Table, near_threshold: float | None = NEAR_THRESH
     near_threshold : float or None
         Jaccard similarity above which two records are near duplicates; None skips the (costlier)
         near-duplicate stage.
+    semantic_threshold : float or None
+        Cosine similarity of prompt embeddings above which two records are semantic duplicates
+        (``quality.semantic_dup``; 0.75 is its measured default); None (the default) skips it.
     """
     n = table.num_rows
     if n == 0:
         empty = np.zeros(0, dtype=np.int64)
-        return DuplicateGroups(empty, empty, empty, near_threshold)
+        return DuplicateGroups(empty, empty, empty, near_threshold, empty, semantic_threshold)
     text = content_text(table)
     exact = _labels(normalise(text))
     prompt = np.full(n, -1, dtype=np.int64)
@@ -116,7 +133,12 @@ def duplicate_groups(table: pa.Table, near_threshold: float | None = NEAR_THRESH
     near = np.full(n, -1, dtype=np.int64)
     if near_threshold is not None:
         near = near_clusters(text, near_threshold)
-    return DuplicateGroups(exact, near, prompt, near_threshold)
+    semantic = None
+    if semantic_threshold is not None:
+        from workbench.quality.semantic_dup import semantic_groups
+
+        semantic = semantic_groups(table, semantic_threshold)
+    return DuplicateGroups(exact, near, prompt, near_threshold, semantic, semantic_threshold)
 
 
 def connected(n: int, *labels: np.ndarray) -> np.ndarray:

@@ -29,6 +29,7 @@ from workbench.export.splits import assign_splits, leakage_check, parse_splits, 
 from workbench.export.summary import category_distribution, curation_summary
 from workbench.export.openai_fast import can_write_fast
 from workbench.export.writers import CONTAINERS, format_rows, write_splits
+from workbench.model.dataset import has_categories
 from workbench.store.folder import sha256_file
 
 MANIFEST = "manifest.json"
@@ -60,11 +61,11 @@ def _check_out(out: Path, overwrite: bool) -> None:
 
 
 def export(source: Any, out: str | Path, format: str = "openai", splits=(0.8, 0.1, 0.1), seed: int = 0,
-           stratify: str | None = "category", container: str = "jsonl", redact_pii: bool | list[str] = False,
+           stratify: str | None = "auto", container: str = "jsonl", redact_pii: bool | list[str] = False,
            min_rating: float | None = None, include: str = "unrejected", overwrite: bool = False,
            guidelines=None, min_agreement: float | None = None, dedupe: str = "near",
            near_threshold: float | None = NEAR_THRESHOLD, keep_metadata: bool = False,
-           report: bool = True) -> dict[str, Any]:
+           report: bool = True, semantic_threshold: float | None = None) -> dict[str, Any]:
     """Export cleaned, grouped and stratified splits with a manifest and the hand-over documents.
 
     Parameters
@@ -80,7 +81,9 @@ def export(source: Any, out: str | Path, format: str = "openai", splits=(0.8, 0.
     seed : int
         The same seed and input give byte-identical data files.
     stratify : str or None
-        Column (or metadata key) whose shares each split keeps; None for no stratification.
+        Column (or metadata key) whose shares each split keeps; ``"task_type"`` for the inferred task
+        types; ``"auto"`` (the default): the data's categories when it has any, else its task types;
+        None for no stratification.
     container : {"jsonl", "parquet", "hf"}
         ``train.jsonl``..., ``train.parquet``..., or a ``DatasetDict`` saved in ``hf/``.
     redact_pii : bool or list of str
@@ -98,6 +101,10 @@ def export(source: Any, out: str | Path, format: str = "openai", splits=(0.8, 0.
     near_threshold : float or None
         Near-duplicate Jaccard threshold for grouping and the leakage check; None switches the
         near-duplicate stage off (exact duplicates and shared prompts still group).
+    semantic_threshold : float or None
+        Also keep semantic duplicates (prompts that say the same thing in other words: cosine of their
+        static embeddings at least this, 0.75 being the measured default of the semantic-duplicate
+        signal) in one split, and check it after writing. None (default): not grouped.
     keep_metadata : bool
         Write the source's other fields beside the format's (not for OpenAI rows).
     report : bool
@@ -126,7 +133,7 @@ def export(source: Any, out: str | Path, format: str = "openai", splits=(0.8, 0.
     options = {"format": fmt, "container": container, "splits": fractions, "seed": seed, "stratify": stratify,
                "include": include, "min_rating": min_rating, "min_agreement": min_agreement,
                "redact_pii": redact_pii, "dedupe": dedupe, "near_threshold": near_threshold,
-               "keep_metadata": keep_metadata}
+               "semantic_threshold": semantic_threshold, "keep_metadata": keep_metadata}
     src = resolve_source(source, guidelines)
     try:
         plan = plan_export(src, options)
@@ -147,7 +154,7 @@ def plan_export(src, options: dict[str, Any]) -> dict[str, Any]:
     o = options
     fmt, keep_metadata = o["format"], o["keep_metadata"]
     sel = select_records(src, fmt, o["include"], o["min_rating"], o["min_agreement"], o["redact_pii"],
-                         o["dedupe"], o["near_threshold"])
+                         o["dedupe"], o["near_threshold"], o.get("semantic_threshold"))
     table, groups = sel.table, sel.groups
     fast = can_write_fast(table, fmt, keep_metadata)
     rows, skipped = (None, []) if fast else format_rows(table, fmt, keep_metadata)
@@ -161,7 +168,8 @@ def plan_export(src, options: dict[str, Any]) -> dict[str, Any]:
     # one canonical order (by record id) from here on: the input's row order cannot change the output
     order = pc.sort_indices(table.column("id"))
     table, groups = table.take(order), groups[order.to_numpy()]
-    split_of = assign_splits(groups, strata(table, o["stratify"]), o["splits"], o["seed"])
+    stratified_by = resolve_stratify(table, o["stratify"])
+    split_of = assign_splits(groups, strata(table, stratified_by), o["splits"], o["seed"])
     names = list(o["splits"])
     masks = {n: split_of == n for n in names}
     split_tables = {n: table.filter(pa.array(m)) for n, m in masks.items()}
@@ -181,7 +189,8 @@ def plan_export(src, options: dict[str, Any]) -> dict[str, Any]:
                    "rows_read": src.dataset.rows_read},
         "options": o, "counts": counts, "total": int(sum(counts.values())),
         "counts_per_category": split_counts(split_of, strata(table, "category"), names),
-        "left_out": sel.left_out, "leakage_check": leakage_check(split_tables, o["near_threshold"]),
+        "left_out": sel.left_out, "leakage_check": leakage_check(split_tables, o["near_threshold"], o.get("semantic_threshold")),
+        "stratified_by": stratified_by,
         "provenance": curation["provenance"], "empty_splits": [n for n in names if not counts[n]],
     }
     return {"data": data, "exported": exported, "curation": curation, "manifest": manifest}
@@ -214,6 +223,15 @@ def _write_export(plan: dict[str, Any], src, out: Path, overwrite: bool, report:
         _write(tmp / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False, default=str) + "\n")
         st.move_into_place(lambda o: _check_out(o, overwrite))
     return manifest
+
+
+def resolve_stratify(table: pa.Table, stratify: str | None) -> str | None:
+    """The stratum an export uses: ``"auto"`` is ``category`` when some record has a non-blank category,
+    else ``task_type`` (most data from elsewhere has no categories; its task types are the composition a
+    split should keep)."""
+    if stratify != "auto":
+        return stratify
+    return "category" if has_categories(table) else "task_type"
 
 
 def _split_files(files: list[Path], tmp: Path, container: str) -> dict[str, str]:

@@ -137,7 +137,8 @@ def empty_turns(table: pa.Table) -> np.ndarray:
 def select_records(src: ExportSource, format: str, include: str = "unrejected",
                    min_rating: float | None = None, min_agreement: float | None = None,
                    redact_pii: bool | list[str] = False, dedupe: str = "near",
-                   near_threshold: float | None = NEAR_THRESHOLD) -> Selection:
+                   near_threshold: float | None = NEAR_THRESHOLD,
+                   semantic_threshold: float | None = None) -> Selection:
     """The records an export writes, with every left-out record counted by reason.
 
     Parameters
@@ -157,6 +158,9 @@ def select_records(src: ExportSource, format: str, include: str = "unrejected",
         Which duplicates to leave out (one record of each group is kept).
     near_threshold : float or None
         Jaccard threshold of near duplicates (None: exact duplicates only).
+    semantic_threshold : float or None
+        Cosine threshold of semantic duplicates (paraphrased prompts): they share a group, so a split
+        keeps them together; they are never left out. None: not grouped.
 
     Returns
     -------
@@ -204,7 +208,7 @@ def select_records(src: ExportSource, format: str, include: str = "unrejected",
 
         types = None if redact_pii is True else list(redact_pii)
         table, redacted = redact_table(table, types)
-    dup = duplicate_groups(table, near_threshold)
+    dup = duplicate_groups(table, near_threshold, semantic_threshold)
     groups = dup.components()  # computed once here; export carries it through its filters
     if dedupe != "none" and table.num_rows:
         same = connected(table.num_rows, dup.exact, dup.near) if dedupe == "near" else dup.exact

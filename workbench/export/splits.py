@@ -63,10 +63,15 @@ def parse_splits(splits: Sequence[float] | Mapping[str, float] | str) -> dict[st
 
 
 def strata(table: pa.Table, stratify: str | None) -> np.ndarray:
-    """The stratum of each row: a canonical column (``category``, ``kind``, ``label``) or a metadata key."""
+    """The stratum of each row: a canonical column (``category``, ``kind``, ``label``), ``task_type``
+    (inferred by the quality package's task typer) or a metadata key."""
     n = table.num_rows
     if stratify is None:
         return np.full(n, "all", dtype=object)
+    if stratify == "task_type" and "task_type" not in table.column_names:
+        from workbench.quality.task_type import task_types_of
+
+        return task_types_of(table).astype(object) if n else np.zeros(0, dtype=object)
     if stratify in table.column_names:
         vals = table.column(stratify).to_pylist()
     else:
@@ -195,12 +200,15 @@ def assign_splits(groups: np.ndarray, stratum: np.ndarray, fractions: Mapping[st
     return np.array(names, dtype=object)[g_split[g_of_row]]
 
 
-def record_groups(table: pa.Table, near_threshold: float | None = NEAR_THRESHOLD) -> np.ndarray:
-    """Group label per row: exact duplicates, near duplicates and shared prompts joined."""
-    return duplicate_groups(table, near_threshold).components()
+def record_groups(table: pa.Table, near_threshold: float | None = NEAR_THRESHOLD,
+                  semantic_threshold: float | None = None) -> np.ndarray:
+    """Group label per row: exact duplicates, near duplicates, shared prompts and (when a threshold
+    is given) semantic duplicates joined."""
+    return duplicate_groups(table, near_threshold, semantic_threshold).components()
 
 
-def leakage_check(splits: Mapping[str, Any], near_threshold: float | None = NEAR_THRESHOLD) -> dict[str, Any]:
+def leakage_check(splits: Mapping[str, Any], near_threshold: float | None = NEAR_THRESHOLD,
+                  semantic_threshold: float | None = None) -> dict[str, Any]:
     """Recompute exact and near duplicates and shared prompts ACROSS splits; every count must be 0.
 
     Parameters
@@ -210,12 +218,16 @@ def leakage_check(splits: Mapping[str, Any], near_threshold: float | None = NEAR
         reads (a written split).
     near_threshold : float or None
         As for the split grouping (None skips near duplicates, and the result says so).
+    semantic_threshold : float or None
+        As for the split grouping: when given, semantic-duplicate groups are checked too
+        (``semantic_groups_across_splits``).
 
     Returns
     -------
     dict
         ``exact_groups_across_splits``, ``near_clusters_across_splits``,
-        ``shared_prompts_across_splits``, ``records_checked``, ``near_threshold`` and ``ok``.
+        ``shared_prompts_across_splits`` (and ``semantic_groups_across_splits``), ``records_checked``,
+        ``near_threshold``, ``semantic_threshold`` and ``ok``.
     """
     tables, names = [], []
     for name, part in splits.items():
@@ -224,7 +236,7 @@ def leakage_check(splits: Mapping[str, Any], near_threshold: float | None = NEAR
         names.extend([name] * t.num_rows)
     union = pa.concat_tables(tables) if tables else pa.table({})
     which = np.unique(np.array(names, dtype=object).astype(str), return_inverse=True)[1]
-    dup = duplicate_groups(union, near_threshold) if union.num_rows else None
+    dup = duplicate_groups(union, near_threshold, semantic_threshold) if union.num_rows else None
 
     def spanning(labels: np.ndarray) -> int:
         ok = labels >= 0
@@ -238,6 +250,9 @@ def leakage_check(splits: Mapping[str, Any], near_threshold: float | None = NEAR
            "exact_groups_across_splits": spanning(dup.exact) if dup else 0,
            "near_clusters_across_splits": spanning(dup.near) if dup and near_threshold is not None else 0,
            "shared_prompts_across_splits": spanning(dup.prompt) if dup else 0}
+    if semantic_threshold is not None:
+        out["semantic_threshold"] = semantic_threshold
+        out["semantic_groups_across_splits"] = spanning(dup.semantic) if dup else 0
     out["ok"] = not any(out[k] for k in out if k.endswith("_across_splits"))
     if near_threshold is None:
         out["note"] = "near-duplicate detection was switched off for this export"

@@ -92,8 +92,7 @@ class Dataset:
     @property
     def has_categories(self) -> bool:
         """Whether any record has a non-blank category (most datasets from elsewhere have none)."""
-        cats = pc.utf8_trim_whitespace(self.table.column("category"))
-        return (pc.sum(pc.greater(pc.utf8_length(cats), 0)).as_py() or 0) > 0
+        return has_categories(self.table)
 
     @property
     def reasons(self) -> dict[str, int]:
@@ -143,3 +142,10 @@ class Dataset:
 
     def quarantine_jsonl(self) -> str:
         return "".join(json.dumps(q.to_dict(), ensure_ascii=False) + "\n" for q in self.quarantine)
+
+
+def has_categories(table: pa.Table) -> bool:
+    """Whether any row of a canonical table has a non-blank category: the one rule for "the data has
+    its own categories" (Overview, report, guidelines draft, export's stratification)."""
+    cats = pc.utf8_trim_whitespace(pc.fill_null(table.column("category"), ""))
+    return (pc.sum(pc.greater(pc.utf8_length(cats), 0)).as_py() or 0) > 0

@@ -89,7 +89,10 @@ class SemanticDuplicateFinder:
         codes = pc.dictionary_encode(key).indices.to_numpy(zero_copy_only=False).astype(np.int64)
         # one search per distinct prompt: exact copies are linked to their first occurrence afterwards
         _, first = np.unique(codes, return_index=True)
-        uniq = np.sort(first[long_enough[first]])
+        cand = first[long_enough[first]]
+        # distinct prompts in text order, not row order: the blocks (and so the pairs found) depend on the
+        # content only, so export's leakage check, which reads the rows in another order, finds the same groups
+        uniq = cand[pc.sort_indices(key.take(pa.array(cand, pa.int64()))).to_numpy()]
         if vectors is None:
             from workbench.quality.embed import embed_texts
 
@@ -97,7 +100,7 @@ class SemanticDuplicateFinder:
         else:
             vec = np.asarray(vectors[uniq], dtype=np.float32)
         a, b, cos = self._pairs(vec)
-        a, b = uniq[a], uniq[b]
+        a, b = np.minimum(uniq[a], uniq[b]), np.maximum(uniq[a], uniq[b])
         # exact copies: every later occurrence joins its first one, at similarity 1
         first_of = first[codes]
         copies = np.flatnonzero((first_of != np.arange(n)) & long_enough)

@@ -157,6 +157,16 @@ def first_user_turns(table: pa.Table, views) -> tuple[pa.Array, np.ndarray, pa.A
             gather_turns([(turns.content, first_system)], n))
 
 
+def task_types_of(table: pa.Table) -> np.ndarray:
+    """Task type of every record of a canonical table (object array of names from ``TASK_TYPES``): the
+    signal's ``task_type`` column without the rest of a signal run (export stratifies by it)."""
+    from workbench.quality.textviews import TextViews
+
+    views = TextViews(table)
+    first, user_counts, system = first_user_turns(table, views)
+    return classify_task_types(first, user_counts, views.response, system)[0]
+
+
 class TaskTypeSignal(Signal):
     """Task type per record (see the module docstring).
 

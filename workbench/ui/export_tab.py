@@ -81,6 +81,8 @@ class ExportTab:
         self.export_splits = W.Text(value="0.8,0.1,0.1", description="Splits:")
         self.export_seed = W.IntText(value=0, description="Seed:")
         self.export_include = W.Dropdown(options=("unrejected", "accepted", "all"), description="Include:")
+        self.export_semantic = W.Checkbox(value=False, indent=False,
+                                          description="Keep paraphrased prompts in one split (semantic groups)")
         self.export_where = W.HTML()
         self.export_button = W.Button(description="Write files", button_style="primary")
         self.export_progress = W.IntProgress(value=0, min=0, max=3, description="",
@@ -91,7 +93,7 @@ class ExportTab:
         self._show_where()
         return [W.HTML("<div>Cleaned, leak-free splits with a manifest, dataset card and quality report.</div>"),
                 self.export_format, self.export_splits, self.export_seed, self.export_include,
-                self.export_where, W.HBox([self.export_button, self.export_progress]), self.export_result]
+                self.export_semantic, self.export_where, W.HBox([self.export_button, self.export_progress]), self.export_result]
 
     def _default_out(self) -> Path:
         stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
@@ -120,7 +122,8 @@ class ExportTab:
             splits = tuple(float(x) for x in self.export_splits.value.replace(" ", "").split(",") if x)
             self._step(1, "writing")
             res = export(self.project, out=out, format=self.export_format.value, splits=splits,
-                         seed=int(self.export_seed.value), include=self.export_include.value)
+                         seed=int(self.export_seed.value), include=self.export_include.value,
+                         semantic_threshold=0.75 if self.export_semantic.value else None)
             self._step(2, "zipping")
             link = download_link(zip_export(Path(res.get("out", out))))
         except Exception as exc:
