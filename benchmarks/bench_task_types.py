@@ -41,17 +41,18 @@ def read_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def labelled_sets(heldout: Path | None) -> dict[str, list[tuple[str, str]]]:
-    sets: dict[str, list[tuple[str, str]]] = {}
+def labelled_sets(heldout: Path | None) -> dict[str, list[tuple[str, str, str]]]:
+    """Set name -> (prompt, gold label, response or "")."""
+    sets: dict[str, list[tuple[str, str, str]]] = {}
     if SNI_DEV.exists():
-        sets["sni_dev"] = [(r["instruction"] + (f"\n\n{r['input']}" if r["input"] else ""), r["category"])
-                           for r in read_jsonl(SNI_DEV)]
+        sets["sni_dev"] = [(r["instruction"] + (f"\n\n{r['input']}" if r["input"] else ""), r["category"],
+                            r.get("output") or "") for r in read_jsonl(SNI_DEV)]
     fx = read_jsonl(FIXTURE)
-    sets["fixture_en (Dolly)"] = [(r["text"], r["label"]) for r in fx if r["lang"] == "en"]
-    sets["fixture_zh (BELLE)"] = [(r["text"], r["label"]) for r in fx if r["lang"] == "zh"]
+    sets["fixture_en (Dolly)"] = [(r["text"], r["label"], "") for r in fx if r["lang"] == "en"]
+    sets["fixture_zh (BELLE)"] = [(r["text"], r["label"], "") for r in fx if r["lang"] == "zh"]
     if heldout is not None:
         for path in sorted(heldout.glob("*.jsonl")):
-            sets[path.stem] = [(r["text"], r["label"]) for r in read_jsonl(path)]
+            sets[path.stem] = [(r["text"], r["label"], r.get("response") or "") for r in read_jsonl(path)]
     return sets
 
 
@@ -63,13 +64,19 @@ def main() -> None:
     args = ap.parse_args()
     load_weights()
     sets = labelled_sets(args.heldout)
-    print(f"{'set':28s} {'n':>6s} {'accuracy':>9s} {'macro-F1':>9s} {'other':>7s}")
+    print("prompt: the typer reads the prompt alone; record: the prompt and its response (as wb.signals does)")
+    print(f"{'set':34s} {'n':>6s} {'accuracy':>9s} {'macro-F1':>9s} {'other':>7s}")
     pool = []
     for name, rows in sets.items():
-        texts = [t for t, _ in rows]
-        pred, _ = classify_task_types(texts)
-        s = scores(np.array([g for _, g in rows], dtype=object), pred)
-        print(f"{name:28s} {s['n']:6d} {s['accuracy']:9.3f} {s['macro_f1']:9.3f} {s['other_share']:7.1%}")
+        texts = [t for t, _, _ in rows]
+        gold = np.array([g for _, g, _ in rows], dtype=object)
+        views = [("prompt", None)]
+        if any(r for _, _, r in rows):
+            views.append(("record", [r for _, _, r in rows]))
+        for view, responses in views:
+            pred, _ = classify_task_types(texts, responses=responses)
+            s = scores(gold, pred)
+            print(f"{name + ' / ' + view:34s} {s['n']:6d} {s['accuracy']:9.3f} {s['macro_f1']:9.3f} {s['other_share']:7.1%}")
         pool += texts
     rng = random.Random(0)
     big = pa.array([f"{rng.choice(pool)} (#{i})" for i in range(args.n)], pa.string())

@@ -92,7 +92,7 @@ def load_dolly(root: Path):
             if DOLLY_GAP[0] <= r["id"] <= DOLLY_GAP[1]:
                 continue
             cat = cats[r["id"] + (r["id"] > DOLLY_GAP[1])]
-            row = {"text": r["instruction"], "label": DOLLY_MAP[cat], "source": "dolly", "lang": "en",
+            row = {"text": r["instruction"], "response": r["text"], "label": DOLLY_MAP[cat], "source": "dolly", "lang": "en",
                    "passage": cat in DOLLY_PASSAGE, "dolly_id": r["id"], "dolly_category": cat}
             (held if r["id"] % 5 == 0 else train).append(row)
     return train, held
@@ -108,7 +108,8 @@ def load_belle(root: Path):
             label = BELLE_MAP.get(r["class"].replace("\xa0", " "))
             if label is None:
                 continue
-            row = {"text": r["question"], "label": label, "source": "belle_eval", "lang": "zh"}
+            row = {"text": r["question"], "response": r.get("std_answer", ""), "label": label, "source": "belle_eval",
+                   "lang": "zh"}
             (held if _h(r["question"]) % 3 == 0 else train).append(row)
     return train, held
 
@@ -127,7 +128,8 @@ def load_seeds(root: Path):
                     continue
                 for inst in r["instances"][:2]:
                     text = r["instruction"] + (f"\n\n{inst['input']}" if inst.get("input") else "")
-                    rows.append({"text": text, "label": label, "source": f"seed_{lang}", "lang": lang, "weight": 2.0})
+                    rows.append({"text": text, "response": inst.get("output", ""), "label": label, "source": f"seed_{lang}",
+                                 "lang": lang, "weight": 2.0})
     return rows
 
 
@@ -175,7 +177,8 @@ def load_t0(root: Path, per_template: int = 12):
         held_out = path.stem.startswith(T0_HELDOUT)
         for line in lines[:per_template]:
             r = json.loads(line)
-            row = {"text": r["prompt"].replace("\\n", "\n"), "label": label, "source": "t0:" + path.stem,
+            row = {"text": r["prompt"].replace("\\n", "\n"), "response": r.get("completion", ""), "label": label,
+                   "source": "t0:" + path.stem,
                    "lang": "en", "weight": 0.5}
             (held if held_out else train).append(row)
     return train, held
@@ -196,8 +199,8 @@ def load_fastchat(root: Path):
 
 def load_gsm8k(root: Path, n_train: int = 250, n_held: int = 150):
     with open(root / "gsm8k_test.jsonl", encoding="utf-8") as fh:
-        rows = [{"text": json.loads(line)["question"], "label": "math_reasoning", "source": "gsm8k", "lang": "en"}
-                for line in fh]
+        rows = [{"text": (r := json.loads(line))["question"], "response": r["answer"], "label": "math_reasoning",
+                 "source": "gsm8k", "lang": "en"} for line in fh]
     return rows[:n_train], rows[n_train:n_train + n_held]
 
 
