@@ -67,6 +67,7 @@ def test_record_status_hides_other_reviewers_until_you_decide(project):
     assert "bob" not in status and "reject" not in status
     assert "1 other reviewer worked on it" in status
     dash.session.decide("accept")
+    dash.session.jump("s0")  # the decision opened the next record
     assert "bob: reject" in dash.record_status.value  # after deciding, the others' answers are shown
 
 

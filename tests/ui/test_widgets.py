@@ -157,6 +157,7 @@ def test_label_tags_comment(ui, project):
 
 
 def test_decisions_undo_redo_buttons(ui, project):
+    ui.advance.value = False  # stay on the record (the default opens the next one: test_keys.py)
     for d in ("accept", "reject", "needs_fix", "escalate"):
         ui.decision.buttons[d].click()
     assert [e.value for e in evs(project, "decision")] == ["accept", "reject", "needs_fix", "escalate"]
@@ -264,27 +265,36 @@ def test_keyboard_shortcuts(ui, project):
     key(ui, "ArrowUp")
     assert ui.session.current_id == ids[0]
     key(ui, "5")
+    assert ui.rating.toggles["overall"].value == 5
+    key(ui, "e")  # escalate stays on the record; accept / reject / needs fix move on
     key(ui, "a")
+    assert ui.session.current_id == ids[1]
     key(ui, "r")
     key(ui, "f")
-    key(ui, "e")
+    assert ui.session.current_id == ids[3]
+    decisions = [(e.record_id, e.value) for e in evs(project, "decision")]
+    assert decisions == [(ids[0], "escalate"), (ids[0], "accept"), (ids[1], "reject"), (ids[2], "needs_fix")]
     assert evs(project, "rating")[0].value == 5
-    assert [e.value for e in evs(project, "decision")] == ["accept", "reject", "needs_fix", "escalate"]
-    key(ui, "u")
-    assert evs(project, "undo")[0].target == "decision"
     n = project.log.count()
-    key(ui, "a", ctrlKey=True)
-    key(ui, "x")
-    ui.on_key({"type": "keyup", "key": "a"})
+    assert ui.on_key({"type": "keydown", "key": "a", "ctrlKey": True}) is None
+    assert ui.on_key({"type": "keyup", "key": "a"}) is None
+    assert "no action" in ui.on_key({"type": "keydown", "key": "x"})
     assert project.log.count() == n
-    assert ui.rating.toggles["overall"].value == 5
 
 
-def test_keyboard_is_wired_through_ipyevents(ui):
-    assert ui.keys.source is ui.record.html and ui.keys.watched_events == ["keydown"]
-    # what ipyevents does with a message from the browser
-    ui.keys._handle_mouse_msg(None, {"event": "keydown", "type": "keydown", "key": "j"}, None)
+def test_keys_arrive_through_the_anywidget(ui):
+    """What the browser side sends (a custom comm message), handled as the kernel would."""
+    assert "j" in ui.keys.bound and "A" in ui.keys.bound and "5" in ui.keys.bound
+    assert "wb-review" in ui.widget._dom_classes and "wb-editor" in ui.editor.box._dom_classes
+    ui.keys._handle_custom_msg({"kind": "key", "key": "j", "shiftKey": False}, [])
     assert ui.session.position == 1
+    assert ui.keys.presses == 1 and ui.keys.feedback.startswith("j → next: ")
+    ui.keys._handle_custom_msg({"kind": "key", "key": "m", "shiftKey": False}, [])
+    assert ui.keys.presses == 2 and ui.keys.feedback == "m: no action for this key (? shows the keys)"
+    ui.keys._handle_custom_msg({"kind": "key", "key": "j", "shiftKey": False, "editing": True}, [])
+    assert ui.session.position == 1  # a letter typed in a text box is text (the browser sends none)
+    ui.keys._handle_custom_msg({"kind": "key", "key": "Escape", "editing": True}, [])
+    assert "left the text box" in ui.keys.feedback
 
 
 def test_bulk_panel_prepare_confirm_cancel(ui, project):
@@ -370,7 +380,7 @@ def test_unexpected_errors_become_a_message_not_a_traceback(ui, monkeypatch):
     ui.decision.buttons["accept"].click()
     assert "RuntimeError: database is on fire" in ui.message.value
     monkeypatch.setattr(ui.session, "next_record", boom)
-    ui.keys._handle_mouse_msg(None, {"type": "keydown", "key": "j"}, None)
+    ui.keys._handle_custom_msg({"kind": "key", "key": "j"}, [])
     assert "on fire" in ui.message.value
 
 

@@ -13,6 +13,7 @@ from typing import Any, Sequence
 import pandas as pd
 
 from workbench.model.events import value_hash
+from workbench.store.actions import UNDOABLE
 from workbench.store.errors import Conflict, PermissionDenied
 from workbench.store.fold import active_mask
 from workbench.store.validate import tag_problem
@@ -24,10 +25,14 @@ from workbench.ui.render import LETTERS
 from workbench.ui.wording import field_label, saved_message
 
 REVIEW_KINDS = ("rating", "label", "tags", "preference", "decision", "edit")
+UNDOABLE_KINDS = tuple(k for k in UNDOABLE if k != "undo")
+ADVANCE_ON = ("accept", "reject", "needs_fix")  # decisions after which auto_advance opens the next record
 
 
 class SessionActions(SuggestionActions):
     """Mixin of :class:`~workbench.ui.session.ReviewSession` holding the write side."""
+
+    auto_advance = False  # the review widget turns it on (its "next record after a decision" setting)
 
     def _call(self, method: str, *args: Any, record_id: str | None = None, kind: str = "",
               target: str | None = None, adjudicable: bool = True, value: Any = None, **kw: Any):
@@ -106,8 +111,18 @@ class SessionActions(SuggestionActions):
         return self._call("comment", text, record_id=record_id, adjudicable=False)
 
     def decide(self, decision: str, record_id: str | None = None, **kw: Any):
-        """accept / reject / needs_fix / escalate (final when the session is in adjudicate mode)."""
-        return self._call("decide", decision, record_id=record_id, kind="decision", target="decision", **kw)
+        """accept / reject / needs_fix / escalate (final when the session is in adjudicate mode).
+
+        With ``auto_advance`` on (the review widget's default) accept, reject and needs fix on the
+        record on screen open the next record, so a record costs "rate, decide".
+        """
+        rid = record_id or self.current_id
+        event = self._call("decide", decision, record_id=record_id, kind="decision", target="decision", **kw)
+        if event is not None and self.auto_advance and decision in ADVANCE_ON and rid == self.current_id:
+            saved = self.message
+            moved = self.next_record()
+            self._say(f"{saved} · next: {self.current_id}" if moved else f"{saved} · end of the queue")
+        return event
 
     def gold(self, field: str, value: Any, record_id: str | None = None):
         """Record the expert answer for ``field`` (owner or adjudicator)."""
@@ -181,17 +196,39 @@ class SessionActions(SuggestionActions):
         return self._call("delete_turn", index, field=field, record_id=record_id, adjudicable=False)
 
     # undo ----------------------------------------------------------------------------------------
-    def undo(self):
-        """Undo the reviewer's last action still in effect (recorded as a new undo event)."""
-        return self._undo("undo")
+    def undo(self, anywhere: bool = False, record_id: str | None = None):
+        """Undo the reviewer's last action still in effect on the record on screen (or ``record_id``);
+        ``anywhere=True``: their last action on any record. Recorded as a new undo event."""
+        return self._undo("undo", anywhere, record_id)
 
-    def redo(self):
-        """Re-apply the reviewer's most recent undo."""
-        return self._undo("redo")
+    def redo(self, anywhere: bool = False, record_id: str | None = None):
+        """Re-apply the reviewer's most recent undo (on the record on screen unless ``anywhere``)."""
+        return self._undo("redo", anywhere, record_id)
 
-    def _undo(self, which: str):
+    def undo_target(self, which: str = "undo", anywhere: bool = False, record_id: str | None = None):
+        """The event an undo (or redo) would revert, as a dict (``id``, ``record_id``, ``kind``,
+        ``target``), or None: so a view can name the record before anything changes."""
+        me, log = str(self.reviewer), self.project.log
+        if anywhere:
+            frame = pd.concat([log.frame(reviewer=me), log.frame(kind="undo")], ignore_index=True)
+            frame = frame.drop_duplicates("id").sort_values("seq", kind="stable")
+        else:
+            rid = record_id or self.current_id
+            frame = log.frame(record_id=rid) if rid is not None else None
+        if frame is None or not len(frame):
+            return None
+        kinds = ("undo",) if which == "redo" else UNDOABLE_KINDS
+        mine = (frame["reviewer"] == me) & frame["kind"].isin(kinds) & (frame["record_id"] != "*")
+        hit = frame[active_mask(frame) & mine.to_numpy()]
+        return None if hit.empty else hit.iloc[-1][["id", "record_id", "kind", "target"]].to_dict()
+
+    def _undo(self, which: str, anywhere: bool = False, record_id: str | None = None):
+        where = "" if anywhere else f" on {record_id or self.current_id}"
         try:
-            event = getattr(self.project, which)(self.reviewer)
+            found = self.undo_target(which, anywhere, record_id)
+            if found is None:
+                raise ValueError(f"{self.reviewer} has nothing to {which}{where}")
+            event = self.project.undo(self.reviewer, found["id"])
         except (ValueError, PermissionDenied) as exc:
             self._say(str(exc), "error")
             return None

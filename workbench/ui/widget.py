@@ -1,23 +1,28 @@
 """The review widget: every view assembled around one session, plus keyboard shortcuts.
 
-Keyboard events are captured with ``ipyevents`` on the record view (ipyevents listens while the
-mouse is over it), so typing in an editor's text area never triggers a shortcut.
+Keys work while the focus is anywhere inside the widget (a click inside gives it the focus, shown by a
+blue ring) and never while a text box or a notebook cell has it: :mod:`workbench.ui.keys_widget`
+listens in the browser, :mod:`workbench.ui.keys` decides what a key does (no widgets there).
 """
 from __future__ import annotations
 
 from typing import Any, Callable
 
 import ipywidgets as w
-from ipyevents import Event
 
 from workbench.ui import render
+from workbench.ui.keys import ReviewKeys, keymap_html
+from workbench.ui.keys_widget import KeyCapture
 from workbench.ui.panels import DecisionPanel, LabelPanel, PreferencePanel, RatingPanel
 from workbench.ui.side_panels import AdjudicationPanel, BulkPanel, SuggestionPanel
 from workbench.ui.views import Editor, FiltersPanel, RecordView, Toolbar
 
-HELP = ("Keys (mouse over the record): <b>j</b>/→ next · <b>k</b>/← previous · <b>1-5</b> rate overall · "
-        "<b>a</b> accept · <b>r</b> reject · <b>f</b> needs fix · <b>e</b> escalate · <b>u</b> undo · "
-        "<b>s</b> accept the selected suggestion")
+HELP = ("Keys (click the review pane first): <b>j</b>/→ next · <b>k</b>/← previous · <b>1-5</b> rate overall · "
+        "<b>a</b> accept · <b>r</b> reject · <b>f</b> needs fix · <b>e</b> escalate · <b>A</b>/<b>B</b>/<b>T</b> "
+        "A better / B better / tie · <b>u</b> undo on this record · <b>o</b> expand · <b>i</b> edit · "
+        "<b>s</b> accept the selected suggestion · <b>?</b> all keys")
+FOLDED = '<details class="wb-fold">'
+
 MODE_NOTES = {
     "calibration": "Calibration: the shared calibration set comes first; the team discusses disagreements.",
     "adjudicate": "Adjudication: every annotator's values side by side; your decision is final.",
@@ -31,10 +36,14 @@ class ReviewWidget:
     ----------
     session : ReviewSession
         The session the views observe and act through.
+    auto_advance : bool
+        Accept, reject and needs fix open the next record (a checkbox in the widget changes it).
     """
 
-    def __init__(self, session):
+    def __init__(self, session, auto_advance: bool = True):
         self.session = session
+        session.auto_advance = bool(auto_advance)
+        self.expanded = False  # "o": long texts shown unfolded
         self.toolbar = Toolbar(session)
         self.filters = FiltersPanel(session)
         self.record = RecordView(session)
@@ -47,10 +56,15 @@ class ReviewWidget:
         self.adjudication = AdjudicationPanel(session)
         self.suggestions = SuggestionPanel(session)
         self.message = w.HTML()
-        self.help = w.HTML(f'<div style="color:#666;font-size:11px">{HELP}</div>')
+        self.help = w.HTML(f'<div class="wb-help" style="color:#666;font-size:11px">{HELP}</div>')
         self.mode_note = w.HTML(render.message_html(MODE_NOTES.get(session.mode, ""), "info"))
-        self.keys = Event(source=self.record.html, watched_events=["keydown"])  # copy (ctrl+c) keeps working
-        self.keys.on_dom_event(session.guard(self.on_key))
+        self.shortcut_keys = ReviewKeys(session, self)
+        self.keys = KeyCapture(session.guard(self.shortcut_keys.press), self.shortcut_keys.bound())
+        self.keymap = w.HTML(keymap_html(), layout=w.Layout(display="none"))
+        self.advance = w.Checkbox(value=session.auto_advance, description="next record after a decision",
+                                  indent=False, layout=w.Layout(width="auto"))
+        self.advance.observe(lambda ch: setattr(session, "auto_advance", bool(ch["new"])), names="value")
+        self.editor.box.add_class("wb-editor")
         self._views = [self.toolbar, self.record, self.editor, self.rating, self.labels, self.decision,
                        self.preference, self.bulk, self.adjudication, self.suggestions]
         side = w.VBox([self.rating.box, self.labels.box, self.decision.box, self.preference.box,
@@ -59,8 +73,11 @@ class ReviewWidget:
         self.tools = w.Accordion(children=[self.filters.box, self.editor.box, self.bulk.box],
                                  titles=("Filters & sort", "Edit text (diff below)", "Bulk actions"))
         self.adjudication.box.layout.display = None if session.mode == "adjudicate" else "none"
-        self.widget = w.VBox([self.toolbar.box, self.mode_note, self.message, self.help,
-                              w.HBox([self.record.box, side]), self.adjudication.box, self.tools])
+        self.widget = w.VBox([self.toolbar.box, self.mode_note, self.message,
+                              w.HBox([self.keys, self.advance], layout=w.Layout(align_items="center")),
+                              self.help, self.keymap, w.HBox([self.record.box, side]), self.adjudication.box,
+                              self.tools])
+        self.widget.add_class("wb-review")
         self._unobserve = session.observe(self._on_change)
         self.filters.refresh()
         self.refresh()
@@ -81,31 +98,46 @@ class ReviewWidget:
         """Bring every view up to date with the session."""
         for view in self._views:
             view.refresh()
+        if self.expanded:
+            self.record.html.value = self.record.html.value.replace(FOLDED, '<details class="wb-fold" open>')
+        self._mark_preference()
         self.message.value = render.message_html(self.session.message, self.session.level)
 
-    # keyboard ------------------------------------------------------------------------------------
-    def shortcuts(self) -> dict[str, Callable[[], Any]]:
-        """Key -> action (the help line lists them)."""
-        s = self.session
-        keys: dict[str, Callable[[], Any]] = {
-            "j": s.next_record, "ArrowRight": s.next_record, "ArrowDown": s.next_record,
-            "k": s.prev_record, "ArrowLeft": s.prev_record, "ArrowUp": s.prev_record,
-            "a": lambda: s.decide("accept"), "r": lambda: s.decide("reject"),
-            "f": lambda: s.decide("needs_fix"), "e": lambda: s.decide("escalate"), "u": s.undo,
-            "s": self.suggestions.accept_selected,
-        }
-        lo, hi = s.project.guidelines.OVERALL.scale
-        for v in range(lo, min(hi, 9) + 1):
-            keys[str(v)] = lambda v=v: s.rate(v, "overall")
-        return keys
+    def _mark_preference(self) -> None:
+        """The reviewer's pick among A / tie / B is a filled button, like the decision."""
+        s, p = self.session, self.preference
+        value = p.mine().get(("preference", "preference")) if s.current_id else None
+        choice = value.get("choice") if isinstance(value, dict) else None
+        for button, name in ((p.a, "A"), (p.tie, "tie"), (p.b, "B")):
+            button.button_style = "primary" if choice == name else ""
 
-    def on_key(self, event: dict[str, Any]) -> None:
-        """Handle an ipyevents keyboard event (``{"type": "keydown", "key": "j", ...}``)."""
-        if event.get("type") != "keydown" or any(event.get(m) for m in ("ctrlKey", "metaKey", "altKey")):
-            return
-        action = self.shortcuts().get(event.get("key", ""))
-        if action is not None:
-            action()
+    # keyboard (see workbench.ui.keys) ------------------------------------------------------------
+    def on_key(self, event: dict[str, Any]) -> str | None:
+        """Handle a browser key event (``{"type": "keydown", "key": "j", "shiftKey": False, ...}``) as the
+        browser side does; returns (and shows) the feedback line, None when the key is not the widget's."""
+        text = self.session.guard(self.shortcut_keys.press)(event)
+        self.keys.show(text)
+        return text
+
+    def toggle_help(self) -> str:
+        shown = self.keymap.layout.display == "none"
+        self.keymap.layout.display = None if shown else "none"
+        return "key map shown (? hides it)" if shown else "key map hidden"
+
+    def toggle_expand(self) -> str:
+        self.expanded = not self.expanded
+        self.record.refresh()
+        if self.expanded:
+            self.record.html.value = self.record.html.value.replace(FOLDED, '<details class="wb-fold" open>')
+        return "long texts expanded (o folds them)" if self.expanded else "long texts folded"
+
+    def focus_editor(self) -> str:
+        self.tools.selected_index = 1
+        self.keys.focus_editor()
+        return "editing: the text box has the cursor; Esc leaves it"
+
+    def accept_suggestion(self) -> Any:
+        return self.suggestions.accept_selected()
 
     # display -------------------------------------------------------------------------------------
     def _repr_mimebundle_(self, **kwargs: Any):
@@ -115,4 +147,5 @@ class ReviewWidget:
         """Stop observing the session and close the widgets."""
         self._unobserve()
         self.keys.close()
+        self.keymap.close()
         self.widget.close()
