@@ -14,7 +14,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from helpers import make_dataset, msg  # noqa: E402
 from workbench.agreement.report import write_agreement_report  # noqa: E402
-from workbench.agreement.sources import run_agreement  # noqa: E402
+from workbench.workflows.agreement import run_agreement  # noqa: E402
 from workbench.export import export  # noqa: E402
 from workbench.export.card import render_dataset_card  # noqa: E402
 from workbench.export.guidelines_md import render_guidelines_md  # noqa: E402

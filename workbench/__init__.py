@@ -19,12 +19,13 @@ _LAZY = {
     "Project": ("workbench.store", "Project"),
     "signals": ("workbench.quality", "signals"),
     "compute_signals": ("workbench.quality", "compute_signals"),
-    "draft_guidelines": ("workbench.quality.draft", "draft_guidelines"),
+    "draft_guidelines": ("workbench.workflows.guidelines", "draft_guidelines"),
     "report": ("workbench.report", "report"),
     "export": ("workbench.export", "export"),
     "review": ("workbench.ui", "review"),
     "agreement": ("workbench.agreement", None),
     "plots": ("workbench.plots", None),
+    "workflows": ("workbench.workflows", None),
 }
 
 

@@ -196,12 +196,12 @@ def open_dashboard(path: str | os.PathLike | None = None, reviewer: str | None =
 
 def _warm_signals(path: Path) -> None:
     """Compute the quality signals into the project's cache now (a no-op when cached), so no browser
-    tab waits for them."""
-    from workbench.sample import warm_signals
+    tab waits for them; a failure is printed and the app starts without them."""
     from workbench.store import Project
+    from workbench.workflows.signals import signals_or_none
 
     with Project.open(path) as project:
-        warm_signals(project)
+        signals_or_none(project, say=lambda message: print(f"workbench: {message}", file=sys.stderr))
 
 
 def voila_command(notebook: Path, port: int = 8866, host: str = "127.0.0.1", token: str | None = None,

@@ -18,12 +18,9 @@ def _load(path: str, fmt: str | None = None):
 
 
 def _project_or_dataset(path: str, fmt: str | None = None):
-    p = Path(path)
-    if p.is_dir() and (p / "project.json").exists():
-        from workbench.store import Project
+    from workbench.workflows.projects import is_project_folder, open_project
 
-        return Project.open(p)
-    return _load(path, fmt)
+    return open_project(path) if is_project_folder(path) else _load(path, fmt)
 
 
 def cmd_validate(args) -> int:
@@ -56,7 +53,7 @@ def cmd_convert(args) -> int:
 
 
 def cmd_init(args) -> int:
-    from workbench.store.project import init_project
+    from workbench.workflows.projects import init_project
 
     proj = init_project(args.path, args.dataset, guidelines=args.guidelines, owner=args.owner,
                         closed=args.closed)
@@ -113,7 +110,7 @@ def cmd_report(args) -> int:
 
 
 def cmd_guidelines(args) -> int:
-    from workbench.quality.draft import draft_guidelines
+    from workbench.workflows.guidelines import draft_guidelines
 
     out = Path(args.out)
     if out.exists() and not args.overwrite:
@@ -126,7 +123,7 @@ def cmd_guidelines(args) -> int:
 
 
 def cmd_agreement(args) -> int:
-    from workbench.agreement.sources import run_agreement
+    from workbench.workflows.agreement import run_agreement
 
     run_agreement(args.path, args.out)
     print(f"wrote agreement.json and agreement_report.md to {args.out}")

@@ -209,11 +209,9 @@ def warm_signals(project) -> bool:
 
     Signals are an aid: a failure here leaves the project usable (the dashboard computes or skips them).
     """
-    try:
-        from workbench.quality import compute_signals
+    from workbench.workflows.signals import signals_or_none
 
-        compute_signals(project.dataset, project.guidelines, cache_dir=project.path / "cache")
-    except Exception as exc:  # noqa: BLE001
-        warnings.warn(f"quality signals were not cached for the sample project: {exc}", stacklevel=2)
-        return False
-    return True
+    def say(message: str) -> None:
+        warnings.warn(f"{message} (they were not cached for the sample project)", stacklevel=4)
+
+    return signals_or_none(project, say=say) is not None

@@ -7,7 +7,7 @@ import sys
 
 import pandas as pd
 
-from workbench.agreement.sources import long_table
+from workbench.workflows.agreement import long_table
 from workbench.io import load
 from workbench.store import Project
 

@@ -12,7 +12,7 @@ import pytest
 
 import workbench as wb
 from workbench import assist
-from workbench.agreement.sources import run_agreement
+from workbench.workflows.agreement import run_agreement
 
 
 def _reviewed(project):

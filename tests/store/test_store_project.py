@@ -8,7 +8,8 @@ import pytest
 
 from store.store_helpers import make_dataset
 from workbench.model import Guidelines
-from workbench.store import PermissionDenied, Project, ProjectError, init_project
+from workbench.store import PermissionDenied, Project, ProjectError
+from workbench.workflows.projects import init_project
 
 
 def test_create_writes_the_folder(tmp_path, dataset):

@@ -152,30 +152,27 @@ def render(obs: dict[str, Any], source: str = "") -> str:
 
 
 def draft_guidelines(dataset, out: str | os.PathLike | None = None, topics: bool = True,
-                     cache_dir: str | os.PathLike | None = None) -> str:
+                     cache_dir: str | os.PathLike | None = None, source: str | None = None) -> str:
     """Draft a starting guidelines file from ``dataset`` (see the module docstring).
 
     Parameters
     ----------
-    dataset : Dataset, pyarrow.Table or path
-        The data (a path is loaded with ``workbench.io.load``).
+    dataset : Dataset or pyarrow.Table
+        The data (``wb.draft_guidelines`` / :mod:`workbench.workflows.guidelines` also take a path).
     out : path, optional
         Write the YAML here (the folder must exist; an existing file is replaced).
     topics : bool
         Also list the topics found (slower on large data).
     cache_dir : path, optional
         Signal cache.
+    source : str, optional
+        Where the data came from, for the file's header (default: the dataset's own source).
 
     Returns
     -------
     str
         The YAML text; ``Guidelines.load`` reads it back.
     """
-    source = ""
-    if isinstance(dataset, (str, os.PathLike)):
-        from workbench.io import load  # io is a sibling package: loading a path is a convenience
-
-        source, dataset = str(dataset), load(dataset)
     dataset = as_dataset(dataset)
     text = render(observe(dataset, topics=topics, cache_dir=cache_dir), source or (dataset.source or ""))
     Guidelines.from_dict(yaml.safe_load(text))  # never hand out a file that does not load

@@ -104,7 +104,7 @@ def report(dataset, out, guidelines=None, cache_dir=None) -> dict[str, Any]:
     ----------
     dataset : Dataset, pyarrow Table or Project
         A project is reported on its dataset, with its guidelines (unless ``guidelines`` is given)
-        and its signal cache (``<project>/cache``, shared with the dashboard).
+        and its signal cache (``Project.cache_dir``, shared with the dashboard).
     out : path
     guidelines : Guidelines or path, optional
     cache_dir : path, optional
@@ -120,7 +120,7 @@ def report(dataset, out, guidelines=None, cache_dir=None) -> dict[str, Any]:
         project = dataset
         dataset = project.dataset
         guidelines = project.guidelines if guidelines is None else guidelines
-        cache_dir = Path(project.path) / "cache" if cache_dir is None else cache_dir
+        cache_dir = project.cache_dir if cache_dir is None else cache_dir
     return write_report(dataset, out, guidelines=guidelines, cache_dir=cache_dir)
 
 

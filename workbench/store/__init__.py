@@ -8,7 +8,7 @@ from workbench.store.errors import Conflict, PermissionDenied, ProjectError, Sto
 from workbench.store.fold import FoldedState, active_mask, fold_events
 from workbench.store.base import EventLog
 from workbench.store.log import SqliteEventLog
-from workbench.store.project import Project, init_project
+from workbench.store.project import Project
 
 __all__ = ["EventLog", "SqliteEventLog", "Project", "ProjectError", "fold_events", "FoldedState",
-           "PermissionDenied", "Conflict", "StoreBusy", "active_mask", "init_project"]
+           "PermissionDenied", "Conflict", "StoreBusy", "active_mask"]

@@ -10,11 +10,10 @@
       guidelines.yaml   the one guidelines file (criteria, categories, tags, rules, examples)
       events.sqlite     the append-only event log
       quarantine.jsonl  rows the reader refused, with reasons
-      cache/            signal results keyed by fingerprint (written by other packages)
+      cache/            signal results keyed by fingerprint (written by workbench.workflows.signals)
 """
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import shutil
@@ -35,7 +34,7 @@ from workbench.store.actions import ActionsMixin
 from workbench.store.errors import ProjectError, disk_full
 from workbench.store.fold import PROJECT_RECORD, FoldedState, fold_events
 from workbench.store.build import build_folder
-from workbench.store.folder import (DEFAULT_SETTINGS, EVENTS, GUIDELINES, META, QUARANTINE, SOURCE,
+from workbench.store.folder import (CACHE, DEFAULT_SETTINGS, EVENTS, GUIDELINES, META, QUARANTINE, SOURCE,
                                     as_guidelines, read_quarantine, replay_log, sha256_file, write_atomic)
 from workbench.store.identity import Identity, os_user
 from workbench.store.log import EventLog, SqliteEventLog
@@ -92,7 +91,7 @@ class Project(RolesMixin, ActionsMixin, ViewsMixin):
         closed : bool
             Refuse names the owner has not registered (sets ``open_enrolment`` False).
         """
-        path = _new_folder(path)
+        path = new_project_folder(path)
         if not isinstance(dataset, Dataset):
             raise ValueError(f"dataset must be a workbench Dataset, got {type(dataset).__name__}")
         ids = dataset.table.column("id")
@@ -180,6 +179,11 @@ class Project(RolesMixin, ActionsMixin, ViewsMixin):
     def fingerprint(self) -> str:
         """SHA-256 of source.parquet, checked on every open."""
         return self._meta["fingerprint"]
+
+    @property
+    def cache_dir(self) -> Path:
+        """The folder of derived results (signals by fingerprint): ``<project>/cache``."""
+        return self.path / CACHE
 
     @property
     def settings(self) -> dict[str, Any]:
@@ -292,14 +296,6 @@ class Project(RolesMixin, ActionsMixin, ViewsMixin):
         """Every active assignment with its role (owner only: it reveals gold items)."""
         return _assign.assignments(self, by)
 
-    def review(self, reviewer: str, **kwargs):
-        """Open the review widget for ``reviewer`` (``workbench.ui.review``).
-
-        The widget layer sits above the store, so it is imported by name on demand: the store itself
-        stays importable without ipywidgets (e.g. in a CLI or a worker process).
-        """
-        return importlib.import_module("workbench.ui").review(self, reviewer=reviewer, **kwargs)
-
     def edit_effort(self, cosmetic: float = 0.1, poor_rating: int = 2):
         """Per edit: edit distance ratios to the original text, with the rating and decision."""
         return _effort.edit_effort(self, cosmetic, poor_rating)
@@ -309,20 +305,7 @@ class Project(RolesMixin, ActionsMixin, ViewsMixin):
         return _effort.edit_effort_report(self, cosmetic, poor_rating)
 
 
-def init_project(path: str | Path, dataset_path: str | Path,
-                 guidelines: Guidelines | str | Path | None = None,
-                 owner: str | None = None, closed: bool = False) -> Project:
-    """``workbench init PATH DATASET``: load a file with :func:`workbench.io.load`, create a project.
-
-    The owner is ``owner``, else the OS user running this; ``closed`` refuses unregistered names.
-    """
-    from workbench.io import load  # the io package is optional for the store itself
-
-    path = _new_folder(path)  # checked before a long load, and again by create
-    return Project.create(path, load(dataset_path), guidelines, owner=owner, closed=closed)
-
-
-def _new_folder(path: str | Path) -> Path:
+def new_project_folder(path: str | Path) -> Path:
     """``path`` when a project may be made there (absent or an empty folder); ProjectError otherwise."""
     path = Path(path)
     if path.exists() and (not path.is_dir() or any(path.iterdir())):

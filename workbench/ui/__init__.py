@@ -6,7 +6,6 @@
 """
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from workbench.ui.filters import Filters
@@ -32,13 +31,9 @@ def review(project_or_path: Any, reviewer: str, **kw: Any):
         Displays itself in a notebook; ``.session`` holds the state, ``.widget`` the root box.
     """
     from workbench.ui.widget import ReviewWidget
+    from workbench.workflows.projects import open_project
 
-    project = project_or_path
-    if isinstance(project_or_path, (str, Path)):
-        from workbench.store import Project
-
-        project = Project.open(project_or_path)
-    return ReviewWidget(ReviewSession(project, reviewer, **kw))
+    return ReviewWidget(ReviewSession(open_project(project_or_path), reviewer, **kw))
 
 
 def __getattr__(name: str):

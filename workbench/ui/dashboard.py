@@ -151,16 +151,10 @@ class Dashboard(IdentityBox, AgreementTab, ExportTab):
     def signals(self):
         """The per-record quality signal frame from the project's cache (None when unavailable)."""
         if self._signals is None:
-            try:
-                from workbench.quality import compute_signals
+            from workbench.workflows.signals import signals_or_none
 
-                rep = compute_signals(self.project.dataset, self.project.guidelines,
-                                      cache_dir=self.project.path / "cache")
-                self._signals = rep.frame
-            except Exception as exc:  # noqa: BLE001 - signals are an aid; the dashboard works without
-                log.debug("signals unavailable", exc_info=True)
-                self._signals = False
-                self.say(f"quality signals are unavailable: {one_line(exc)}", "warning")
+            rep = signals_or_none(self.project, say=lambda message: self.say(message, "warning"))
+            self._signals = False if rep is None else rep.frame
         return self._signals if self._signals is not False else None
 
     def filter_review(self, label: str | None = None, **filters: Any) -> None:

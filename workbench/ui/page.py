@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -135,22 +134,3 @@ def _reason(row: pd.Series, name: str) -> str:
     score = row.get(f"{name}_score")
     ok = isinstance(score, (int, float, np.number)) and score == score
     return f"score {float(score):.2f}" if ok else ""
-
-
-def signal_frame(project, signals: Any) -> pd.DataFrame | None:
-    """The signal frame to filter on: given, or computed (and cached) by the quality package."""
-    if signals is None or isinstance(signals, pd.DataFrame):
-        return signals
-    if hasattr(signals, "frame"):
-        return signals.frame
-    if signals != "auto":
-        raise ValueError("signals must be a DataFrame, a SignalReport, 'auto' or None")
-    try:
-        from workbench.quality import compute_signals
-    except ImportError:
-        return None
-    cache = Path(project.path) / "cache" if getattr(project, "path", None) else None
-    try:
-        return compute_signals(project.dataset, project.guidelines, cache_dir=cache).frame
-    except Exception:  # signals are an aid; reviewing must still open without them
-        return None

@@ -24,8 +24,9 @@ from workbench.ui.annotations import RecordEvents, RecordState, fold_record
 from workbench.ui.filters import ASSIST_COLUMNS, STATUS_COLUMNS, Filters, QueueIndex
 from workbench.ui.modes import MODES, adjudication_ids, calibration_ids, display_order, has_assignments
 from workbench.ui.navigation import Navigation, check_page_size
-from workbench.ui.page import PageItem, Progress, signal_badges, signal_frame
+from workbench.ui.page import PageItem, Progress, signal_badges
 from workbench.ui.persist import default_path, load_state, save_state
+from workbench.workflows.review import review_signal_frame
 
 log = logging.getLogger("workbench.ui")
 
@@ -48,7 +49,8 @@ class ReviewSession(Navigation, SessionActions):
         Where the position and filters are kept; default ``<project>/ui/<reviewer>.json``.
     signals : DataFrame, SignalReport, "auto" or None
         Per-record quality signals (``id`` plus ``is_<name>_issue`` / ``<name>_score`` columns);
-        "auto" computes them with :func:`workbench.quality.compute_signals` (cached in the project).
+        "auto" computes them through the project's signal cache
+        (:func:`workbench.workflows.review.review_signal_frame`).
     seed : int
         Seed of the candidates' display order.
     restore : bool
@@ -65,7 +67,7 @@ class ReviewSession(Navigation, SessionActions):
             raise PermissionDenied(f"{self.reviewer} may not adjudicate; it needs the adjudicator or owner "
                                    "role")
         self.dataset = project.dataset
-        self.index = QueueIndex(self.dataset.table, signal_frame(project, signals), self.dataset.ids)
+        self.index = QueueIndex(self.dataset.table, review_signal_frame(project, signals), self.dataset.ids)
         self.state_path = Path(state_path) if state_path else (
             default_path(project.path, self.reviewer) if getattr(project, "path", None) else None)
         self.filters, self.page_size, self.position = Filters(), check_page_size(page_size), 0

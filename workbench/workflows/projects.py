@@ -1,0 +1,34 @@
+"""Creating a project from a data file (``workbench init``) and opening one given as a folder."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from workbench.model.guidelines import Guidelines
+from workbench.store.folder import META
+from workbench.store.project import Project, new_project_folder
+
+
+def init_project(path: str | Path, dataset_path: str | Path,
+                 guidelines: Guidelines | str | Path | None = None,
+                 owner: str | None = None, closed: bool = False) -> Project:
+    """``workbench init PATH DATASET``: load a file with :func:`workbench.io.load`, create a project.
+
+    The owner is ``owner``, else the OS user running this; ``closed`` refuses unregistered names.
+    """
+    from workbench.io import load
+
+    path = new_project_folder(path)  # checked before a long load, and again by create
+    return Project.create(path, load(dataset_path), guidelines, owner=owner, closed=closed)
+
+
+def is_project_folder(path: Any) -> bool:
+    """Whether ``path`` is a folder holding a project (its ``project.json``)."""
+    return isinstance(path, (str, Path)) and (Path(path) / META).is_file()
+
+
+def open_project(project_or_path: Any, served: bool = False) -> Project:
+    """A project as given, or opened from its folder (``Project.open``)."""
+    if isinstance(project_or_path, (str, Path)):
+        return Project.open(project_or_path, served=served)
+    return project_or_path
