@@ -1,7 +1,6 @@
-"""environment.yml stays in step with pyproject.toml, and imports flow one way through the package."""
+"""environment.yml stays in step with pyproject.toml (the import layering is tests/test_layering.py)."""
 from __future__ import annotations
 
-import ast
 import re
 import tomllib
 from pathlib import Path
@@ -27,40 +26,3 @@ def test_environment_matches_pyproject():
             have.add(_name(dep))
     have -= {"python", "pip"}
     assert wanted == have
-
-
-# Lower layers must not import higher ones: model <- io/store/quality/agreement/plots <- assist/report <- export/sample <- ui <- app/cli
-LAYER = {"model": 0, "io": 1, "store": 1, "quality": 1, "agreement": 1, "plots": 1, "assist": 2, "report": 2, "export": 3,
-         "sample": 3, "ui": 4, "app": 5, "cli": 5}
-
-
-def _imports(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text())
-    out = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module:
-            out.add(node.module)
-        elif isinstance(node, ast.Import):
-            out |= {a.name for a in node.names}
-    return out
-
-
-def test_imports_flow_one_way():
-    pkg = REPO / "workbench"
-    problems = []
-    for path in pkg.rglob("*.py"):
-        rel = path.relative_to(pkg)
-        top = rel.parts[0].removesuffix(".py")
-        if top == "__init__":
-            continue
-        mine = LAYER.get(top)
-        for mod in _imports(path):
-            if mod.startswith("ipywidgets") or mod.startswith("ipyevents"):
-                if top != "ui":
-                    problems.append(f"{rel} imports {mod} (only workbench/ui may)")
-            if not mod.startswith("workbench."):
-                continue
-            other = mod.split(".")[1]
-            if other in LAYER and mine is not None and LAYER[other] > mine:
-                problems.append(f"{rel} ({top}) imports {mod} ({other})")
-    assert not problems, "\n".join(problems)

@@ -11,7 +11,8 @@ from sklearn.metrics import normalized_mutual_info_score
 from quality.mixed_sources import mixed_real_dataset
 from quality.quality_data import dataset, sft
 
-from workbench.quality.base import SignalContext, default_registry
+from workbench.quality.base import SignalContext
+from workbench.quality.builtin import default_registry
 from workbench.quality.mapcoords import map_coordinates
 from workbench.quality.textviews import TextViews
 from workbench.quality.topics import TopicsSignal, choose_k, find_topics, topic_overview

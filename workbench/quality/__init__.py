@@ -14,7 +14,6 @@ from workbench.quality.base import (
     Signal,
     SignalContext,
     SignalResult,
-    default_registry,
     jsonable,
 )
 from workbench.quality.engine import SignalReport, compute_signals
@@ -23,6 +22,13 @@ from workbench.quality.engine import SignalReport, compute_signals
 def signals(dataset, guidelines=None, signals=None, cache_dir=None):
     """Per-record signal columns as one DataFrame (``compute_signals(...).frame``) for ad-hoc pandas work."""
     return compute_signals(dataset, guidelines=guidelines, signals=signals, cache_dir=cache_dir).frame
+
+
+def default_registry():
+    """A new registry of the built-in and plugin signals (see :mod:`workbench.quality.builtin`)."""
+    from workbench.quality.builtin import default_registry as _default  # imports every signal module
+
+    return _default()
 
 
 def redact(texts, types=None):

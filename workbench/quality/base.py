@@ -1,4 +1,5 @@
-"""The signal contract: a small base class, its result, the context it runs in, and a registry.
+"""The signal contract: a small base class, its result, the context it runs in, and a registry class
+(the default registry of every built-in signal is :mod:`workbench.quality.builtin`).
 
 Modelled on cleanlab Datalab's issue managers (one class per check, one result shape) and Lilac's
 signals (typed configuration, heavy libraries imported in ``setup()``).
@@ -176,7 +177,8 @@ class Signal:
 
 
 class Registry:
-    """Signal classes by name. Build a fresh one per use (``default_registry()``): nothing global."""
+    """Signal classes by name. Build a fresh one per use (``workbench.quality.builtin.default_registry()``):
+    nothing global."""
 
     def __init__(self) -> None:
         self._classes: dict[str, type[Signal]] = {}
@@ -209,27 +211,3 @@ class Registry:
     def __len__(self) -> int:
         return len(self._classes)
 
-
-def default_registry() -> Registry:
-    """A new registry holding every built-in signal, in a dependency-respecting order."""
-    from workbench.quality.coverage import CoverageSignal
-    from workbench.quality.exact_dup import ExactDuplicateSignal
-    from workbench.quality.language import LanguageSignal
-    from workbench.quality.multiturn import MultiTurnSignal
-    from workbench.quality.near_dup import NearDuplicateSignal
-    from workbench.quality.pii import PIISignal
-    from workbench.quality.preference import PreferenceSignal
-    from workbench.quality.rules import GuidelineRulesSignal
-    from workbench.quality.safety import SafetySignal
-    from workbench.quality.semantic_dup import SemanticDuplicateSignal
-    from workbench.quality.stats import TextStatsSignal
-    from workbench.quality.task_type import TaskTypeSignal
-    from workbench.quality.topics import TopicsSignal
-
-    reg = Registry()
-    # topics last: its summary reads the task types and flags of the signals before it in the same run
-    for cls in (TextStatsSignal, ExactDuplicateSignal, NearDuplicateSignal, SemanticDuplicateSignal, TaskTypeSignal,
-                LanguageSignal, PIISignal, SafetySignal, GuidelineRulesSignal, MultiTurnSignal, PreferenceSignal,
-                CoverageSignal, TopicsSignal):
-        reg.register(cls)
-    return reg

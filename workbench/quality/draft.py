@@ -27,7 +27,7 @@ import yaml
 
 from workbench.model.dataset import Dataset
 from workbench.model.guidelines import RULE_OPTIONS, Guidelines
-from workbench.quality.base import default_registry
+from workbench.quality.builtin import default_registry
 from workbench.quality.engine import as_dataset, compute_signals
 
 MIN_RECORDS = 20  # fewer responses than this in a category: no window of its own (p5/p95 of noise)

@@ -13,7 +13,7 @@ import pyarrow as pa
 
 from workbench.model.dataset import Dataset
 from workbench.model.guidelines import Guidelines
-from workbench.quality.base import Registry, Signal, SignalContext, SignalResult, default_registry
+from workbench.quality.base import Registry, Signal, SignalContext, SignalResult
 
 
 @dataclass
@@ -146,6 +146,8 @@ def compute_signals(dataset_or_table: Dataset | pa.Table, guidelines: Guidelines
     dataset = as_dataset(dataset_or_table)
     gl = as_guidelines(guidelines)
     table = dataset.table
+    from workbench.quality.builtin import default_registry  # every signal module: load on first use
+
     registry = default_registry()
     chosen = resolve_signals(signals, registry)
     requested = {s.name for s in chosen} if signals is None else {
