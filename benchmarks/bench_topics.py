@@ -37,33 +37,43 @@ SOURCES = {  # name -> (file under --data, fallback under tests/fixtures)
     "alpaca_zh": ("llamafactory_alpaca_zh_demo.json", "llamafactory_alpaca_zh_demo_200.json"),
     "toolcall": ("llamafactory_glaive_toolcall_en_demo.json", "llamafactory_glaive_toolcall_en_demo_150.json"),
     "identity_chat": (None, "fastchat_dummy_conversation.json"),
+    "hh_rlhf": ("hh_rlhf_harmless_base_test.jsonl.gz", None),
     "selfinstruct": (None, "selfinstruct_text-davinci-003_predictions.jsonl"),
     "bench_questions": ("mt_bench_question.jsonl", "fastchat_mt_bench_question.jsonl"),
 }
 
 
-def question_texts(path: Path) -> list[str]:
-    return ["\n\n".join(json.loads(line)["turns"]) for line in path.read_text(encoding="utf-8").splitlines()]
+def question_rows(path: Path) -> list[list[str]]:
+    return [json.loads(line)["turns"] for line in path.read_text(encoding="utf-8").splitlines()]
 
 
-def load_sources(data: Path) -> dict[str, list[str]]:
-    """Prompt texts (user turns joined, as the signal sees them) per source."""
+def load_sources(data: Path, with_form: bool = False):
+    """Prompt texts (user turns joined, as the signal sees them) per source; with ``with_form``, also the
+    form columns the topics signal sets beside them (``quality.topics.record_form``)."""
     from workbench.io import load
     from workbench.quality.textviews import TextViews
+    from workbench.quality.topics import record_form
 
-    out = {}
+    out, forms = {}, {}
     for name, (big, small) in SOURCES.items():
         path = data / big if big and (data / big).exists() else (FIX / small if small else None)
         if path is None or not path.exists():
             continue
         if name == "bench_questions":
-            texts = question_texts(path)
+            rows = question_rows(path)
             if (data / "vicuna_bench_question.jsonl").exists():
-                texts += question_texts(data / "vicuna_bench_question.jsonl")
+                rows += question_rows(data / "vicuna_bench_question.jsonl")
+            texts = ["\n\n".join(r) for r in rows]
+            users = np.array([len(r) for r in rows])
+            form = np.column_stack([users >= 2, users >= 4, np.zeros(len(rows)),
+                                    np.log1p([len(t) for t in texts]) / 8.0]).astype(np.float32)
         else:
-            texts = TextViews(load(path).table).prompt.to_pylist()
-        out[name] = texts
-    return out
+            table = load(path).table
+            views = TextViews(table)
+            texts = views.prompt.to_pylist()
+            form = record_form(table, views)
+        out[name], forms[name] = texts, form
+    return (out, forms) if with_form else out
 
 
 def quality(data: Path) -> None:
@@ -73,25 +83,28 @@ def quality(data: Path) -> None:
     from workbench.quality.embed import embed_texts
     from workbench.quality.topics import find_topics
 
-    sources = load_sources(data)
-    mixes = {"issue mix (alpaca_en, toolcall, identity_chat, bench_questions)":
-             ["alpaca_en", "toolcall", "identity_chat", "bench_questions"],
-             "all six files": list(sources)}
+    sources, forms = load_sources(data, with_form=True)
+    mixes = {"issue mix (alpaca_en, toolcall, hh_rlhf, bench_questions)":
+             ["alpaca_en", "toolcall", "hh_rlhf", "bench_questions"],
+             "every file": list(sources)}
     print("topics vs source file: normalised mutual information (automatic k)")
     for title, names in mixes.items():
         names = [s for s in names if s in sources]
         texts = [t for s in names for t in sources[s]]
         label = np.repeat(np.arange(len(names)), [len(sources[s]) for s in names])
+        form = np.concatenate([forms[s] for s in names])
         start = time.perf_counter()
-        found = find_topics(texts)
+        found = find_topics(texts, form=form)
         took = time.perf_counter() - start
         k = len(found.labels)
+        words_only = find_topics(texts, k=k).topic
         emb = embed_texts(texts)
         emb -= emb.mean(axis=0)
         emb /= np.maximum(np.linalg.norm(emb, axis=1, keepdims=True), 1e-9)
         peer = MiniBatchKMeans(k, random_state=0, n_init=3, batch_size=4096).fit(emb).labels_
         print(f"  {title}: {len(texts)} prompts, k={k}: topics NMI {nmi(label, found.topic):.3f} "
-              f"({took:.1f}s) | peer (WordLlama embeddings + k-means) NMI {nmi(label, peer):.3f}")
+              f"({took:.1f}s; words alone {nmi(label, words_only):.3f}) | peer (WordLlama embeddings + k-means) "
+              f"NMI {nmi(label, peer):.3f}")
         for t in range(min(k, 12)):
             members = label[found.topic == t]
             top = np.bincount(members, minlength=len(names))
