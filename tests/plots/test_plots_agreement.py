@@ -7,6 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from workbench import agreement
+from workbench.agreement.interpret import interpret
 from workbench.plots import alpha_by_field, band, kappa_heatmap
 from workbench.plots._bands import COLORS, EXCELLENT, GOOD, LOW, MODERATE, UNDEFINED, colorscale
 from workbench.plots._common import NO_DATA
@@ -18,7 +20,6 @@ def test_bands_follow_the_convention():
 
 
 def test_bands_agree_with_the_agreement_package():
-    interpret = pytest.importorskip("workbench.agreement.interpret").interpret
     for v in np.linspace(-1, 1, 201).tolist() + [0.4, 0.6, 0.8, None]:
         assert band(v) == interpret(v)
 
@@ -69,7 +70,6 @@ def test_heatmap_negative_kappa_is_low_and_text_keeps_the_value(colour_at):
 
 
 def test_heatmap_from_agreement_kappa_matrix():
-    agreement = pytest.importorskip("workbench.agreement")
     rng = np.random.default_rng(3)
     truth = rng.integers(1, 6, 30)
     rows = [{"record_id": i, "annotator": a, "field": "overall",
@@ -98,7 +98,7 @@ def test_alpha_by_field_points_error_bars_and_bands():
 
 
 def test_alpha_by_field_accepts_mappings_and_intervals():
-    interval = pytest.importorskip("workbench.agreement").Interval
+    interval = agreement.Interval
     fig = alpha_by_field({"overall": interval(0.5, 0.4, 0.6),
                           "tone": {"estimate": 0.2, "low": 0.0, "high": 0.3},
                           "tags": 0.9, "bad": (float("nan"), 0, 1)})
@@ -131,7 +131,6 @@ def test_kappa_without_any_defined_pair_says_why():
 
 
 def test_alpha_by_field_from_agreement_summary():
-    agreement = pytest.importorskip("workbench.agreement")
     rng = np.random.default_rng(0)
     rows = [{"record_id": i, "annotator": a, "field": f,
              "value": int(rng.integers(1, 6)) if f == "overall" else str(rng.choice(["x", "y"]))}

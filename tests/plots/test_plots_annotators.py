@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from workbench import agreement
 from workbench.plots import annotator_drift, edit_effort, gold_accuracy, rating_distributions
 from workbench.plots._bands import EDGES
 from workbench.plots._common import NO_DATA, WARN
@@ -61,7 +62,6 @@ def test_gold_accuracy_one_trace_per_field_and_plain_n():
 
 
 def test_gold_accuracy_from_agreement_package():
-    agreement = pytest.importorskip("workbench.agreement")
     long = pd.DataFrame({"record_id": [1, 2, 3, 1, 2, 3], "annotator": ["a"] * 3 + ["b"] * 3,
                          "field": "label", "value": ["x", "y", "x", "x", "x", "x"]})
     gold = pd.DataFrame({"record_id": [1, 2, 3], "field": "label", "value": ["x", "y", "x"]})
@@ -83,7 +83,6 @@ def test_drift_lines_with_record_ids():
 
 
 def test_drift_from_agreement_package():
-    agreement = pytest.importorskip("workbench.agreement")
     long = pd.DataFrame({"record_id": list(range(6)) * 3, "annotator": np.repeat(["a", "b", "c"], 6),
                          "field": "overall", "value": [1, 2, 3, 4, 5, 1] * 2 + [5, 5, 5, 1, 1, 1]})
     fig = annotator_drift(agreement.drift(long, field="overall", window=3))

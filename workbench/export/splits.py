@@ -21,7 +21,6 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from workbench.export.dedup import NEAR_THRESHOLD, duplicate_groups
 from workbench.export.errors import ExportError
@@ -279,9 +278,3 @@ def split_counts(split_of_row: np.ndarray, stratum: np.ndarray,
         vals, cnt = np.unique(stratum[split_of_row == name].astype(str), return_counts=True)
         out[name] = {str(v): int(c) for v, c in zip(vals, cnt)}
     return out
-
-
-def take_split(table: pa.Table, split_of_row: np.ndarray, name: str) -> pa.Table:
-    """Rows of one split, sorted by id so the same records always give the same file."""
-    part = table.filter(pa.array(split_of_row == name))
-    return part.take(pc.sort_indices(part, [("id", "ascending")]))

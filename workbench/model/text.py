@@ -49,12 +49,6 @@ def last_turn(messages, roles=("assistant",)) -> pa.Array:
     return gather_turns([(content, last)], n)
 
 
-def count_turns(messages, roles=None) -> np.ndarray:
-    """Number of turns per record (with the given roles)."""
-    n, _, parents = _flat(messages, roles)
-    return np.bincount(parents, minlength=n) if len(parents) else np.zeros(n, dtype=np.int64)
-
-
 def prompt_text(table: pa.Table) -> pa.Array:
     """The prompt of each record: the last user turn of ``messages``."""
     return last_turn(table.column("messages"), roles=("user",))

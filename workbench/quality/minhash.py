@@ -200,13 +200,3 @@ def components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     first = np.full(label.max() + 1 if n else 0, n, dtype=np.int64)
     np.minimum.at(first, label, np.arange(n))
     return first[label]
-
-
-def aligned_intersections(a: Tokens, b: Tokens, bits: int = 44) -> np.ndarray:
-    """|a_i ∩ b_i| for every record i of two aligned batches of sorted shingle sets."""
-    n = len(a.offsets) - 1
-    ra = np.repeat(np.arange(n, dtype=np.uint64), a.counts)
-    rb = np.repeat(np.arange(n, dtype=np.uint64), b.counts)
-    key = np.sort(np.concatenate([(ra << np.uint64(bits)) | a.hashes, (rb << np.uint64(bits)) | b.hashes]))
-    dup = key[1:][key[1:] == key[:-1]]
-    return np.bincount((dup >> np.uint64(bits)).astype(np.int64), minlength=n)
