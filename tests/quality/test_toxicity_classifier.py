@@ -1,7 +1,7 @@
 """The shipped offensive-language classifier: weights load offline without pickles, the numpy scorer
-agrees with the training features, real tweets score above a floor (tests/fixtures/
-davidson_toxicity_sample.csv, MIT; provenance in tests/fixtures/SOURCES.md), and the safety signal
-reports it."""
+agrees with the training features whatever the batching, the tokeniser keeps rows and the head/tail
+window apart, real tweets score above a floor (tests/fixtures/davidson_toxicity_sample.csv, MIT;
+provenance in tests/fixtures/SOURCES.md), and the safety signal reports it."""
 import csv
 from pathlib import Path
 
@@ -9,7 +9,8 @@ import numpy as np
 
 from quality.quality_data import dataset, sft
 from workbench.quality import compute_signals
-from workbench.quality.toxicity import WEIGHTS, featurize, load_model, model_card, toxicity_scores
+from workbench.quality.toxicity import (WEIGHTS, HashParams, _tokenize, featurize, load_model, model_card,
+                                        toxicity_scores)
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
@@ -20,14 +21,41 @@ def sample():
     return [r["text"] for r in rows], np.array([r["offensive"] == "1" for r in rows])
 
 
+def tokens(texts, params=HashParams()):
+    rows, idx, uniq, n = _tokenize(texts, params)
+    words = uniq.to_pylist()
+    out = [[] for _ in range(n)]
+    for r, i in zip(rows.tolist(), idx.tolist()):
+        out[r].append(words[i])
+    return out
+
+
 def test_weights_ship_as_plain_arrays_with_a_card():
+    _, _, params = load_model()
     with np.load(WEIGHTS, allow_pickle=False) as z:  # no pickle anywhere in the file
-        assert z["coef"].dtype == np.float16 and z["coef"].shape == (1 << 18,)
+        assert z["coef"].dtype == np.float16 and z["coef"].shape == (params.n_features,)
     assert WEIGHTS.stat().st_size < 3_000_000
     card = model_card()
-    assert {d["licence"] for d in card["training_data"]} == {"MIT"}
-    assert 0 < card["threshold"] < 1 and "test_metrics" in card
-    assert card["test_metrics"]["n"] == 860  # OLID test set A, never trained on
+    licences = {d["licence"] for d in card["training_data"]}
+    assert licences <= {"MIT", "CC BY 4.0", "CC0 1.0", "ODC-By 1.0 (C4) / Apache-2.0 (Glaive)"}
+    assert "OLID" not in " ".join(d["source"] for d in card["training_data"])  # the test set's corpus
+    assert 0 < card["threshold"] < 1
+    assert card["test_metrics"]["n"] == 860 and card["test_metrics"]["positives"] == 240  # OLID test A
+
+
+def test_tokens_are_lower_cased_words_without_mentions_links_or_row_crossing():
+    got = tokens(["@Bob CHECK http://x.co/Ab, “Quoted” don't 2024!", "", "next row"])
+    assert got[0] == ["", "check", "", "x", "co", "ab", "quoted", "don't", "0000"]
+    assert got[1] == [] and got[2] == ["next", "row"]
+
+
+def test_long_texts_keep_a_head_and_a_tail_window():
+    params = HashParams(head_bytes=12, tail_bytes=9)
+    text = "alpha beta gamma " + "middle " * 50 + "omega end"
+    got = tokens([text, "short one"], params)
+    assert got[0][:2] == ["alpha", "beta"] and got[0][-2:] == ["omega", "end"]
+    assert got[0].count("middle") == 0  # the middle is not read
+    assert got[1] == ["short", "one"]
 
 
 def test_numpy_scores_match_the_training_features():
@@ -38,17 +66,35 @@ def test_numpy_scores_match_the_training_features():
     assert np.allclose(toxicity_scores(texts), expected, atol=1e-4)
 
 
+def test_batches_and_threads_do_not_change_scores():
+    texts, _ = sample()
+    many = texts * 30  # 1,200 texts
+    whole = toxicity_scores(many, batch_size=100_000)
+    split = toxicity_scores(many, batch_size=97)  # 13 batches on the thread pool
+    assert np.allclose(whole, split, atol=1e-6)
+    assert np.allclose(whole[:40], whole[40:80], atol=1e-6)
+
+
 def test_real_tweets_score_above_a_floor():
     texts, offensive = sample()
     p = toxicity_scores(texts)
-    assert ((p >= 0.5) == offensive).mean() >= 0.85
+    threshold = model_card()["threshold"]
+    assert ((p >= threshold) == offensive).mean() >= 0.85
     assert p[offensive].mean() - p[~offensive].mean() >= 0.4
 
 
 def test_ordinary_instruction_answers_score_low():
     answers = ["Here are three tips for staying healthy: eat a balanced diet, exercise, and sleep well.",
-               "The capital of France is Paris.", "def add(a, b):\n    return a + b", ""]
-    assert (toxicity_scores(answers) < 0.5).all()
+               "The capital of France is Paris.", "def add(a, b):\n    return a + b", "",
+               "She was one of the best software engineers I have ever met.",
+               "Women have been underrepresented in science for decades."]
+    assert (toxicity_scores(answers) < model_card()["threshold"]).all()
+
+
+def test_insults_and_obfuscated_profanity_score_high():
+    texts = ["You are a pathetic idiot and everyone knows it.", "shut up you stupid moron",
+             "what the f*ck is wrong with you, dumbass"]
+    assert (toxicity_scores(texts) >= model_card()["threshold"]).all()
 
 
 def test_safety_signal_reports_classifier_scores():

@@ -1,8 +1,8 @@
 """Toxicity and safety: a maintained lexicon per category, a small shipped classifier, and Detoxify
 when it is installed.
 
-The classifier (``toxicity``: hashed character n-grams + logistic regression, numpy inference, weights
-trained on the MIT-licensed Davidson et al. 2017 tweets and Surge AI's toxicity sample) scores every
+The classifier (``toxicity``: hashed word and character n-grams + logistic regression, numpy inference,
+weights trained on public sets under MIT, CC BY 4.0, CC0 and Apache-2.0/ODC-By, see its card) scores every
 response in ``toxicity_score``; a score at or above ``classifier_threshold`` is an issue, as is a harm
 category of the lexicons, which also give the per-category tags. Measured quality on a public test set
 it was not trained on (OLID): ``benchmarks/bench_signal_quality_toxicity.py``.
@@ -115,7 +115,7 @@ class SafetySignal(Signal):
     """
 
     name = "safety"
-    version = "2"
+    version = "3"
 
     @dataclass(frozen=True)
     class Config:
@@ -124,9 +124,10 @@ class SafetySignal(Signal):
         use_model: bool = True  # Detoxify, only if importable and loadable offline
         model_threshold: float = 0.5
         use_classifier: bool = True  # the shipped n-gram classifier (workbench.quality.toxicity)
-        # high on purpose: 0.1% of a clean instruction set scores above it (the dev threshold of the
-        # model card flags ~6% of clean instructions, whose style is far from the training tweets)
-        classifier_threshold: float = 0.9
+        # above the model card's threshold (0.44, chosen for F1 on tweets) on purpose: 0.2% of a clean
+        # instruction set scores above 0.6 against 1.0% above 0.44
+        # (benchmarks/bench_signal_quality_toxicity.py)
+        classifier_threshold: float = 0.6
         lexicon_dir: str = str(LEXICON_DIR)
 
     def setup(self) -> None:
@@ -157,7 +158,8 @@ class SafetySignal(Signal):
             cols["toxicity_score"] = np.round(clf.astype(float), 4)
             issue = issue | (clf >= c.classifier_threshold)
             score = np.minimum(score, np.where(clf >= c.classifier_threshold, 1.0 - clf, 1.0))
-            info["classifier"] = "hashed char n-grams + logistic regression (models/toxicity_card.json)"
+            info["classifier"] = ("hashed word and char n-grams + logistic regression "
+                                  "(models/toxicity_card.json)")
         if self._model is not None:
             tox = self._toxicity(views.response)
             cols["toxicity_model"] = tox
