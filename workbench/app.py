@@ -51,7 +51,9 @@ def cache_root() -> Path:
 
 
 def _is_project(path: Path) -> bool:
-    return path.is_dir() and (path / "project.json").is_file()
+    from workbench.store.folder import is_project_folder
+
+    return is_project_folder(path)
 
 
 def resolve_target(target: str | os.PathLike | None) -> Path:

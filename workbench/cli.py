@@ -66,8 +66,9 @@ def cmd_reviewers(args) -> int:
     from urllib.parse import urlencode
 
     from workbench.store import Project
+    from workbench.store.folder import is_project_folder
 
-    if not (Path(args.project) / "project.json").is_file():
+    if not is_project_folder(args.project):
         raise CLIError(f"{args.project} is not a workbench project (give it with --project DIR)")
     with Project.open(args.project) as proj:
         by = args.by or None  # None: the OS user running this command

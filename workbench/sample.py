@@ -127,9 +127,10 @@ def sample_project(path: str | os.PathLike | None = None, rebuild: bool = False,
     Project
     """
     from workbench.store import Project
+    from workbench.store.folder import is_project_folder
 
     path = Path(path).expanduser() if path is not None else default_path()
-    if (path / "project.json").is_file() and not rebuild:
+    if is_project_folder(path) and not rebuild:
         return Project.open(path)
     if path.exists() and not rebuild and any(path.iterdir()):
         raise FileExistsError(f"{path} exists and is not a workbench project; choose another path")
@@ -146,14 +147,14 @@ def sample_project(path: str | os.PathLike | None = None, rebuild: bool = False,
         if rebuild and path.exists():
             shutil.rmtree(path)
         elif path.exists():  # an empty folder, or another process finished first
-            if (path / "project.json").is_file():
+            if is_project_folder(path):
                 shutil.rmtree(tmp, ignore_errors=True)
                 return Project.open(path)
             path.rmdir()
         os.replace(tmp, path)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
-        if (path / "project.json").is_file():  # lost a race to another kernel: use its project
+        if is_project_folder(path):  # lost a race to another kernel: use its project
             return Project.open(path)
         raise
     return Project.open(path)

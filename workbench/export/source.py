@@ -14,6 +14,7 @@ import pyarrow as pa
 
 from workbench.export.errors import ExportError
 from workbench.model import Dataset, Guidelines
+from workbench.store.folder import is_project_folder
 
 STATE_COLUMNS = ["record_id", "kind", "target", "value", "source", "n_reviewers", "agreed"]
 
@@ -75,7 +76,7 @@ def resolve_source(source: Any, guidelines: Guidelines | str | Path | None = Non
         path = Path(source)
         if not path.exists():
             raise ExportError(f"no such project or dataset: {path}")
-        if path.is_dir() and (path / "project.json").is_file():
+        if is_project_folder(path):
             from workbench.store import Project
 
             project = Project.open(path)

@@ -27,6 +27,11 @@ def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+def is_project_folder(path: str | os.PathLike | None) -> bool:
+    """Whether ``path`` is a project folder (it holds ``project.json``); the one test every caller uses."""
+    return path is not None and isinstance(path, (str, os.PathLike)) and (Path(path) / META).is_file()
+
+
 def sha256_file(path: Path) -> str:
     """SHA-256 of a file's bytes (the project fingerprint of source.parquet), read in 1 MiB chunks."""
     h = hashlib.sha256()

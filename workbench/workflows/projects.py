@@ -5,8 +5,10 @@ from pathlib import Path
 from typing import Any
 
 from workbench.model.guidelines import Guidelines
-from workbench.store.folder import META
+from workbench.store.folder import is_project_folder
 from workbench.store.project import Project, new_project_folder
+
+__all__ = ["init_project", "is_project_folder", "open_project"]
 
 
 def init_project(path: str | Path, dataset_path: str | Path,
@@ -20,11 +22,6 @@ def init_project(path: str | Path, dataset_path: str | Path,
 
     path = new_project_folder(path)  # checked before a long load, and again by create
     return Project.create(path, load(dataset_path), guidelines, owner=owner, closed=closed)
-
-
-def is_project_folder(path: Any) -> bool:
-    """Whether ``path`` is a folder holding a project (its ``project.json``)."""
-    return isinstance(path, (str, Path)) and (Path(path) / META).is_file()
 
 
 def open_project(project_or_path: Any, served: bool = False) -> Project:
