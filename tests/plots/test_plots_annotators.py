@@ -124,3 +124,16 @@ def test_annotators_empty(value):
     for fn in (rating_distributions, gold_accuracy, annotator_drift, edit_effort):
         fig = fn(value)
         assert fig.data == () and fig.layout.annotations[0].text == NO_DATA
+
+
+def test_gold_accuracy_figures_sit_under_the_bars_not_under_the_error_bars():
+    df = pd.DataFrame({"annotator": ["ann", "<b>bob</b>"], "accuracy": [0.75, 0.5], "n_gold": [12, 4]})
+    fig = gold_accuracy(df)
+    (bar,) = fig.data
+    assert bar.textposition == "none"  # nothing drawn inside a bar, where the error bar runs
+    assert fig.layout.xaxis.tickangle == 0  # horizontal
+    assert list(fig.layout.xaxis.tickvals) == ["ann", "<b>bob</b>"]
+    assert list(fig.layout.xaxis.ticktext) == ["ann<br>75% (n=12)", "&lt;b&gt;bob&lt;/b&gt;<br>50% (n=4)"]
+    two = gold_accuracy(pd.DataFrame({"annotator": ["a", "a"], "field": ["x", "y"], "accuracy": [0.8, 0.6],
+                                      "n": [10, 10]}))
+    assert all(t.textposition == "none" for t in two.data) and two.layout.xaxis.tickangle == 0

@@ -1,6 +1,7 @@
 """Annotator quality: rating distributions, accuracy on gold, drift over a session, edit effort."""
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Sequence
 
@@ -89,6 +90,11 @@ def _wilson(p: np.ndarray, n: np.ndarray, z: float = 1.96) -> tuple[np.ndarray, 
     return centre - half, centre + half
 
 
+def esc_tick(text: object) -> str:
+    """Text for a plotly label (which reads a few HTML tags): shown as written."""
+    return html.escape(str(text), quote=False)
+
+
 def gold_accuracy(
     frame: pd.DataFrame,
     annotator_col: str = "annotator",
@@ -112,7 +118,10 @@ def gold_accuracy(
     -------
     Figure
         ``Bar`` trace(s), x = annotator, y = accuracy, text ``"83% (n=12)"``, ``customdata`` =
-        annotator (``meta={"link": "key", "column": annotator_col}``).
+        annotator (``meta={"link": "key", "column": annotator_col}``). The figures are written under
+        the bars, horizontally (one field: in the annotator's axis label), never inside a bar where the
+        interval's error bar would cover them or a narrow bar would turn them vertical; the bars' text
+        is shown on hover.
     """
     title = title or "accuracy on gold items"
     if not has_columns(frame, annotator_col, accuracy_col):
@@ -133,7 +142,7 @@ def gold_accuracy(
         fig.add_trace(go.Bar(
             x=names, y=acc.tolist(), name=str(fld) if fld is not None else "accuracy", customdata=names,
             text=[f"{a:.0%}" + ("" if math.isnan(k) else f" (n={int(k)})") for a, k in zip(acc, n)],
-            textposition="auto", marker_color=colors, meta=link("key", annotator_col),
+            textposition="none", marker_color=colors, meta=link("key", annotator_col),
             error_y={"type": "data", "symmetric": False, "array": np.nan_to_num(hi - acc).tolist(),
                      "arrayminus": np.nan_to_num(acc - lo).tolist(), "visible": bool(np.isfinite(n).any())},
             hovertemplate="%{x}: %{text}<extra></extra>"))
@@ -141,6 +150,11 @@ def gold_accuracy(
         fig.add_hline(y=target, line_dash="dash", line_color=WARN, annotation_text=f"target {target:.0%}")
     fig.update_layout(barmode="group", showlegend=len(fig.data) > 1)
     fig.update_yaxes(range=[0, 1.08], tickformat=".0%")
+    if len(fig.data) == 1:  # one field: each annotator's figure under its bar, horizontal
+        bar = fig.data[0]
+        fig.update_xaxes(tickmode="array", tickvals=list(bar.x),
+                         ticktext=[f"{esc_tick(x)}<br>{esc_tick(t)}" for x, t in zip(bar.x, bar.text)])
+    fig.update_xaxes(tickangle=0, automargin=True)
     return finish(fig, title, xlabel="annotator", ylabel="accuracy")
 
 
