@@ -9,7 +9,7 @@ import workbench
 PACKAGE = Path(workbench.__file__).parent
 WIDGET_LIBS = {"ipywidgets", "ipyevents", "anywidget"}
 WIDGET_MODULES = {"views.py", "panels.py", "side_panels.py", "widget.py", "keys_widget.py"}
-STATE_MODULES = {"__init__.py", "session.py", "navigation.py", "actions.py", "annotations.py", "filters.py",
+STATE_MODULES = {"__init__.py", "session.py", "navigation.py", "actions.py", "filters.py",
                  "modes.py", "bulk.py", "page.py", "persist.py", "render.py", "keys.py"}
 
 

@@ -67,6 +67,11 @@ class EventLog(ABC):
         """Number of events."""
 
     @abstractmethod
+    def max_seq(self) -> int:
+        """Highest sequence number (0 when empty): it names the log's state, as events never change, so
+        a reader polls it to learn whether anything was appended."""
+
+    @abstractmethod
     def last_event_id(self) -> str | None:
         """Id of the most recently committed event (None when empty)."""
 

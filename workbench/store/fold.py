@@ -17,6 +17,7 @@ import pandas as pd
 from workbench.store.edits import CONFLICT_COLUMNS, resolve_edits
 
 STATE_KINDS = ("edit", "rating", "label", "tags", "preference", "comment", "decision", "gold")
+REVIEW_KINDS = ("rating", "label", "tags", "preference", "decision", "edit")  # what makes a record "reviewed"
 TURN_KINDS = ("add_turn", "delete_turn")
 PROJECT_KINDS = ("role", "guidelines", "settings")  # project-level events, record_id "*"
 PROJECT_RECORD = "*"

@@ -10,12 +10,11 @@ import pyarrow as pa
 from workbench.model.records import Record
 from workbench.model.schema import RECORD_SCHEMA
 from workbench.store.edits import apply_ops, text_at
-from workbench.store.fold import FoldedState, active_mask, fold_events, preference_key
+from workbench.store.fold import REVIEW_KINDS, FoldedState, active_mask, fold_events, preference_key
 
 LONG_COLUMNS = ["record_id", "annotator", "field", "value", "time", "category", "is_gold", "target", "role"]
 STATUS_COLUMNS = ["record_id", "n_reviews", "reviewers", "decision", "decision_source", "disputed",
                   "conflicts", "adjudicated"]
-REVIEW_KINDS = ("rating", "label", "tags", "preference", "decision", "edit")
 
 
 class ViewsMixin:

@@ -15,7 +15,7 @@ import pandas as pd
 from workbench.model.events import value_hash
 from workbench.store.actions import UNDOABLE
 from workbench.store.errors import Conflict, PermissionDenied
-from workbench.store.fold import active_mask
+from workbench.store.fold import REVIEW_KINDS, active_mask
 from workbench.store.validate import tag_problem
 from workbench.ui.bulk import BulkPlan, duplicate_extras, plan_bulk, run_bulk
 from workbench.ui.modes import annotation_rows, score_gold
@@ -24,7 +24,6 @@ from workbench.ui.suggest_actions import SuggestionActions
 from workbench.ui.render import LETTERS
 from workbench.ui.wording import field_label, saved_message
 
-REVIEW_KINDS = ("rating", "label", "tags", "preference", "decision", "edit")
 UNDOABLE_KINDS = tuple(k for k in UNDOABLE if k != "undo")
 ADVANCE_ON = ("accept", "reject", "needs_fix")  # decisions after which auto_advance opens the next record
 

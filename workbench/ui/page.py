@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from workbench.ui.annotations import RecordState
+from workbench.store.record_fold import RecordState
 
 REASON_SUFFIXES = ("reason", "reasons", "types", "type", "kinds", "categories", "detail", "matches", "rules")
 

@@ -20,7 +20,7 @@ from workbench.store.fold import PRIVILEGED
 from workbench.store.validate import check_reviewer
 from workbench.ui import render
 from workbench.ui.actions import SessionActions
-from workbench.ui.annotations import RecordEvents, RecordState, fold_record
+from workbench.store.record_fold import RecordEvents, RecordState, fold_record
 from workbench.ui.filters import ASSIST_COLUMNS, STATUS_COLUMNS, Filters, QueueIndex
 from workbench.ui.modes import MODES, adjudication_ids, calibration_ids, display_order, has_assignments
 from workbench.ui.navigation import Navigation, check_page_size
@@ -148,7 +148,7 @@ class ReviewSession(Navigation, SessionActions):
     def status(self) -> pd.DataFrame:
         """The project's status frame (per record: n_reviews, reviewers, decision, disputed, ...)."""
         log = self.project.log
-        seq = log.max_seq() if hasattr(log, "max_seq") else log.count()
+        seq = log.max_seq()
         if self._status is None or self._status[0] != seq:
             self._status = (seq, self.project.status_frame())
         return self._status[1]
@@ -167,7 +167,7 @@ class ReviewSession(Navigation, SessionActions):
         frame = self._assist_given
         if frame is None:
             log = self.project.log
-            seq = log.max_seq() if hasattr(log, "max_seq") else log.count()
+            seq = log.max_seq()
             if self._assist is None or self._assist[0] != seq:
                 from workbench.assist.active import queue_scores  # the assist layer sits below the UI
 
