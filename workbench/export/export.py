@@ -30,6 +30,7 @@ from workbench.export.summary import category_distribution, curation_summary
 from workbench.export.openai_fast import can_write_fast
 from workbench.export.writers import CONTAINERS, format_rows, write_splits
 from workbench.model.dataset import has_categories
+from workbench.model.display import ResultDict
 from workbench.store.folder import sha256_file
 
 MANIFEST = "manifest.json"
@@ -65,7 +66,7 @@ def export(source: Any, out: str | Path, format: str = "openai", splits=(0.8, 0.
            min_rating: float | None = None, include: str = "unrejected", overwrite: bool = False,
            guidelines=None, min_agreement: float | None = None, dedupe: str = "near",
            near_threshold: float | None = NEAR_THRESHOLD, keep_metadata: bool = False,
-           report: bool = True, semantic_threshold: float | None = None) -> dict[str, Any]:
+           report: bool = True, semantic_threshold: float | None = None) -> "ExportResult":
     """Export cleaned, grouped and stratified splits with a manifest and the hand-over documents.
 
     Parameters
@@ -112,9 +113,9 @@ def export(source: Any, out: str | Path, format: str = "openai", splits=(0.8, 0.
 
     Returns
     -------
-    dict
-        ``out``, ``counts`` (per split), ``total``, ``left_out`` (by reason), ``leakage_check``,
-        ``files`` and ``manifest``.
+    ExportResult
+        A dict: ``out``, ``counts`` (per split), ``total``, ``left_out`` (by reason), ``leakage_check``,
+        ``files`` and ``manifest``; also as attributes, with a short repr.
 
     Raises
     ------
@@ -140,9 +141,24 @@ def export(source: Any, out: str | Path, format: str = "openai", splits=(0.8, 0.
         manifest = _write_export(plan, src, out, overwrite, report)
     finally:
         src.close()
-    return {"out": str(out), "counts": manifest["counts"], "total": manifest["total"],
-            "left_out": manifest["left_out"], "leakage_check": manifest["leakage_check"],
-            "files": sorted(manifest["files"]), "manifest": manifest}
+    return ExportResult(out=str(out), counts=manifest["counts"], total=manifest["total"],
+                        left_out=manifest["left_out"], leakage_check=manifest["leakage_check"],
+                        files=sorted(manifest["files"]), manifest=manifest)
+
+
+class ExportResult(ResultDict):
+    """What :func:`export` wrote: ``out``, ``counts`` per split, ``total``, ``left_out`` (reason ->
+    records), ``leakage_check``, ``files`` and the whole ``manifest``; a dict with attributes."""
+
+    SHOWN = ("out", "counts", "total", "left_out", "files")
+
+    def shown(self) -> dict[str, Any]:
+        fields = super().shown()
+        check = self.get("leakage_check") or {}
+        fields["leakage_check"] = "passed" if check.get("ok") else {
+            k: v for k, v in check.items() if k.endswith("_across_splits") and v}
+        fields["fingerprint"] = str(self["manifest"]["source"].get("fingerprint") or "")[:12]
+        return fields
 
 
 def plan_export(src, options: dict[str, Any]) -> dict[str, Any]:
@@ -256,4 +272,4 @@ def export_counts(result: dict[str, Any]) -> str:
     return ", ".join(f"{k} {v}" for k, v in result["counts"].items())
 
 
-__all__ = ["export", "ExportError", "MANIFEST", "export_counts"]
+__all__ = ["export", "ExportError", "ExportResult", "MANIFEST", "export_counts"]

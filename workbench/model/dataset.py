@@ -12,6 +12,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from workbench.model.display import call_repr, cut, html_card, html_table
 from workbench.model.records import Record
 from workbench.model.schema import RECORD_SCHEMA
 
@@ -38,6 +39,9 @@ class _HashSink:
 
     def writable(self) -> bool:
         return True
+
+
+PREVIEW_ROWS = 3  # records shown in a notebook's card
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,37 @@ class Dataset:
 
     def __len__(self) -> int:
         return self.table.num_rows
+
+    @property
+    def columns(self) -> list[str]:
+        """The canonical columns that hold a value in some record (all of them for an empty dataset)."""
+        n = self.table.num_rows
+        return [c for c in self.table.column_names if not n or self.table.column(c).null_count < n]
+
+    def __repr__(self) -> str:
+        return call_repr("Dataset", {"format": self.format, "kind": self.kind, "rows": len(self),
+                                     "quarantined": len(self.quarantine), "columns": self.columns})
+
+    def _repr_html_(self) -> str:
+        """A card in notebooks: counts, quarantine reasons, and the first records' prompts (escaped)."""
+        from workbench.model.text import prompt_text, response_text
+
+        fields = {"format": self.format, "kind": self.kind, "records": f"{len(self):,}",
+                  "quarantined": f"{len(self.quarantine):,}", "source": self.source or "(in memory)",
+                  "columns": ", ".join(self.columns)}
+        sections = []
+        if self.quarantine:
+            reasons = sorted(self.reasons.items(), key=lambda kv: (-kv[1], kv[0]))
+            sections.append(("quarantine reasons", html_table(("reason", "rows"), reasons)))
+        head = self.table.slice(0, PREVIEW_ROWS)
+        if head.num_rows:
+            rows = zip(head.column("id").to_pylist(), head.column("kind").to_pylist(),
+                       head.column("category").to_pylist(), prompt_text(head).to_pylist(),
+                       response_text(head).to_pylist())
+            preview = [(i, k, c or "", cut(p), cut(r)) for i, k, c, p, r in rows]
+            sections.append((f"first {len(preview)} of {len(self):,} records",
+                             html_table(("id", "kind", "category", "prompt", "response"), preview)))
+        return html_card("Dataset", fields, *sections)
 
     @property
     def rows_read(self) -> int:

@@ -46,6 +46,35 @@ class SignalReport:
         """Signal name -> number of records flagged."""
         return {name: r.issues for name, r in self.results.items()}
 
+    def issue_summary(self) -> pd.DataFrame:
+        """``issue_type, num_issues, share, score`` per signal, worst mean score first (cleanlab's
+        ``get_issue_summary``); see :mod:`workbench.quality.issues`."""
+        from workbench.quality.issues import issue_summary
+
+        return issue_summary(self)
+
+    def get_issues(self, name: str, flagged_only: bool = True) -> pd.DataFrame:
+        """The records one signal flagged (all records with ``flagged_only=False``), worst first."""
+        from workbench.quality.issues import get_issues
+
+        return get_issues(self, name, flagged_only)
+
+    def report(self, num_examples: int = 3) -> None:
+        """Print what was found: the issue summary and the worst records of each issue type."""
+        from workbench.quality.issues import report_text
+
+        print(report_text(self, num_examples))
+
+    def __repr__(self) -> str:
+        from workbench.quality.issues import report_repr
+
+        return report_repr(self)
+
+    def _repr_html_(self) -> str:
+        from workbench.quality.issues import report_html
+
+        return report_html(self)
+
 
 def as_dataset(data: Dataset | pa.Table) -> Dataset:
     if isinstance(data, Dataset):

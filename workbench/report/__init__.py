@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from workbench.model.dataset import Dataset
+from workbench.model.display import ResultDict
 from workbench.model.entry import make_callable
 from workbench.model.markdown import md_code, md_inline
 from workbench.quality.engine import SignalReport, as_dataset, as_guidelines, compute_signals
@@ -63,8 +64,9 @@ def write_report(dataset: Dataset, out_dir: str | os.PathLike, guidelines=None,
 
     Returns
     -------
-    dict
-        ``quality`` (the quality.json document), ``files`` (name -> path) and ``report`` (SignalReport).
+    ReportResult
+        A dict: ``quality`` (the quality.json document), ``files`` (name -> path) and ``report``
+        (SignalReport); also as attributes, with a short repr.
     """
     dataset = as_dataset(dataset)
     gl = as_guidelines(guidelines)
@@ -94,10 +96,23 @@ def write_report(dataset: Dataset, out_dir: str | os.PathLike, guidelines=None,
                                                    encoding="utf-8")
     paths["quality.json"].write_text(json.dumps(quality, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     paths["quarantine.jsonl"].write_text(dataset.quarantine_jsonl(), encoding="utf-8")
-    return {"quality": quality, "files": {k: str(v) for k, v in paths.items()}, "report": rep}
+    return ReportResult(quality=quality, files={k: str(v) for k, v in paths.items()}, report=rep)
 
 
-def report(dataset, out, guidelines=None, cache_dir=None) -> dict[str, Any]:
+class ReportResult(ResultDict):
+    """What :func:`report` wrote: ``quality`` (the quality.json document), ``files`` (name -> path) and
+    ``report`` (the SignalReport); a dict with attributes, and a short repr."""
+
+    def shown(self) -> dict[str, Any]:
+        files = self["files"]
+        first = next(iter(files.values()), None)
+        rows = self["quality"].get("rows", {})
+        return {"out": str(Path(first).parent) if first else None, "records": rows.get("valid"),
+                "quarantined": rows.get("quarantined"),
+                "issues": {k: v for k, v in self["report"].issues().items() if v}, "files": sorted(files)}
+
+
+def report(dataset, out, guidelines=None, cache_dir=None) -> ReportResult:
     """Compute every signal (cached under ``cache_dir`` if given) and write the report into ``out``.
 
     Parameters
@@ -111,7 +126,7 @@ def report(dataset, out, guidelines=None, cache_dir=None) -> dict[str, Any]:
 
     Returns
     -------
-    dict
+    ReportResult
         See :func:`write_report`.
     """
     from workbench.store.project import Project
@@ -124,6 +139,6 @@ def report(dataset, out, guidelines=None, cache_dir=None) -> dict[str, Any]:
     return write_report(dataset, out, guidelines=guidelines, cache_dir=cache_dir)
 
 
-__all__ = ["FILES", "category_distribution", "report", "write_report"]
+__all__ = ["FILES", "ReportResult", "category_distribution", "report", "write_report"]
 
 make_callable(__name__, report)
