@@ -47,9 +47,7 @@ def test_review_entry_points(project):
     assert isinstance(rw, ReviewWidget) and rw.session.reviewer == "alice"
     assert wb.review is review
     assert review(project, "bob", page_size=5, signals=None).session.page_size == 5
-    if hasattr(project, "review"):  # the documented call, attached to Project by the store
-        rw = project.review(reviewer="carol", mode="review", signals=None)
-        assert isinstance(rw, ReviewWidget) and rw.session.reviewer == "carol"
+    assert not hasattr(project, "review")  # the store never reaches up to the widgets: wb.review(project, ...)
 
 
 def test_toolbar_navigation_jump_page_size_and_progress(ui, project):
