@@ -61,3 +61,26 @@ def test_source_id_resolution_rule():
     ids, which = resolve_source_ids(cols, 5)
     assert ids.to_pylist() == ["a", "u1", "u2", None, "b"]
     assert [ID_KEYS[w] if w >= 0 else None for w in which] == ["id", "uuid", "uuid", None, "id"]
+
+
+def test_ids_do_not_depend_on_the_hash_batch(tmp_path, monkeypatch):
+    """Content keys are built batch by batch (bounded memory at millions of rows): slices of list columns
+    with nulls (preference rows beside SFT rows) hash exactly as the whole table does."""
+    from workbench.io import ids as ids_mod
+
+    rows = []
+    for i in range(23):
+        if i % 3:
+            rows.append({"prompt": f"p{i % 7}", "chosen": f"good {i % 5}", "rejected": f"bad {i}"})
+        else:
+            rows.append({"prompt": f"p{i % 7}", "chosen": f"good {i % 5}", "rejected": f"bad {i % 2}"})
+    path = tmp_path / "pairs.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    table = load(path).table
+    whole = ids_mod.assign_ids(table)
+    monkeypatch.setattr(ids_mod, "HASH_BATCH", 4)
+    assert ids_mod.assign_ids(table).equals(whole)
+    assert ids_mod.assign_ids(table.slice(3, 15)).equals(ids_mod.assign_ids(pa.concat_tables([table.slice(3, 15)])))
+    keys = ids_mod.content_keys(table).to_pylist()
+    assert ids_mod.content_hashes(ids_mod.content_keys(table)) == \
+        [hashlib.sha256(k.encode("utf-8")).hexdigest()[:16] for k in keys]

@@ -16,9 +16,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from workbench.model.text import _as_list_array
+from workbench.model.turns import utf8_buffers
 
 SEP_TURN, SEP_FIELD = "\x1e", "\x1d"
 ID_KEYS = ("id", "uuid", "_id", "example_id", "conversation_id", "sample_id")  # first non-empty one wins
+HASH_BATCH = 100_000  # rows whose content keys are built at once: bounded memory, offsets within int32
 
 
 def id_text(value) -> str | None:
@@ -65,7 +67,10 @@ def _messages_key(col) -> pa.Array:
     parts = pc.binary_join_element_wise(pc.fill_null(flat.field("role"), ""),
                                         pc.fill_null(flat.field("content"), ""),
                                         pc.fill_null(flat.field("tool_calls"), ""), "\x1f")
-    lists = pa.ListArray.from_arrays(arr.offsets, parts, mask=arr.is_null())
+    offsets = arr.offsets
+    if arr.offset:  # a slice (hashing goes batch by batch): its flattened values start at 0, its offsets not
+        offsets = pc.subtract(offsets, offsets[0])
+    lists = pa.ListArray.from_arrays(offsets, parts, mask=arr.is_null())
     return pc.fill_null(pc.binary_join(lists, SEP_TURN), "\x00")
 
 
@@ -97,12 +102,29 @@ def assign_ids(table: pa.Table, source_ids: pa.Array | None = None) -> pa.Array:
     if source_ids is not None:
         ids[~need] = np.asarray(source_ids.to_pylist(), dtype=object)[~need]
     if need.any():
-        keys = content_keys(table.filter(pa.array(need)) if not need.all() else table)
-        sha = hashlib.sha256
-        ids[need] = [sha(k.encode("utf-8")).hexdigest()[:16] for k in keys.to_pylist()]
+        hashed = table.filter(pa.array(need)) if not need.all() else table
+        ids[need] = [h for lo in range(0, hashed.num_rows, HASH_BATCH)
+                     for h in content_hashes(content_keys(hashed.slice(lo, HASH_BATCH)))]
+    out = pa.array(ids, pa.string())
+    if pc.count_distinct(out).as_py() == n:
+        return out
     s = pd.Series(ids)
     dup = s.groupby(s, sort=False).cumcount().to_numpy()
-    if dup.any():
-        rep = dup > 0
-        s[rep] = s[rep] + "-" + (dup[rep] + 1).astype(str)
+    rep = dup > 0
+    s[rep] = s[rep] + "-" + (dup[rep] + 1).astype(str)
     return pa.array(s.tolist(), pa.string())
+
+
+def content_hashes(keys: pa.Array) -> list[str]:
+    """The first 16 hex digits of SHA-256 of each key's UTF-8 bytes.
+
+    SHA-256 keeps ids stable across versions (projects store them in their event logs), and no Arrow or
+    numpy kernel computes it, so this is a loop; it hashes slices of the Arrow buffer itself instead of
+    Python strings (no ``to_pylist``, no ``encode``): ``assign_ids`` on 200k Alpaca records took 0.33 s
+    against 0.46-0.52 s before, with the same ids.
+    """
+    data, offsets = utf8_buffers(keys)
+    view = memoryview(data)
+    sha = hashlib.sha256
+    o = offsets.tolist()
+    return [sha(view[a:b]).hexdigest()[:16] for a, b in zip(o[:-1], o[1:])]
