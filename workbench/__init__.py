@@ -25,7 +25,6 @@ _LAZY = {
     "review": ("workbench.ui", "review"),
     "agreement": ("workbench.agreement", None),
     "plots": ("workbench.plots", None),
-    "workflows": ("workbench.workflows", None),
 }
 
 

@@ -13,8 +13,10 @@ from helpers import make_dataset, sft
 import workbench.store as store
 from workbench.store import Project
 from workbench.store.folder import is_project_folder
-from workbench.workflows import (init_project, long_table, open_project, project_signals,
-                                 review_signal_frame, run_agreement, signals_or_none)
+from workbench.workflows.agreement import long_table, run_agreement
+from workbench.workflows.projects import init_project, open_project
+from workbench.workflows.review import review_signal_frame
+from workbench.workflows.signals import project_signals, signals_or_none
 
 ROWS = [sft(f"r{i}", f"How do I change setting number {i}?", f"Open the settings page and pick option {i}.",
             "account") for i in range(6)]

@@ -12,16 +12,9 @@ Each rule below has its one owner here; the packages underneath (``store``, ``qu
   a Label Studio export (through a scratch project) or a long table file.
 - :mod:`~workbench.workflows.guidelines` - :func:`draft_guidelines` from a data file.
 
+Import the function from its module (``from workbench.workflows.signals import project_signals``): the
+package imports nothing itself, so the review widget does not load the agreement package, for one.
+
 Reports and exports of a project are :func:`workbench.report` and :func:`workbench.export`: both read
 a project through its public interface (dataset, guidelines, folded state, ``cache_dir``).
 """
-from __future__ import annotations
-
-from workbench.workflows.agreement import long_table, run_agreement
-from workbench.workflows.guidelines import draft_guidelines
-from workbench.workflows.projects import init_project, is_project_folder, open_project
-from workbench.workflows.review import review_signal_frame
-from workbench.workflows.signals import project_signals, signal_cache, signals_or_none
-
-__all__ = ["draft_guidelines", "init_project", "is_project_folder", "long_table", "open_project",
-           "project_signals", "review_signal_frame", "run_agreement", "signal_cache", "signals_or_none"]
