@@ -30,7 +30,7 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
         "--disable-sync", "--no-first-run"]
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
-BUDGET = 120.0  # seconds for the whole test, server start included
+BUDGET = 300.0  # seconds for the whole test, server start included (a loaded 2-core machine is slow)
 EDITED = "Thanks for asking. Edited in the browser test: the answer is now complete."
 
 
@@ -190,6 +190,9 @@ def test_review_in_browser(served):
 
             page.click("button[title='overall: 4']", timeout=deadline.ms())
             _wait_events(project, "alice", "rating", deadline)
+            # the rating rebuilds the editor's text areas: wait until that update has reached the page
+            # (the message line is the last thing refreshed), or the edit would go into a replaced box
+            page.wait_for_selector(f"text=saved rating overall = 4 on {rid}", timeout=deadline.ms())
 
             page.get_by_text("Edit text (diff below)").click(timeout=deadline.ms())
             # the editor lists one text area and one Save button per turn, in turn order
@@ -201,7 +204,9 @@ def test_review_in_browser(served):
 
             page.click("button[title='accept']", timeout=deadline.ms())
             _wait_events(project, "alice", "decision", deadline)
-            page.wait_for_selector(".wb-record-status:has-text('accept')", timeout=deadline.ms())
+            # the decision opens the next record (the widget's "next record after a decision", on by default)
+            page.wait_for_selector(f"text=saved decision = accept on {rid} · next: {ids[2]}", timeout=deadline.ms())
+            page.wait_for_selector(f".wb-record-status:has-text('{ids[2]}')", timeout=deadline.ms())
             assert "Traceback" not in page.content()
             page.get_by_text("Edit text (diff below)").click(timeout=deadline.ms())  # fold the editor away
             page.locator(".wb-header").scroll_into_view_if_needed(timeout=deadline.ms())
