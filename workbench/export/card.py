@@ -5,6 +5,8 @@ the sections Dataset Summary, Dataset Structure, Data Splits, Curation, Known Li
 """
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -182,3 +184,41 @@ def render_dataset_card(info: dict[str, Any]) -> str:
     lines += _summary(info) + _splits(info) + _curation(info)
     lines += ["## Known Limitations", ""] + [f"- {x}" for x in limitations(info)]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def card_markdown(text: str, limit: int | None = None) -> str:
+    """A card's text for a notebook's Markdown renderer: the YAML header as a fenced ``yaml`` block.
+
+    A notebook (unlike the Hub) does not read front matter: ``---`` becomes a rule and the header's
+    ``- split: train`` lines a jumbled bullet list. ``limit`` cuts the body (not the header) at a line
+    end before that many characters, with a note.
+    """
+    head, body = "", text
+    if text.startswith("---\n"):
+        end = text.find("\n---\n", 3)
+        if end > 0:
+            head, body = text[4:end + 1], text[end + 5:].lstrip("\n")
+    if limit is not None and len(body) > limit:
+        cut = body.rfind("\n", 0, limit)
+        body = body[:cut if cut > 0 else limit].rstrip() + f"\n\n*(first {limit:,} characters of {len(body):,})*\n"
+    if not head:
+        return body
+    fence = "`" * max(3, max((len(m) for m in re.findall(r"`+", head)), default=0) + 1)
+    return f"{fence}yaml\n{head}{fence}\n\n{body}"
+
+
+class DatasetCard:
+    """An export's ``README.md`` shown in a notebook (see :func:`card_markdown`).
+
+    ``DatasetCard.read(path, limit=1500)`` displays as Markdown; ``.text`` is the file as written.
+    """
+
+    def __init__(self, text: str, limit: int | None = None):
+        self.text, self.limit = text, limit
+
+    @classmethod
+    def read(cls, path: str | Path, limit: int | None = None) -> "DatasetCard":
+        return cls(Path(path).read_text(encoding="utf-8"), limit)
+
+    def _repr_markdown_(self) -> str:
+        return card_markdown(self.text, self.limit)
