@@ -68,8 +68,12 @@ def test_keys_with_the_mouse_anywhere_auto_advance_and_ab_keys(served_keys):
             status("r0")
             page.wait_for_selector(".wb-review .wb-keys-line", timeout=deadline.ms())
 
-            # Voila: with nothing focused (the page body), keys go to the review pane
-            page.evaluate("document.activeElement && document.activeElement.blur()")
+            # Voila: right after the Review tab was clicked (whatever has the focus), keys go to the pane
+            page.keyboard.press("j")
+            status("r1")
+            page.evaluate("document.activeElement && document.activeElement.blur()")  # nothing focused
+            page.keyboard.press("k")
+            status("r0")
             page.keyboard.press("j")
             status("r1")
 

@@ -4,7 +4,8 @@ It lives inside the review widget's root box (class ``wb-review``) and, once sho
 focusable (a click inside gives it the focus and a blue ring) and listens for keydown on the window in
 the capture phase, so it sees a key before JupyterLab (document, bubble phase) and Notebook 7
 (document, capture phase) do. A key counts only when its target is inside the review box — or, in the
-Voila app only, when nothing has the focus (the page body) — and is the widget's by the rule of
+Voila app (where the review pane is the only user of keys), when it is not typed into a text box — and
+is the widget's by the rule of
 :func:`workbench.ui.keys.is_widget_key`: such a key is stopped (``stopPropagation`` +
 ``preventDefault``) and sent to Python; every other key (Ctrl/Cmd/Alt combinations, Enter, Tab, Esc,
 any key typed in a text box) passes through untouched. Hovering changes nothing.
@@ -59,12 +60,14 @@ function render({ model, el }) {
     if (!root || e.wbHandled || e.isComposing || e.ctrlKey || e.metaKey || e.altKey) return;
     const target = e.target;
     const inside = root.contains(target);
-    // the body has the focus: in the Voila app (nothing else takes keys there), or when the element that
-    // had it inside the review pane vanished (a re-rendered view) and no click went elsewhere since
+    const editing = !!(target && target.closest && target.closest(EDITING));
+    // outside the pane: in the Voila app any key not typed into a box (the review pane is the app's only
+    // key user; arrows stay with tab bars), or the body after the pane's focused element vanished
+    // (a re-rendered view) with no click elsewhere since
     const onBody = target === document.body || target === document.documentElement;
-    const bodyFocus = !inside && onBody && visible(root) && (lastInside || (voila() && !ARROWS.includes(e.key)));
+    const bodyFocus = !inside && !editing && visible(root) && !(target.closest && target.closest('.wb-review'))
+      && ((onBody && lastInside) || (voila() && !ARROWS.includes(e.key)));
     if (!inside && !bodyFocus) return;
-    const editing = inside && target.closest && target.closest(EDITING);
     let key = normalize(e);
     if (editing) {
       if (key !== 'Escape') return;  // a text box keeps its letters; Esc leaves it

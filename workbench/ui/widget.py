@@ -65,6 +65,8 @@ class ReviewWidget:
                                   indent=False, layout=w.Layout(width="auto"))
         self.advance.observe(lambda ch: setattr(session, "auto_advance", bool(ch["new"])), names="value")
         self.editor.box.add_class("wb-editor")
+        self.decision.undo.tooltip = "undo your last action on this record (u; Shift+U: on any record)"
+        self.decision.redo.tooltip = "redo your last undo on this record"
         self._views = [self.toolbar, self.record, self.editor, self.rating, self.labels, self.decision,
                        self.preference, self.bulk, self.adjudication, self.suggestions]
         side = w.VBox([self.rating.box, self.labels.box, self.decision.box, self.preference.box,
