@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from app.test_browser import (ARGS, CHROMIUM, Deadline, _open_review, _require_browser, _wait_http, _wait_pool,
+from app.test_browser import (ARGS, ARTIFACTS, CHROMIUM, Deadline, _open_review, _require_browser, _wait_http, _wait_pool,
                               serving)
 from helpers import make_dataset, msg, sft
 
@@ -116,6 +116,8 @@ def test_keys_with_the_mouse_anywhere_auto_advance_and_ab_keys(served_keys):
 
             page.keyboard.press("?")
             page.wait_for_selector(".wb-review .wb-keymap", state="visible", timeout=deadline.ms())
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "review-keys.png"))
             page.keyboard.press("x")
             page.wait_for_selector(".wb-keys-line:has-text('x: no action')", timeout=deadline.ms())
             assert "Traceback" not in page.content()

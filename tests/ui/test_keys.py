@@ -193,3 +193,16 @@ def test_widget_view_keys_change_what_is_shown(make_project):
     ui.decision.buttons["reject"].click()  # a button decides and moves on too
     assert ui.session.current_id == "next"
     assert "next: next" in ui.message.value
+
+
+def test_auto_advance_is_a_setting_of_the_widget(project):
+    from workbench.ui import review
+
+    off = review(project, "alice", signals=None, auto_advance=False)
+    assert off.session.auto_advance is False and off.advance.value is False
+    off.on_key(down("a"))
+    assert off.session.position == 0
+    on = review(project, "bob", signals=None)
+    assert on.session.auto_advance is True and on.advance.value is True
+    on.advance.value = False  # the checkbox in the widget
+    assert on.session.auto_advance is False

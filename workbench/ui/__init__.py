@@ -23,7 +23,8 @@ def review(project_or_path: Any, reviewer: str, **kw: Any):
         The reviewer's name.
     **kw
         Passed to :class:`ReviewSession`: ``mode`` ("review", "gold", "calibration",
-        "adjudicate"), ``page_size``, ``state_path``, ``signals``, ``seed``, ``restore``.
+        "adjudicate"), ``page_size``, ``state_path``, ``signals``, ``seed``, ``restore``; and
+        ``auto_advance`` (default True: accept / reject / needs fix open the next record) to the widget.
 
     Returns
     -------
@@ -33,7 +34,8 @@ def review(project_or_path: Any, reviewer: str, **kw: Any):
     from workbench.ui.widget import ReviewWidget
     from workbench.workflows.projects import open_project
 
-    return ReviewWidget(ReviewSession(open_project(project_or_path), reviewer, **kw))
+    auto_advance = kw.pop("auto_advance", True)
+    return ReviewWidget(ReviewSession(open_project(project_or_path), reviewer, **kw), auto_advance=auto_advance)
 
 
 def __getattr__(name: str):
