@@ -154,7 +154,7 @@ def _reviewers(session) -> list[str]:
 
 
 class RecordView:
-    """The current page as HTML; keyboard events are captured on it (see ``ReviewWidget``)."""
+    """The current page as HTML (the review widget's keys work wherever its focus is: ``workbench.ui.keys``)."""
 
     def __init__(self, session):
         self.session = session
