@@ -13,7 +13,7 @@ import pandas as pd
 
 from workbench.agreement.sources import read_long_file, split_gold
 from workbench.store import Project
-from workbench.workflows.projects import is_project_folder
+from workbench.workflows.projects import is_project_folder, open_project
 
 
 def long_table(source) -> tuple[pd.DataFrame, pd.DataFrame | None]:
@@ -26,7 +26,7 @@ def long_table(source) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     else:
         path = Path(source)
         if is_project_folder(path):
-            with Project.open(path) as project:
+            with open_project(path) as project:
                 long = project.annotations_long()
         else:
             long = read_long_file(path) if path.is_file() else None
