@@ -1,6 +1,7 @@
 """Property: the vectorised loader and the row-by-row loader give the same Dataset for every file.
 
-Hypothesis generates JSONL files in four record formats (OpenAI messages, Alpaca, ShareGPT, DPO) with
+Hypothesis generates JSONL files in four record formats (OpenAI messages, Alpaca, ShareGPT, DPO with
+string or message-list sides; all four have a vectorised reader) with
 mixed and empty id keys, odd types, Python-only whitespace, metadata, duplicates, and file-level damage
 (BOM, blank lines, invalid UTF-8, NUL bytes, duplicate keys, deep nesting, a truncated last line). Each
 file is loaded with ``fast=True`` (the vectorised reader forced on a small file, falling back where it
@@ -96,30 +97,75 @@ def alpaca_row(draw, p) -> dict:
     return row
 
 
+def sharegpt_from(p):
+    return sometimes(st.sampled_from(["human", "gpt", "human", "gpt", "system", "user", "assistant", "observation"]),
+                     st.sampled_from(["bot", "function_call", "alien", None, 3] if p else ["bot", "alien"]),
+                     max(p, 0.05))
+
+
+@st.composite
+def sharegpt_turn(draw, p) -> dict:
+    turn = {"from": draw(sharegpt_from(p)), "value": draw(sometimes(TEXT, st.sampled_from([None, 5]), p / 2))}
+    if p and draw(st.integers(0, 20)) == 0:
+        del turn[draw(st.sampled_from(["from", "value"]))]
+    if draw(st.integers(0, 15)) == 0:
+        turn["weight"] = 1  # ignored by ShareGPT
+    return turn
+
+
 @st.composite
 def sharegpt_row(draw, p) -> dict:
-    turns = [{"from": draw(st.sampled_from(["human", "gpt", "system", "bot", 3])), "value": draw(TEXT)}
-             for _ in range(draw(st.integers(0, 3)))]
-    return {**draw(common(p)), "conversations": turns}
+    turns = []
+    if draw(st.integers(0, 4)) == 0:
+        turns.append({"from": "system", "value": draw(TEXT)})
+    if draw(st.integers(0, 5)):
+        turns += [{"from": "human", "value": draw(TEXT)}, {"from": "gpt", "value": draw(TEXT)}]
+    turns += draw(st.lists(sharegpt_turn(p), max_size=3))
+    row = {**draw(common(p)), "conversations": turns}
+    if draw(st.integers(0, 3)) == 0:
+        row["system"] = draw(sometimes(TEXT, st.sampled_from([None, 5]), p))
+    if p and draw(st.integers(0, 15)) == 0:
+        row["chosen"] = {"from": "gpt", "value": "c"}  # ShareGPT-shaped preference row
+        row["rejected"] = {"from": "gpt", "value": "r"}
+    return row
+
+
+@st.composite
+def dpo_messages(draw, p, first_role, min_size=1) -> list:
+    msgs = [draw(message(p, first_role))]
+    msgs += draw(st.lists(message(p), max_size=2))
+    return msgs if min_size else draw(st.sampled_from([msgs, msgs, msgs, []]))
 
 
 @st.composite
 def dpo_row(draw, p) -> dict:
-    side = st.one_of(TEXT, st.lists(message(p, "assistant"), min_size=1, max_size=1))
-    return {**draw(common(p)), "prompt": draw(sometimes(TEXT, ODD, p / 2)), "chosen": draw(side),
-            "rejected": draw(side)}
+    # a file keeps one shape per column (as real files do): strings or role/content message lists
+    def clean(msgs):  # most message lists carry role and content only, the shape the fast path reads
+        return msgs if draw(st.integers(0, 4)) == 0 else [{"role": m["role"], "content": m["content"]} for m in msgs]
+    shape = draw(st.sampled_from(["str", "list"]))
+    if shape == "str":
+        prompt, chosen, rejected = (draw(sometimes(TEXT, ODD, p / 2)) for _ in range(3))
+    else:
+        prompt = clean(draw(dpo_messages(p, "user", 0)))
+        chosen, rejected = clean(draw(dpo_messages(p, "assistant"))), clean(draw(dpo_messages(p, "assistant")))
+    if draw(st.integers(0, 6)) == 0:
+        rejected = chosen  # chosen_equals_rejected
+    row = {**draw(common(p)), "prompt": prompt, "chosen": chosen, "rejected": rejected}
+    if p and draw(st.integers(0, 10)) == 0:
+        del row["prompt"]  # implicit prompt / missing key
+    return row
 
 
 FORMATS = {"openai": openai_row, "alpaca": alpaca_row, "sharegpt": sharegpt_row, "dpo": dpo_row}
 
 
 @st.composite
-def jsonl_file(draw) -> bytes:
+def jsonl_file(draw, only: str | None = None) -> bytes:
     # half the files are "clean" (only what the vectorised path handles, incl. rows it rejects), so the
     # comparison really exercises it; the other half carry odd types and damage it must fall back on
     messy = draw(st.booleans())
     p = 0.1 if messy else 0.0
-    fmt = draw(st.sampled_from(list(FORMATS) if messy else ["openai", "alpaca"]))
+    fmt = only or draw(st.sampled_from(list(FORMATS)))
     rows = draw(st.lists(FORMATS[fmt](p), min_size=1, max_size=12))
     if len(rows) > 2 and draw(st.booleans()):
         rows[-1] = dict(rows[0])  # an exact repeat: ids get a -2 suffix
@@ -190,9 +236,11 @@ def test_fast_and_exact_paths_agree(data):
     check_file(data)
 
 
-def test_generated_files_reach_the_vectorised_path():
-    """Keeps the property above from going vacuous: the generator makes files the vectorised reader
-    takes and keeps records from (not only files it hands to the exact path); ``find`` fails otherwise."""
+@pytest.mark.parametrize("fmt", list(FORMATS))
+def test_generated_files_reach_the_vectorised_path(fmt):
+    """Keeps the property above from going vacuous: for every format the generator makes files the
+    vectorised reader takes and keeps records from (not only files it hands to the exact path); ``find``
+    fails otherwise."""
 
     def kept_by_vectorised_path(data: bytes) -> bool:
         with tempfile.TemporaryDirectory() as tmp:
@@ -201,7 +249,7 @@ def test_generated_files_reach_the_vectorised_path():
             ds = try_fast_load(path, None, force=True)
             return ds is not None and len(ds) > 0
 
-    data = find(jsonl_file(), kept_by_vectorised_path,
+    data = find(jsonl_file(fmt), kept_by_vectorised_path,
                 settings=settings(database=None, max_examples=300, deadline=None,
                                   suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]))
     with tempfile.TemporaryDirectory() as tmp:

@@ -25,6 +25,55 @@ def alpaca_rows(n):
              **({"system": "sys"} if i % 5 == 0 else {})} for i in range(n)]
 
 
+def sharegpt_rows(n):
+    rows = []
+    for i in range(n):
+        turns = [{"from": "human", "value": f"q {i}"}, {"from": "gpt", "value": f"a {i}"}] * (1 + i % 2)
+        if i % 6 == 0:
+            turns.insert(0, {"from": "system", "value": "be brief"})
+        row = {"id": f"s{i}", "conversations": turns}
+        if i % 7 == 0:
+            row["system"] = "sys" if i % 2 else " "
+        rows.append(row)
+    return rows
+
+
+def dpo_rows(n):
+    return [{"prompt": f"p {i}", "chosen": f"good {i}", "rejected": f"bad {i}", "score": i % 3} for i in range(n)]
+
+
+def dpo_message_rows(n):
+    return [{"prompt": ([{"role": "system", "content": "s"}] if i % 3 == 0 else []) + [{"role": "user", "content": f"p {i}"}],
+             "chosen": [{"role": "assistant", "content": f"good {i}"}],
+             "rejected": [{"role": "assistant", "content": f"bad {i}"}]} for i in range(n)]
+
+
+BAD_SHAREGPT = {
+    2: {"conversations": [{"from": "alien", "value": "x"}, {"from": "gpt", "value": "a"}]},
+    4: {"conversations": [{"from": "gpt", "value": "a"}, {"from": "human", "value": "q"}]},
+    8: {"conversations": [{"from": "human", "value": "q"}, {"from": "gpt", "value": "\u3000"}]},
+    10: {"conversations": []},
+    11: {"conversations": [{"from": "human", "value": "q"}]},
+    12: {"conversations": [{"from": "human", "value": "q"}, {"from": "system", "value": "late"}]},
+    15: {"conversations": [{"from": "human"}, {"from": "gpt", "value": "a"}]},
+    16: {"system": "only", "conversations": []},
+}
+BAD_DPO = {1: {"prompt": " ", "chosen": "a", "rejected": "b"}, 3: {"prompt": "p", "chosen": "same", "rejected": "same"},
+           5: {"prompt": "p", "chosen": "", "rejected": "b"}, 6: {"prompt": "p", "rejected": "b"}}
+BAD_DPO_MESSAGES = {
+    1: {"prompt": [{"role": "assistant", "content": "p"}], "chosen": [{"role": "assistant", "content": "a"}],
+        "rejected": [{"role": "assistant", "content": "b"}]},
+    2: {"prompt": [{"role": "user", "content": "p"}], "chosen": [{"role": "assistant", "content": "a"}],
+        "rejected": [{"role": "assistant", "content": "a"}]},
+    3: {"prompt": [{"role": "user", "content": "p"}], "chosen": [], "rejected": [{"role": "assistant", "content": "b"}]},
+    4: {"prompt": [{"role": "user", "content": "p"}], "chosen": [{"role": "robot", "content": "a"}],
+        "rejected": [{"role": "assistant", "content": "b"}]},
+    5: {"prompt": [], "chosen": [{"role": "assistant", "content": "a"}], "rejected": [{"role": "assistant", "content": "b"}]},
+    6: {"prompt": [{"role": "user", "content": "p"}], "chosen": [{"role": "assistant", "content": " "}],
+        "rejected": [{"role": "assistant", "content": "b"}]},
+}
+
+
 BAD_OPENAI = {
     5: {"messages": [{"role": "bot", "content": "x"}]},
     9: {"messages": [{"role": "user", "content": " "}, {"role": "assistant", "content": "a"}]},
@@ -35,7 +84,9 @@ BAD_OPENAI = {
 BAD_ALPACA = {3: {"instruction": "  ", "output": "x"}, 7: {"instruction": "q", "output": ""}, 8: {"instruction": "q"}}
 
 
-@pytest.mark.parametrize("make,bad", [(openai_rows, BAD_OPENAI), (alpaca_rows, BAD_ALPACA)])
+@pytest.mark.parametrize("make,bad", [(openai_rows, BAD_OPENAI), (alpaca_rows, BAD_ALPACA),
+                                      (sharegpt_rows, BAD_SHAREGPT), (dpo_rows, BAD_DPO),
+                                      (dpo_message_rows, BAD_DPO_MESSAGES)])
 def test_fast_equals_exact(tmp_path, monkeypatch, make, bad):
     rows = make(400)
     for i, r in bad.items():
@@ -51,6 +102,7 @@ def test_fast_equals_exact(tmp_path, monkeypatch, make, bad):
     assert fast.table.to_pylist() == exact.table.to_pylist()
     assert [q.to_dict() for q in fast.quarantine] == [q.to_dict() for q in exact.quarantine]
     assert fast.rows_read == len(rows)
+    assert sorted(q.line for q in fast.quarantine) == sorted(i + 1 for i in bad)  # each bad row, nothing else
 
 
 def test_fast_path_falls_back_on_mixed_types(tmp_path, monkeypatch):

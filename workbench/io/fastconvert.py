@@ -1,6 +1,11 @@
-"""Column-wise conversion of OpenAI-chat and Alpaca tables to canonical messages, with every rule of
-the exact path as a column operation; each function returns ``None`` for anything it does not fully
-understand (unusual types, tool calls, extra message keys, history...), so the caller falls back.
+"""Column-wise conversion of OpenAI-chat, Alpaca, ShareGPT and DPO (preference) tables to canonical
+messages, with every rule of the exact path as a column operation; each function returns ``None`` for
+anything it does not fully understand (unusual types, tool calls, extra message keys, history,
+ShareGPT preference rows, implicit prompts...), so the caller falls back.
+
+Each returns ``(messages, bad, consumed)`` or, for preference pairs, ``(messages, bad, consumed, chosen,
+rejected)``: ListArrays of canonical messages, a numpy mask of the rows some rule rejects (the caller
+re-reads exactly those rows through the exact path for their reason codes), and the source columns used.
 """
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from workbench.io.messages import OPENAI_ROLES
+from workbench.io.messages import OPENAI_ROLES, ROLE_ALIASES
 from workbench.model.schema import MESSAGE_TYPE
 
 OUTPUT_KEYS = ("output", "response", "completion", "answer")
@@ -149,3 +154,154 @@ def convert_alpaca(raw: pa.Table):
     messages = pa.ListArray.from_arrays(pa.array(offsets.astype(np.int32)), struct)
     consumed = {"instruction", "input", "system"} | ({out_key} if out_key else set())
     return messages, bad, consumed
+
+
+ROLE_CODES = ("system", "user", "assistant", "tool")  # integer role codes 0..3 used below
+
+
+def _role_codes(role, aliases: dict[str, str]) -> np.ndarray:
+    """Each turn's canonical role as a code 0..3 (-1: null or not in ``aliases``), no string per turn."""
+    keys = pa.array(list(aliases), pa.string())
+    codes = np.array([ROLE_CODES.index(aliases[k]) for k in aliases] + [-1], dtype=np.int64)
+    idx = pc.fill_null(pc.index_in(role, keys), len(aliases)).to_numpy(zero_copy_only=False)
+    return codes[idx]
+
+
+def _messages(offsets: np.ndarray, codes: np.ndarray, content) -> pa.ListArray:
+    """Canonical messages from per-turn role codes (>= 0) and contents; name, tool_calls, weight null."""
+    total = len(codes)
+    roles = pa.array(list(ROLE_CODES), pa.string()).take(pa.array(np.maximum(codes, 0)))
+    struct = pa.StructArray.from_arrays(
+        [roles, content, pa.nulls(total, pa.string()), pa.nulls(total, pa.string()), pa.nulls(total, pa.int8())],
+        fields=list(MESSAGE_TYPE))
+    return pa.ListArray.from_arrays(pa.array(offsets.astype(np.int32)), struct)
+
+
+def _list_turns(col, key_field: str, value_field: str, aliases: dict[str, str]):
+    """A list<struct> column of turns: (row of each turn, role codes, contents, row lengths, bad rows).
+
+    ``None`` when a turn's role or text is not a string column (numbers, content parts...). A null list,
+    a null or unknown role and a null or blank text make the row bad.
+    """
+    if not (pa.types.is_list(col.type) and pa.types.is_struct(col.type.value_type)):
+        return None
+    fields = {f.name: f.type for f in col.type.value_type}
+    if key_field not in fields or value_field not in fields:
+        return None
+    if not pa.types.is_string(fields[key_field]) or not pa.types.is_string(fields[value_field]):
+        return None
+    n = len(col)
+    lengths = pc.fill_null(pc.list_value_length(col), 0).to_numpy(zero_copy_only=False).astype(np.int64)
+    flat = pc.list_flatten(col)
+    parents = pc.list_parent_indices(col).to_numpy(zero_copy_only=False).astype(np.int64)
+    if len(flat) != int(lengths.sum()):
+        return None  # a null list spanning values: not what Arrow's reader makes, do not guess
+    role, content = flat.field(key_field), flat.field(value_field)
+    codes = _role_codes(role, aliases)
+    bad_turn = (codes < 0) | _blank(content)
+    bad = col.is_null().to_numpy(zero_copy_only=False).copy()
+    bad[parents[bad_turn]] = True
+    return parents, codes, content, lengths, bad, role
+
+
+def _prepend(n: int, first: np.ndarray, first_code: int, first_pool, parents: np.ndarray, codes: np.ndarray,
+             content, lengths: np.ndarray):
+    """Put one turn (``first_pool[r]`` with role ``first_code``) before the turns of rows where ``first``."""
+    counts = lengths + first
+    offsets = np.zeros(n + 1, np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    total = int(offsets[-1])
+    row_start_old = np.cumsum(lengths) - lengths
+    take = np.empty(total, np.int64)
+    new_codes = np.empty(total, np.int64)
+    rows = np.flatnonzero(first)
+    take[offsets[rows]] = rows
+    new_codes[offsets[rows]] = first_code
+    pos = offsets[parents] + first[parents] + (np.arange(len(parents)) - row_start_old[parents])
+    take[pos] = n + np.arange(len(parents))
+    new_codes[pos] = codes
+    pool = pa.concat_arrays([first_pool, content.cast(pa.string())])
+    return offsets, new_codes, pool.take(pa.array(take))
+
+
+def convert_sharegpt(raw: pa.Table):
+    """ShareGPT ``conversations`` (from/value) and an optional ``system`` column to messages."""
+    cols = set(raw.column_names)
+    if "conversations" not in cols or {"chosen", "rejected"} & cols:
+        return None  # ShareGPT-shaped preference rows: the exact path
+    conv = raw.column("conversations").combine_chunks()
+    turns = _list_turns(conv, "from", "value", ROLE_ALIASES)
+    if turns is None:
+        return None
+    parents, codes, content, lengths, bad, role = turns
+    if pc.any(pc.equal(role, "function_call")).as_py():
+        return None  # a tool call turn (content moves to tool_calls): the exact path
+    system = str_col(raw, "system")
+    if system is False:
+        return None
+    n = len(conv)
+    if system is None:
+        offsets = np.zeros(n + 1, np.int64)
+        np.cumsum(lengths, out=offsets[1:])
+        all_parents = parents
+    else:
+        has_sys = ~_blank(system)
+        offsets, codes, content = _prepend(n, has_sys, 0, pc.fill_null(system, ""), parents, codes, content,
+                                           lengths)
+        all_parents = np.repeat(np.arange(n), np.diff(offsets))
+    bad |= _order_errors(codes, all_parents, offsets[:-1], n)
+    return _messages(offsets, codes, content), bad, {"conversations", "system"}
+
+
+def _pref_side(col, role_code: int, prompt: bool):
+    """A DPO column (strings, or message lists with role/content) as (messages, bad rows) or ``None``."""
+    n = len(col)
+    if pa.types.is_string(col.type):
+        bad = _blank(col)  # null (missing) or blank text
+        offsets = np.arange(n + 1, dtype=np.int64)
+        return _messages(offsets, np.full(n, role_code, np.int64), col), bad
+    if not (pa.types.is_list(col.type) and pa.types.is_struct(col.type.value_type)):
+        return None
+    if {f.name for f in col.type.value_type} != {"role", "content"}:
+        return None  # names, weights, tool calls, other keys: the exact path
+    turns = _list_turns(col, "role", "content", OPENAI_ROLES)
+    if turns is None:
+        return None
+    parents, codes, content, lengths, bad, _ = turns
+    offsets = np.zeros(n + 1, np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    bad |= lengths == 0  # no completion / no prompt turn
+    if prompt:
+        bad |= _order_errors(codes, parents, offsets[:-1], n)
+    return _messages(offsets, codes, content), bad
+
+
+def _same_lists(a: pa.ListArray, b: pa.ListArray) -> np.ndarray:
+    """Rows whose two canonical message lists are equal (same turns, roles and texts)."""
+    la = np.diff(a.offsets.to_numpy())
+    lb = np.diff(b.offsets.to_numpy())
+    same = la == lb
+    pa_, pb_ = np.repeat(np.arange(len(la)), la), np.repeat(np.arange(len(lb)), lb)
+    ka, kb = same[pa_], same[pb_]
+    fa, fb = a.values.filter(pa.array(ka)), b.values.filter(pa.array(kb))
+    eq = pc.and_(pc.equal(fa.field("role"), fb.field("role")),
+                 pc.equal(fa.field("content"), fb.field("content")))
+    differ = ~pc.fill_null(eq, False).to_numpy(zero_copy_only=False)
+    mismatches = np.bincount(pa_[ka][differ], minlength=len(la))
+    return same & (mismatches == 0)
+
+
+def convert_preference(raw: pa.Table):
+    """TRL's explicit-prompt DPO rows (``prompt``, ``chosen``, ``rejected``: strings or role/content lists)."""
+    cols = set(raw.column_names)
+    if not {"prompt", "chosen", "rejected"} <= cols or "conversations" in cols:
+        return None  # implicit prompts and HH transcripts: the exact path
+    sides = []
+    for key, code in (("prompt", 1), ("chosen", 2), ("rejected", 2)):
+        side = _pref_side(raw.column(key).combine_chunks(), code, key == "prompt")
+        if side is None:
+            return None
+        sides.append(side)
+    (prompt, bad_p), (chosen, bad_c), (rejected, bad_r) = sides
+    bad = bad_p | bad_c | bad_r | _same_lists(chosen, rejected)
+    return prompt, bad, {"prompt", "chosen", "rejected"}, chosen, rejected

@@ -1,4 +1,4 @@
-"""Vectorised loading of large, mostly clean JSONL files (OpenAI chat and Alpaca shapes).
+"""Vectorised loading of large, mostly clean JSONL files (OpenAI chat, Alpaca, ShareGPT and DPO shapes).
 
 The row-by-row path (``convert.convert_rows``) is exact but builds a Python dict per row; on 1M records
 that is ~20x slower than Arrow's own reader. Here Arrow parses the file, every validation rule runs as
@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 from workbench.io.convert import convert_rows, metadata_json
 from workbench.io.detect import SAMPLE, detect_format
 from workbench.io.errors import LoadError
-from workbench.io.fastconvert import convert_alpaca, convert_openai, str_col
+from workbench.io.fastconvert import convert_alpaca, convert_openai, convert_preference, convert_sharegpt, str_col
 from workbench.io.fastscan import scan
 from workbench.io.formats import get_format
 from workbench.io.ids import ID_KEYS, assign_ids, resolve_source_ids
@@ -28,7 +28,9 @@ from workbench.io.jsontext import parse_line
 from workbench.model.dataset import Dataset
 from workbench.model.schema import RECORD_SCHEMA
 
-FAST_FORMATS = ("openai", "alpaca")
+CONVERTERS = {"openai": convert_openai, "alpaca": convert_alpaca, "sharegpt": convert_sharegpt,
+              "preference": convert_preference}
+FAST_FORMATS = tuple(CONVERTERS)
 MIN_BYTES = 1 << 20  # below 1 MB the exact path is fast enough and simpler to reason about
 _SCALARS = (pa.types.is_string, pa.types.is_int64, pa.types.is_boolean)
 
@@ -67,7 +69,7 @@ def try_fast_load(source, format: str | None = None, force: bool = False) -> Dat
     # every non-blank line is one row: equal counts mean no blank line, and row i is on line i + 1
     if facts.lines != raw.num_rows:
         return None
-    conv = convert_openai(raw) if fmt == "openai" else convert_alpaca(raw)
+    conv = CONVERTERS[fmt](raw)
     if conv is None:
         return None
     rest = raw.drop_columns([c for c in conv[2] if c in raw.column_names])
@@ -110,7 +112,8 @@ def _storable(t: pa.DataType) -> bool:
 
 
 def _finish(path: Path, where: str, fmt: str, raw: pa.Table, conv, ends_with_newline: bool):
-    messages, bad, consumed = conv
+    messages, bad, consumed = conv[:3]
+    chosen, rejected = conv[3:] if len(conv) > 3 else (None, None)
     n = len(messages)
     id_cols = _id_columns(raw)
     if id_cols is None:
@@ -127,18 +130,23 @@ def _finish(path: Path, where: str, fmt: str, raw: pa.Table, conv, ends_with_new
     if not all(_storable(raw.schema.field(c).type) for c in extra):
         return None
     metadata = _metadata_json(raw, extra, id_cols, which)
-    has_assistant = np.zeros(n, bool)
-    is_asst = pc.equal(pc.list_flatten(messages).field("role"), "assistant").to_numpy(zero_copy_only=False)
-    has_assistant[pc.list_parent_indices(messages).to_numpy()[is_asst]] = True
-    # same rule as the exact path: in a file of conversations, a row with no assistant turn is an error
-    expect_assistant = bool(has_assistant[~bad].sum() >= max(1, (~has_assistant[~bad]).sum()))
-    if expect_assistant:
-        bad = bad | ~has_assistant
+    expect_assistant = None
+    if chosen is None:
+        has_assistant = np.zeros(n, bool)
+        is_asst = pc.equal(pc.list_flatten(messages).field("role"), "assistant").to_numpy(zero_copy_only=False)
+        has_assistant[pc.list_parent_indices(messages).to_numpy()[is_asst]] = True
+        # same rule as the exact path: in a file of conversations, a row with no assistant turn is an error
+        expect_assistant = bool(has_assistant[~bad].sum() >= max(1, (~has_assistant[~bad]).sum()))
+        if expect_assistant:
+            bad = bad | ~has_assistant
+        kind = pa.array(np.where(has_assistant, "sft", "prompt_only"))
+    else:
+        kind = pa.array(np.full(n, "preference"))
+    none = pa.nulls(n, RECORD_SCHEMA.field("chosen").type)
     table = pa.table({
         "id": pa.nulls(n, pa.string()),
-        "kind": pa.array(np.where(has_assistant, "sft", "prompt_only")),
-        "messages": messages, "chosen": pa.nulls(n, RECORD_SCHEMA.field("chosen").type),
-        "rejected": pa.nulls(n, RECORD_SCHEMA.field("rejected").type),
+        "kind": kind, "messages": messages, "chosen": chosen if chosen is not None else none,
+        "rejected": rejected if rejected is not None else none,
         "candidates": pa.nulls(n, RECORD_SCHEMA.field("candidates").type),
         "completion": pa.nulls(n, RECORD_SCHEMA.field("completion").type), "label": pa.nulls(n, pa.bool_()),
         "category": category if category is not None else pa.nulls(n, pa.string()),
