@@ -8,7 +8,7 @@ import numpy as np
 
 from quality.quality_data import dataset, sft
 from workbench.quality import compute_signals
-from workbench.quality.langid_fast import fold_macro
+from workbench.quality.langid_fast import english_fast_pass, fold_macro
 from workbench.quality.langtext import content_letters, strip_non_language, translation_requests
 from workbench.quality.language import LanguageSignal
 
@@ -108,3 +108,42 @@ def test_a_translation_task_type_excuses_the_response_even_without_the_word_tran
     # asked for alone, language still runs the task types first (it requires them)
     alone = compute_signals(dataset(rows), signals=["language"])
     assert "task_type" in alone.timings and alone.frame.loc[0, "is_translation_request"]
+
+
+def fixture_texts():
+    texts = []
+    for line in (FIXTURES / "language_real.jsonl").read_text(encoding="utf-8").splitlines():
+        r = json.loads(line)
+        texts += [r["instruction"], r["output"]]
+    for line in (FIXTURES / "selfinstruct_text-davinci-003_predictions.jsonl").read_text(
+            encoding="utf-8").splitlines():
+        texts.append(json.loads(line)["response"])
+    return texts
+
+
+def test_english_fast_pass_takes_english_prose_and_nothing_else():
+    with open(FIXTURES / "udhr_sentences.tsv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t"))
+    fast, letters = english_fast_pass([r["sentence"] for r in rows])
+    lang = np.array([r["lang"] for r in rows])
+    assert fast[lang == "en"].all() and not fast[lang != "en"].any()  # 150 sentences in 25 other languages
+    assert (letters[fast] >= 20).all()
+    lists = ["1. The Perfect Storm 2. The Day After Tomorrow 3. Twister 4. The Finest Hours",
+             "Amanda, James, John, Maria, and the rest of them",  # 15 letters in phrase-like segments
+             "def add(a, b):\n    return a + b  # add the two numbers that you have",
+             "See https://example.com for the details of this and that, which are what you need.",
+             "Translate it: 今天天气很好，我们要和孩子们一起去公园。 This is the text that you have to translate."]
+    assert not english_fast_pass(lists)[0].any()
+
+
+def test_fast_and_precise_paths_agree_on_real_records():
+    texts = fixture_texts()
+    fast_signal, precise_signal = LanguageSignal(), LanguageSignal(LanguageSignal.Config(fast_english=False))
+    fast, _ = english_fast_pass(texts)
+    assert fast.sum() >= 80  # most self-instruct answers are plain English prose
+    lang, conf, scripts = fast_signal.classify(texts)
+    plang, _, pscripts = precise_signal.classify(texts)
+    assert (lang[fast] == "en").all() and (conf[fast] == 1.0).all()
+    assert (fold_macro(lang) == fold_macro(plang)).mean() >= 0.99
+    assert (lang[~fast] == plang[~fast]).all()  # the others take the precise path unchanged
+    assert (scripts[fast, 1:] == 0).all() and (scripts[fast, 0] == pscripts[fast, 0]).mean() >= 0.5
