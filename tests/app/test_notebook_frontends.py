@@ -61,8 +61,9 @@ def _notebook(folder: Path, project_path: Path) -> Path:
 def frontend(app: str, root: Path, tmp_path: Path):
     """``jupyter lab`` or ``jupyter notebook`` on a free loopback port with a token; yields (base url, token)."""
     port, token = _free_port(), secrets.token_hex(16)
+    # the user's own Jupyter config, kernels and workspaces stay out of it (extensions come from sys.prefix)
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path / "jcfg"), "JUPYTER_RUNTIME_DIR": str(tmp_path / "jrt"),
-           "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path / "jws")}
+           "JUPYTER_DATA_DIR": str(tmp_path / "jdata"), "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path / "jws")}
     log = tmp_path / f"{app}.log"
     cmd = [sys.executable, "-m", "jupyter", app, "--no-browser", "--ip=127.0.0.1", f"--port={port}",
            f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}", "--ServerApp.port_retries=0",
