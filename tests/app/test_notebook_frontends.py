@@ -4,8 +4,8 @@ Each test starts ``jupyter lab`` / ``jupyter notebook`` on a free loopback port 
 folder holding a small project and a two-cell notebook that builds the review widget; runs the cell;
 clicks into the widget; moves the mouse away; and presses keys. A widget key must change the widget
 (and the store) and must not reach the notebook: no cell is inserted, deleted or turned into Markdown.
-Keys that are not the widget's (Esc, Ctrl+C) still reach the page, and a widget text box keeps the
-letters typed into it.
+Keys that are not the widget's (Esc, Ctrl+C) still reach the page, Shift+Enter still runs the cell, and a
+widget text box keeps the letters typed into it.
 """
 from __future__ import annotations
 
@@ -184,6 +184,13 @@ def _drive(page, project_path: Path, deadline: Deadline) -> None:
     page.keyboard.press("k")
     _feedback(page, "k → previous: r2", deadline)
     assert [e.kind for e in _events(project_path)] == ["decision", "decision"]  # typing wrote nothing
+    assert _cells(page) == ["code", "code"]
+
+    # Shift+Enter with the focus in the widget is the notebook's: it runs the widget's cell again
+    prompt = page.locator(".jp-Notebook .jp-Cell").first.locator(".jp-InputPrompt")
+    assert "[1]" in prompt.inner_text()
+    page.keyboard.press("Shift+Enter")
+    page.wait_for_function("p => p.innerText.includes('[2]')", arg=prompt.element_handle(), timeout=deadline.ms())
     assert _cells(page) == ["code", "code"]
 
 
