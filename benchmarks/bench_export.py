@@ -48,7 +48,7 @@ def build_table(n: int, seed: int = 0) -> pa.Table:
     for i in range(0, n, 3):  # a third of the answers have two paragraphs, as support answers do
         answers[i] = answers[i].replace(" ", "\n\n", 1)
     dup = rng.choice(n, n // 50, replace=False)
-    for j, i in enumerate(dup):  # exact copies of other records' text
+    for i in dup:  # exact copies of other records' text
         users[i], answers[i] = users[(i + 1) % n], answers[(i + 1) % n]
     role = pa.array(np.tile(["user", "assistant"], n))
     content = pa.array([t for pair in zip(users, answers) for t in pair], pa.string())

@@ -83,7 +83,7 @@ class Clock:
     """Wall and CPU seconds of a block: on a shared machine CPU time is the fair comparison, since
     both tools run single-threaded and other processes only inflate the wall time."""
 
-    def __enter__(self) -> "Clock":
+    def __enter__(self) -> Clock:
         self.wall, self.cpu = time.perf_counter(), time.process_time()
         return self
 

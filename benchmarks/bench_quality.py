@@ -133,7 +133,7 @@ class PeakRSS:
             self.peak = max(self.peak, self.proc.memory_info().rss)
             time.sleep(0.01)
 
-    def __enter__(self) -> "PeakRSS":
+    def __enter__(self) -> PeakRSS:
         self.peak = self.proc.memory_info().rss
         self._thread.start()
         return self
@@ -175,10 +175,10 @@ def measure(args) -> None:
     ctx = SignalContext(guidelines=Guidelines.default())
     views = ctx.views(table)
     contents = views.turns.content
-    stats_s = best_of(lambda: (textops.word_counts(contents), textops.char_counts(contents)))
+    stats_s = best_of(lambda c=contents: (textops.word_counts(c), textops.char_counts(c)))
     resp = views.response
     pattern = phrase_pattern(ctx.guidelines.forbidden_phrases)
-    regex_s = best_of(lambda: textops.regex_match(resp, pattern))
+    regex_s = best_of(lambda r=resp: textops.regex_match(r, pattern))
     print(f"kernel: text statistics (words + chars of {len(contents):,} turns, {contents.nbytes / 1e6:,.0f} MB): "
           f"{args.n / stats_s:,.0f} records/s (target >= 1,000,000)")
     print(f"kernel: regex rule (forbidden phrases over {resp.nbytes / 1e6:,.0f} MB of responses): "

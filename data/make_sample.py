@@ -18,7 +18,7 @@ import random
 import re
 import sys
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -151,7 +151,7 @@ RUDE = [("As explained in the FAQ, which you could have read yourself: ", " Plea
 LOWERABLE = {"My", "Where", "How", "Why", "What", "Can", "Could", "Please", "The", "Is", "Do", "Does", "Should",
              "When", "Tracking", "Reset", "Setup", "Pairing", "Ordered", "Got", "Looks", "Need", "Cancel",
              "Thinking", "Quick", "Defective", "Feature", "Not", "Under", "Your", "Every", "After", "Typo",
-             "Unknown", "There's", "Just", "You", "If", "Sorry", "This", "Quick", "Ordered"}
+             "Unknown", "There's", "Just", "You", "If", "Sorry", "This"}
 
 
 MARK = re.compile(r"^\[([\w|]+)\] (.*)$", re.S)
@@ -423,7 +423,7 @@ def inject_defects(recs: list[dict], w: Writer) -> None:
     single = lambda x: sum(m["role"] == "user" for m in x["messages"]) == 1  # noqa: E731
     # PII
     for types, intents, where, key in PII_PLAN:
-        x = take(lambda x: intents is None or x["_intent"] in intents)
+        x = take(lambda x, intents=intents: intents is None or x["_intent"] in intents)
         types = (types,) if isinstance(types, str) else types
         vals = [(t, pii_value(r, key if key and i == 0 and key.startswith(t) and key in PII_VALUES else t, x))
                 for i, t in enumerate(types)]
@@ -443,7 +443,7 @@ def inject_defects(recs: list[dict], w: Writer) -> None:
         x["provenance"] = "human" if where == "user" else x["provenance"]
     # forbidden phrases: mostly on model output
     for k in range(15):
-        x = take(lambda x: x["provenance"] in ("model", "model_edited") or k % 5 == 4)
+        x = take(lambda x, k=k: x["provenance"] in ("model", "model_edited") or k % 5 == 4)
         pos, phrase = FORBIDDEN_INJECTIONS[k % len(FORBIDDEN_INJECTIONS)]
         text = main_answer(x)
         text = phrase + " " + strip_opener(x) if pos == "prefix" else text + "\n\n" + phrase
@@ -790,10 +790,10 @@ def build_annotations(rows: list[dict], w: Writer):
         reg = list(queues[a])
         r.shuffle(reg)
         seq = cal + reg
-        t = datetime(2024, 5, 6, 9, 30, tzinfo=timezone.utc) + timedelta(minutes=r.randint(0, 20))
+        t = datetime(2024, 5, 6, 9, 30, tzinfo=UTC) + timedelta(minutes=r.randint(0, 20))
         for pos, rec in enumerate(seq):
             if pos == len(cal):  # regular work starts on the next days; dana does hers in one long afternoon
-                t = datetime(2024, 5, 7 + ANNOTATORS.index(a) % 3, 13 if a == "dana" else 8, 45, tzinfo=timezone.utc)
+                t = datetime(2024, 5, 7 + ANNOTATORS.index(a) % 3, 13 if a == "dana" else 8, 45, tzinfo=UTC)
             elif pos > len(cal) and a != "dana" and (pos - len(cal)) % 10 == 0:
                 t = t.replace(hour=8, minute=40 + r.randint(0, 15)) + timedelta(days=1)
             out += annotate(rec, a, pos / (len(seq) - 1), t, r)

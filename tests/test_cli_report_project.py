@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from helpers import make_dataset, msg
+
 from workbench.cli import main
 from workbench.model import Guidelines
 from workbench.report import report

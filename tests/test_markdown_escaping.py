@@ -13,14 +13,15 @@ os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from helpers import make_dataset, msg  # noqa: E402
+
 from workbench.agreement.report import write_agreement_report  # noqa: E402
-from workbench.workflows.agreement import run_agreement  # noqa: E402
 from workbench.export import export  # noqa: E402
 from workbench.export.card import render_dataset_card  # noqa: E402
 from workbench.export.guidelines_md import render_guidelines_md  # noqa: E402
 from workbench.model import Guidelines  # noqa: E402
 from workbench.model.markdown import md_code, md_inline, md_prose  # noqa: E402
 from workbench.store import Project  # noqa: E402
+from workbench.workflows.agreement import run_agreement  # noqa: E402
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"

@@ -49,6 +49,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from task_type_sources import load_all  # noqa: E402
+
 from workbench.model.taxonomy import OTHER, TASK_TYPES  # noqa: E402
 from workbench.quality import task_features  # noqa: E402
 
@@ -147,7 +148,7 @@ def main(argv=None) -> int:
     store = {k: (v.astype(np.float16) if v.dtype == np.float32 and v.ndim == 2 else v) for k, v in weights.items()}
     np.savez_compressed(path, **store)
     card = {
-        "model": "multinomial logistic regression (scikit-learn, lbfgs, sqrt-balanced classes, C=%g) over WordLlama "
+        "model": "multinomial logistic regression (scikit-learn, lbfgs, sqrt-balanced classes, C=%g) over WordLlama "  # noqa: UP031
                  "256-d static embeddings + hashed token 1-3-grams (%d bins) + %d structural flags; weights "
                  "stored float16" % (args.c, task_features.N_HASH, len(task_features.STRUCT_NAMES)),
         "classes": list(CLASSES), "trained": dt.date.today().isoformat(),

@@ -17,6 +17,8 @@ tool ``fetch`` leaves in ``/work/.mirror/<owner>+<name>/repo``; nothing is downl
   (Apache-2.0): web text and chat turns, all negative (ordinary text).
 - paul-rottger/hatecheck-data ``test_suite_cases.csv`` (CC BY 4.0): 3,728 cases; positive: hateful,
   or profanity.
+- not by default: openai/moderation-api-release ``data/samples-1680.jsonl.gz`` (MIT), prompts
+  labelled hate or harassment (positive) or nothing at all (negative); it lowered the dev F1.
 - not by default: HKUST-KnowComp/MLMA_hate_speech ``hate_speech_mlma.zip`` (MIT), English tweets; it
   lowered the dev average precision.
 
@@ -48,10 +50,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from workbench.quality.toxicity import CARD, WEIGHTS, HashParams, featurize  # noqa: E402
-
 # a copy in --data, else a local git snapshot of the repository
 from benchmarks.signal_data import MIRROR, read_bytes, read_source  # noqa: E402
+from workbench.quality.toxicity import CARD, WEIGHTS, HashParams, featurize  # noqa: E402
 
 csv.field_size_limit(1 << 24)
 
@@ -150,6 +151,25 @@ def read_mlma(data=None, mirror=MIRROR):
     return texts, np.array(labels, dtype=bool)
 
 
+def read_moderation(data=None, mirror=MIRROR):
+    """OpenAI's moderation evaluation samples: offensive when labelled hate (H, H2) or harassment (HR);
+    not offensive when every category is labelled 0; the rest (sexual, self-harm, violence only, or
+    unknown labels) is left out."""
+    import gzip
+
+    raw = read_bytes("openai/moderation-api-release", "data/samples-1680.jsonl.gz", data, mirror)
+    texts, labels = [], []
+    for line in gzip.decompress(raw).decode("utf-8").splitlines() if raw else []:
+        r = json.loads(line)
+        keys = ("S", "H", "V", "HR", "SH", "S3", "H2", "V2")
+        offensive = any(r.get(k) == 1 for k in ("H", "HR", "H2"))
+        clean = all(r.get(k) == 0 for k in keys)
+        if offensive or clean:
+            texts.append(r["prompt"])
+            labels.append(offensive)
+    return texts, np.array(labels, dtype=bool)
+
+
 def read_clean(data=None, mirror=MIRROR):
     """Ordinary text as negatives: LLaMA-Factory's C4 sample (web text that C4 filtered for bad words)
     and the assistant turns of its Glaive tool-calling demo (never the alpaca demo, the benchmark's
@@ -181,6 +201,9 @@ SOURCES = {
     "mlma": (read_mlma, "MLMA hate speech, English tweets (Ousidhoum et al. 2019)",
              "github.com/HKUST-KnowComp/MLMA_hate_speech hate_speech_mlma.zip en_dataset_with_stop_words.csv",
              "MIT", "offensive/abusive/hateful/disrespectful/fearful, not 'normal'"),
+    "moderation": (read_moderation, "OpenAI moderation evaluation samples (Markov et al. 2022)",
+                   "github.com/openai/moderation-api-release data/samples-1680.jsonl.gz", "MIT",
+                   "hate (H, H2) or harassment (HR)"),
     "clean": (read_clean, "LLaMA-Factory C4 sample and Glaive tool-calling demo turns (negatives only)",
               "github.com/hiyouga/LLaMA-Factory data/c4_demo.jsonl, data/glaive_toolcall_en_demo.json",
               "ODC-By 1.0 (C4) / Apache-2.0 (Glaive)", "none (ordinary text)"),
@@ -231,8 +254,9 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=None, help="folder with copies of the source files")
     ap.add_argument("--mirror", type=Path, default=MIRROR)
-    # mlma is readable but left out by default: it lowered the dev average precision (0.656 -> 0.646)
-    ap.add_argument("--sources", default=",".join(k for k in SOURCES if k != "mlma"))
+    # mlma and moderation are readable but left out by default: they lowered the dev average precision
+    # (0.656 -> 0.646) or the dev F1 (0.539 -> 0.535)
+    ap.add_argument("--sources", default=",".join(k for k in SOURCES if k not in ("mlma", "moderation")))
     ap.add_argument("--C", type=float, nargs="+", default=[0.25, 0.5, 1.0])
     ap.add_argument("--min-precision", type=float, default=0.7)
     ap.add_argument("--out", type=Path, default=WEIGHTS)

@@ -12,7 +12,6 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-
 LOOPBACK_NAMES = ("localhost", "ip6-localhost")
 
 

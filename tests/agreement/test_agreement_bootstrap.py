@@ -1,8 +1,8 @@
 import numpy as np
 import pandas as pd
 import pytest
-
 from agreement.agreement_data import KRIPPENDORFF_2011, random_matrix
+
 from workbench.agreement import (
     Interval,
     alpha_ci,

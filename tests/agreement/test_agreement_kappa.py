@@ -3,11 +3,11 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from agreement.agreement_data import FLEISS_WIKIPEDIA, SHAPES, long_from_matrix, random_matrix
 from sklearn.metrics import cohen_kappa_score
 from statsmodels.stats.inter_rater import aggregate_raters
 from statsmodels.stats.inter_rater import fleiss_kappa as sm_fleiss
 
-from agreement.agreement_data import FLEISS_WIKIPEDIA, SHAPES, long_from_matrix, random_matrix
 from workbench.agreement import (
     KappaMatrix,
     cohen_kappa,

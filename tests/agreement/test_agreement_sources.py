@@ -7,9 +7,9 @@ import sys
 
 import pandas as pd
 
-from workbench.workflows.agreement import long_table
 from workbench.io import load
 from workbench.store import Project
+from workbench.workflows.agreement import long_table
 
 
 def ls_task(tid, text, answers):

@@ -121,8 +121,15 @@ def test_missing_sample_data_is_a_clear_error(tmp_path, monkeypatch):
 
 
 def test_a_data_folder_without_guidelines_uses_the_repository_copy(tmp_path, monkeypatch):
-    from workbench.sample import (ANNOTATIONS_FILE, GOLD_FILE, GUIDELINES_FILE, REPO_DATA, SFT_FILE, data_hash,
-                                  support_guidelines_path)
+    from workbench.sample import (
+        ANNOTATIONS_FILE,
+        GOLD_FILE,
+        GUIDELINES_FILE,
+        REPO_DATA,
+        SFT_FILE,
+        data_hash,
+        support_guidelines_path,
+    )
 
     for name in (SFT_FILE, ANNOTATIONS_FILE, GOLD_FILE):
         (tmp_path / name).write_bytes((REPO_DATA / name).read_bytes())

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 from helpers import make_dataset, msg, widget_texts
 
-from workbench.store import Project
 from workbench.app import open_dashboard, request_query_string
+from workbench.store import Project
 from workbench.ui.dashboard import TAB_TITLES, Dashboard, reviewer_from_query
 
 CATEGORIES = ["billing", "account", "shipping", "billing", "returns", "technical", "billing", "product"]

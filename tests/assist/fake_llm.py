@@ -10,15 +10,16 @@ import json
 import re
 import threading
 import time
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable
+from typing import Any
 
 
 def _words(text: str) -> int:
     return len(str(text).split())
 
 
-def default_answer(body: dict[str, Any], server: "FakeLLM") -> str:
+def default_answer(body: dict[str, Any], server: FakeLLM) -> str:
     """Judge scores, pair verdicts or a draft, decided from the last user message only."""
     user = next((m["content"] for m in reversed(body["messages"]) if m["role"] == "user"), "")
     if "Response A:" in user:
@@ -42,7 +43,7 @@ def default_answer(body: dict[str, Any], server: "FakeLLM") -> str:
 class FakeLLM:
     """The server and its controls; use as a context manager (starts a daemon thread)."""
 
-    def __init__(self, answer: Callable[[dict[str, Any], "FakeLLM"], str] = default_answer):
+    def __init__(self, answer: Callable[[dict[str, Any], FakeLLM], str] = default_answer):
         self.answer = answer
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
@@ -114,7 +115,7 @@ class FakeLLM:
         """Answer the next ``times`` requests with ``status``."""
         self.failures += [(status, headers)] * times
 
-    def __enter__(self) -> "FakeLLM":
+    def __enter__(self) -> FakeLLM:
         self.thread.start()
         return self
 

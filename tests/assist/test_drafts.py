@@ -10,8 +10,8 @@ from helpers import sft
 from workbench.assist import LLMClient, LLMUnavailable, draft, provenance_counts, provenance_frame
 from workbench.assist.drafts import draft_system_prompt, draft_targets
 from workbench.model import Guidelines
-from workbench.sample import support_guidelines_path
 from workbench.model.events import value_hash
+from workbench.sample import support_guidelines_path
 from workbench.ui import ReviewSession
 
 T = "messages[1].content"

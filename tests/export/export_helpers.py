@@ -5,8 +5,8 @@ import hashlib
 from pathlib import Path
 
 import numpy as np
-
 from helpers import make_dataset, msg
+
 from workbench.model import Guidelines
 from workbench.sample import support_guidelines_path
 from workbench.store import Project

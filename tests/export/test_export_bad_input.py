@@ -5,9 +5,9 @@ import importlib
 import json
 
 import pytest
-
 from export.export_helpers import corpus
 from helpers import make_dataset
+
 from workbench.export import ExportError, export
 
 

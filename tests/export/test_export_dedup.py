@@ -6,8 +6,8 @@ import random
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-
 from export.export_helpers import corpus, near_copy, preference_rows
+
 from workbench.export.dedup import duplicate_groups, normalise
 from workbench.model import RECORD_SCHEMA
 

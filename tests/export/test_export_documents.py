@@ -5,9 +5,9 @@ import hashlib
 import json
 
 import yaml
-
 from export.export_helpers import corpus
 from helpers import make_dataset
+
 from workbench.export import export, render_guidelines_md
 from workbench.model import Guidelines
 from workbench.sample import support_guidelines

@@ -7,9 +7,9 @@ import hashlib
 import datasets
 import numpy as np
 import pytest
-
 from export.export_helpers import corpus, preference_rows, words
 from helpers import make_dataset, msg
+
 from workbench.export import export, openai_format_errors
 from workbench.io import load
 from workbench.model import Guidelines

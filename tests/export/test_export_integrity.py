@@ -14,9 +14,9 @@ import time
 from pathlib import Path
 
 import pytest
-
-from helpers import make_dataset
 from export.export_helpers import CATEGORIES, corpus
+from helpers import make_dataset
+
 from workbench.export import ExportError, export
 from workbench.export.splits import parse_splits
 from workbench.export.staging import Staging, _create_locked, sweep_stale
@@ -26,6 +26,7 @@ from workbench.model import Guidelines
 from workbench.model.names import check_name
 from workbench.model.spreadsheet import neutralise_cell, restore_cell, write_csv
 from workbench.store import Project
+
 
 @pytest.fixture
 def project(tmp_path):

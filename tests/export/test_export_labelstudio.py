@@ -5,9 +5,9 @@ import json
 import xml.etree.ElementTree as ET
 
 import pytest
-
 from export.export_helpers import preference_rows
 from helpers import make_dataset
+
 from workbench.export import export
 from workbench.export.labelstudio import import_labelstudio, labelstudio_config, write_labelstudio
 from workbench.io import load

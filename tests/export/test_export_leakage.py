@@ -4,9 +4,9 @@ from __future__ import annotations
 import json
 
 import pyarrow as pa
-
 from export.export_helpers import corpus, near_copy, preference_rows, with_duplicates
 from helpers import make_dataset
+
 from workbench.export import export, leakage_check
 from workbench.model import RECORD_SCHEMA
 

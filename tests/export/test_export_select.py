@@ -4,9 +4,9 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from export.export_helpers import corpus
 from helpers import make_dataset, msg
+
 from workbench.export import export
 from workbench.io import load
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
-
 from helpers import make_dataset, msg
+
 from workbench.export import export, leakage_check
 from workbench.export.dedup import duplicate_groups
 from workbench.io import load

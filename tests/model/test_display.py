@@ -42,7 +42,7 @@ def test_result_dict_keeps_dict_access_and_adds_attributes():
     assert repr(t) == "Thing(a=1, b=[1, 2])"
     assert "<b>Thing</b>" in t._repr_html_() and "1, 2" in t._repr_html_()
     try:
-        t.missing
+        _ = t.missing
     except AttributeError as exc:
         assert "missing" in str(exc)
     else:

@@ -1,10 +1,9 @@
 """Contract of the package: pure functions, empty input never raises, figures serialise, small modules."""
 from __future__ import annotations
 
-import json
-
 import ast
 import inspect
+import json
 from pathlib import Path
 
 import numpy as np

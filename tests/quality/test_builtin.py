@@ -3,8 +3,8 @@ group ``workbench.signals`` (an installed distribution is faked with a ``.dist-i
 from __future__ import annotations
 
 import pytest
-
 from quality.quality_data import dataset, sft
+
 from workbench.quality import compute_signals, default_registry
 from workbench.quality.builtin import BUILTIN_SIGNALS, ENTRY_POINT_GROUP, builtin_registry, plugin_signals
 

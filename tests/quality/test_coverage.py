@@ -1,4 +1,5 @@
 from quality.quality_data import answer, dataset, msg, row, sft
+
 from workbench.model import Guidelines
 from workbench.quality import compute_signals
 

@@ -2,8 +2,8 @@ import json
 
 import pandas as pd
 import pytest
-
 from quality.quality_data import answer, dataset, sft
+
 from workbench.quality import compute_signals, signals
 from workbench.quality.near_dup import NearDuplicateSignal
 

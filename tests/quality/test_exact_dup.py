@@ -1,4 +1,5 @@
 from quality.quality_data import answer, dataset, sft
+
 from workbench.quality import compute_signals
 
 
@@ -30,8 +31,8 @@ def test_different_texts_and_empty_texts_are_not_duplicates():
 
 def test_turn_level_keys_group_like_the_text_views():
     import numpy as np
-
     from quality.quality_data import msg, pref, row
+
     from workbench.quality.base import SignalContext
     from workbench.quality.exact_dup import exact_groups, level_keys, normalised_keys
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 
 import pytest
-
 from quality.quality_data import answer, dataset, sft
+
 from workbench.quality import compute_signals
 
 

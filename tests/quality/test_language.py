@@ -1,7 +1,7 @@
 import py3langid
 import pytest
-
 from quality.quality_data import dataset, sft
+
 from workbench.quality import compute_signals
 from workbench.quality.langid_fast import BatchLangId
 

@@ -5,8 +5,8 @@ import json
 from pathlib import Path
 
 import numpy as np
-
 from quality.quality_data import dataset, sft
+
 from workbench.quality import compute_signals
 from workbench.quality.langid_fast import english_fast_pass, fold_macro
 from workbench.quality.langtext import content_letters, strip_non_language, translation_requests

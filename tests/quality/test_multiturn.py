@@ -1,4 +1,5 @@
 from quality.quality_data import dataset, msg, row
+
 from workbench.quality import compute_signals
 
 

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
-
 from quality.quality_data import answer, dataset, sft
+
 from workbench.quality import compute_signals, minhash
 from workbench.quality.near_dup import NearDuplicateFinder
 
@@ -21,7 +21,7 @@ def test_choose_bands_reaches_target_recall():
 def test_edited_copies_are_found_and_unrelated_texts_are_not():
     texts = rand_texts(300)
     base = texts[:20]
-    for i, t in enumerate(base):
+    for t in base:
         w = t.split()
         w[10], w[11] = w[11], w[10]  # swap
         del w[30]  # deletion

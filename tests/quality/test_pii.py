@@ -1,7 +1,7 @@
 import pyarrow as pa
 import pytest
-
 from quality.quality_data import answer, dataset, sft
+
 from workbench.quality import compute_signals, redact
 from workbench.quality.pii import iban_ok, luhn_ok, pii_counts
 

@@ -1,6 +1,6 @@
 import pytest
-
 from quality.quality_data import dataset, msg, pref, row, sft
+
 from workbench.quality import compute_signals
 from workbench.quality.preference import PreferenceSignal
 

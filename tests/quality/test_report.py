@@ -2,8 +2,8 @@ import json
 import re
 
 import pytest
-
 from quality.quality_data import answer, dataset, pref, sft
+
 from workbench.model import QuarantinedRow
 from workbench.model.taxonomy import TASK_TYPES
 from workbench.quality import compute_signals

@@ -4,8 +4,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from quality.quality_data import answer, dataset, sft
+
 from workbench.io import load
 from workbench.model import Guidelines
 from workbench.quality import compute_signals

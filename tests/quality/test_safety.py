@@ -1,4 +1,5 @@
 from quality.quality_data import answer, dataset, sft
+
 from workbench.quality import compute_signals
 from workbench.quality.safety import CATEGORIES, lexicon_hits, load_lexicon, term_pattern
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-
 from quality.quality_data import dataset, msg, pref, row, sft
+
 from workbench.io import load
 from workbench.quality.base import SignalContext
 from workbench.quality.near_dup import NearDuplicateFinder

@@ -1,6 +1,6 @@
 import numpy as np
-
 from quality.quality_data import answer, dataset, msg, pref, row, sft
+
 from workbench.quality import compute_signals
 
 

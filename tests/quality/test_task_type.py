@@ -8,12 +8,12 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pytest
-
 from quality.quality_data import answer, dataset, msg, row, sft
+
 from workbench.model.taxonomy import OTHER, TASK_TYPE_DESCRIPTIONS, TASK_TYPES, is_task_type
 from workbench.quality import compute_signals, default_registry
 from workbench.quality.embed import embed_texts
-from workbench.quality.task_features import embeddings, instruction_views, tokens, _token_codes
+from workbench.quality.task_features import _token_codes, embeddings, instruction_views, tokens
 from workbench.quality.task_type import WEIGHTS, TaskTypeSignal, classify_task_types, load_weights
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "task_types_labelled.jsonl"

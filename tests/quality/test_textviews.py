@@ -1,4 +1,5 @@
 from quality.quality_data import dataset, msg, pref, row, sft
+
 from workbench.model.text import record_text, response_text
 from workbench.quality.base import SignalContext
 

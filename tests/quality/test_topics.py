@@ -6,10 +6,9 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.metrics import normalized_mutual_info_score
-
 from quality.mixed_sources import mixed_real_dataset
 from quality.quality_data import dataset, sft
+from sklearn.metrics import normalized_mutual_info_score
 
 from workbench.quality.base import SignalContext
 from workbench.quality.builtin import default_registry

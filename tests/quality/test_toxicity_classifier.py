@@ -6,11 +6,18 @@ import csv
 from pathlib import Path
 
 import numpy as np
-
 from quality.quality_data import dataset, sft
+
 from workbench.quality import compute_signals
-from workbench.quality.toxicity import (WEIGHTS, HashParams, _tokenize, featurize, load_model, model_card,
-                                        toxicity_scores)
+from workbench.quality.toxicity import (
+    WEIGHTS,
+    HashParams,
+    _tokenize,
+    featurize,
+    load_model,
+    model_card,
+    toxicity_scores,
+)
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
@@ -21,7 +28,8 @@ def sample():
     return [r["text"] for r in rows], np.array([r["offensive"] == "1" for r in rows])
 
 
-def tokens(texts, params=HashParams()):
+def tokens(texts, params=None):
+    params = params if params is not None else HashParams()
     rows, idx, uniq, n = _tokenize(texts, params)
     words = uniq.to_pylist()
     out = [[] for _ in range(n)]

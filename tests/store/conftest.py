@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import pytest
-
 from store.store_helpers import make_dataset
+
 from workbench.sample import support_guidelines_path
 from workbench.store import Project
 

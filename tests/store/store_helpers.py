@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
 from workbench.model import RECORD_SCHEMA, Dataset
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def msg(role: str, content: str) -> dict:
@@ -32,7 +36,7 @@ def make_dataset(n: int = 10, n_pref: int = 2) -> Dataset:
     return Dataset(pa.Table.from_pylist(rows, schema=RECORD_SCHEMA), format="openai", source="mem.jsonl")
 
 
-def frame_of(events) -> "pd.DataFrame":
+def frame_of(events) -> pd.DataFrame:
     """A log frame (as SqliteEventLog.frame() returns it) from Events, seq in list order."""
     import json
 

@@ -7,8 +7,8 @@ import hmac
 import pickle
 
 import pytest
-
 from store.store_helpers import make_dataset
+
 from workbench.store import PermissionDenied, Project
 from workbench.store import identity as ident
 from workbench.store.identity import Identity, hash_key, identify, key_matches, server_identity

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from store.store_helpers import frame_of, msg
+
 from workbench.model.events import Event, value_hash
 from workbench.store.edits import apply_ops, text_at
 from workbench.store.fold import REVIEW_KINDS, STATE_KINDS, fold_events

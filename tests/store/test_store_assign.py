@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-
 from store.store_helpers import make_dataset
+
 from workbench.store import PermissionDenied, Project
 from workbench.store.assign import plan
 
@@ -48,7 +48,7 @@ def test_calibration_goes_to_everyone_first():
     df = plan(ids(), REVIEWERS, calibration=20, seed=2)
     cal = df[df["role"] == "calibration"]
     assert cal.groupby("record_id")["reviewer"].nunique().eq(len(REVIEWERS)).all()
-    for name, q in df.sort_values("position").groupby("reviewer"):
+    for _reviewer, q in df.sort_values("position").groupby("reviewer"):
         assert q["role"].tolist()[:20] == ["calibration"] * 20
         same_order = cal[cal["reviewer"] == "bob"]["record_id"].tolist()
         assert q["record_id"].tolist()[:20] == same_order

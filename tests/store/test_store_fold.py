@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import pytest
-
 from store.store_helpers import frame_of
+
 from workbench.model.events import Event, value_hash
 from workbench.store import fold_events
 from workbench.store.fold import active_mask, preference_key

@@ -5,8 +5,8 @@ import json
 
 import pyarrow.parquet as pq
 import pytest
-
 from store.store_helpers import make_dataset
+
 from workbench.model import Guidelines
 from workbench.store import PermissionDenied, Project, ProjectError
 from workbench.workflows.projects import init_project

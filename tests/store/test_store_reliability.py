@@ -15,6 +15,7 @@ import pytest
 
 # the worker lives in an importable module: spawned children import it by name
 from store.store_helpers import make_dataset, rate_many
+
 from workbench.store import Project
 
 WORKERS, PER_WORKER = 8, 500

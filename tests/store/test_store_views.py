@@ -5,8 +5,8 @@ import json
 
 import pandas as pd
 import pytest
-
 from store.store_helpers import make_dataset
+
 from workbench.model.events import value_hash
 from workbench.store import Project
 

@@ -6,10 +6,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-from plotly.callbacks import BoxSelector, LassoSelector, Points
-
 from helpers import widget_texts
+from plotly.callbacks import BoxSelector, LassoSelector, Points
 
 from workbench.io import load
 from workbench.plots.map import records_in_polygon, records_in_region

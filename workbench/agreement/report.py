@@ -13,8 +13,8 @@ import pandas as pd
 
 from workbench.model.markdown import md_inline
 
-from .alpha import krippendorff_alpha
 from .adjudication import adjudication_queue
+from .alpha import krippendorff_alpha
 from .annotators import gold_accuracy, leniency, majority_disagreement
 from .bootstrap import alpha_ci, bootstrap_ci
 from .interpret import interpret

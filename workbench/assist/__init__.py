@@ -20,8 +20,14 @@ from workbench.assist.common import assist_settings, human_values, suggestion_su
 from workbench.assist.crosscheck import crosscheck, review_queue
 from workbench.assist.drafts import draft, provenance_counts, provenance_frame
 from workbench.assist.judge import judge_preferences, score_records
-from workbench.assist.labeling import (LabelingFunction, LabelingFunctions, apply_functions, keyword_function,
-                                       labeling_function, rules_from_guidelines)
+from workbench.assist.labeling import (
+                                       LabelingFunction,
+                                       LabelingFunctions,
+                                       apply_functions,
+                                       keyword_function,
+                                       labeling_function,
+                                       rules_from_guidelines,
+)
 from workbench.assist.labeling import suggest as suggest_from_rules
 from workbench.assist.labelmodel import combine, lf_report
 from workbench.assist.llm import LLMClient, LLMConfig, LLMError, LLMUnavailable

@@ -20,8 +20,14 @@ import numpy as np
 import pandas as pd
 
 from workbench.assist.active import entropy, margin
-from workbench.assist.common import (assist_settings, human_values, record_texts, short_hash,
-                                     suggestion_payload, write_suggestions)
+from workbench.assist.common import (
+    assist_settings,
+    human_values,
+    record_texts,
+    short_hash,
+    suggestion_payload,
+    write_suggestions,
+)
 from workbench.model.events import Event
 
 AGENT = "model:tfidf-logreg"

@@ -16,9 +16,10 @@ accuracy-weighted label model (:mod:`workbench.assist.labelmodel`) and stores su
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 import numpy as np
 import pandas as pd

@@ -22,9 +22,10 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, fields
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import urlparse
 
 from workbench.assist.common import cache_dir
@@ -62,7 +63,7 @@ class LLMConfig:
     cache_dir: str | None = None
 
     @classmethod
-    def resolve(cls, project=None, **overrides: Any) -> "LLMConfig":
+    def resolve(cls, project=None, **overrides: Any) -> LLMConfig:
         """Keyword arguments over the project's ``llm`` setting over the environment."""
         own = dict((getattr(project, "settings", None) or {}).get("llm") or {}) if project is not None else {}
         key_env = own.pop("api_key_env", None)

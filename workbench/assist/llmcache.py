@@ -6,7 +6,7 @@ import json
 import os
 import threading
 from dataclasses import dataclass, field, fields
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +56,7 @@ class ResponseCache:
                        encoding="utf-8")
         os.replace(tmp, path)
         usage = response.get("usage") or {}
-        line = {"time": datetime.now(timezone.utc).isoformat(timespec="seconds"), "model": request["model"],
+        line = {"time": datetime.now(UTC).isoformat(timespec="seconds"), "model": request["model"],
                 "key": key, "prompt_tokens": usage.get("prompt_tokens", 0),
                 "completion_tokens": usage.get("completion_tokens", 0), "cost": cost}
         with _LEDGER_LOCK, open(self.folder / "usage.jsonl", "a", encoding="utf-8") as fh:

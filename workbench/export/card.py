@@ -11,7 +11,8 @@ from typing import Any
 
 import yaml
 
-from workbench.model.markdown import md_code, md_inline as md, md_prose
+from workbench.model.markdown import md_code, md_prose
+from workbench.model.markdown import md_inline as md
 
 KIND_TAGS = {"openai": "sft", "alpaca": "sft", "sharegpt": "sft", "preference": "dpo", "kto": "kto",
              "ranking": "ranking", "canonical": "workbench-canonical"}
@@ -217,7 +218,7 @@ class DatasetCard:
         self.text, self.limit = text, limit
 
     @classmethod
-    def read(cls, path: str | Path, limit: int | None = None) -> "DatasetCard":
+    def read(cls, path: str | Path, limit: int | None = None) -> DatasetCard:
         return cls(Path(path).read_text(encoding="utf-8"), limit)
 
     def _repr_markdown_(self) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,12 +22,12 @@ from workbench.export.dedup import NEAR_THRESHOLD
 from workbench.export.errors import ExportError
 from workbench.export.guidelines_md import render_guidelines_md
 from workbench.export.handover import write_quality_report
+from workbench.export.openai_fast import can_write_fast
 from workbench.export.select import select_records
 from workbench.export.source import resolve_source
-from workbench.export.staging import staged
 from workbench.export.splits import assign_splits, leakage_check, parse_splits, split_counts, strata
+from workbench.export.staging import staged
 from workbench.export.summary import category_distribution, curation_summary
-from workbench.export.openai_fast import can_write_fast
 from workbench.export.writers import CONTAINERS, format_rows, write_splits
 from workbench.model.dataset import has_categories
 from workbench.model.display import ResultDict
@@ -66,7 +66,7 @@ def export(source: Any, out: str | Path, format: str = "openai", splits=(0.8, 0.
            min_rating: float | None = None, include: str = "unrejected", overwrite: bool = False,
            guidelines=None, min_agreement: float | None = None, dedupe: str = "near",
            near_threshold: float | None = NEAR_THRESHOLD, keep_metadata: bool = False,
-           report: bool = True, semantic_threshold: float | None = None) -> "ExportResult":
+           report: bool = True, semantic_threshold: float | None = None) -> ExportResult:
     """Export cleaned, grouped and stratified splits with a manifest and the hand-over documents.
 
     Parameters
@@ -199,7 +199,7 @@ def plan_export(src, options: dict[str, Any]) -> dict[str, Any]:
     curation = curation_summary(src, sel, exported, o["seed"])
     manifest = {
         "tool": "workbench", "tool_version": workbench.__version__,
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "source": {"kind": src.kind, "where": src.where, "fingerprint": src.fingerprint,
                    "last_event_id": src.last_event_id, "format": src.dataset.format,
                    "rows_read": src.dataset.rows_read},

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from workbench.model import Guidelines
-from workbench.model.markdown import md_inline as md, md_prose
+from workbench.model.markdown import md_inline as md
+from workbench.model.markdown import md_prose
 
 
 def _quote(text: str) -> str:

@@ -9,7 +9,6 @@ import json
 from typing import Any
 
 import numpy as np
-
 import pyarrow as pa
 import pyarrow.compute as pc
 

@@ -15,7 +15,8 @@ import pyarrow.compute as pc
 
 from workbench.export.select import Selection
 from workbench.export.source import ExportSource
-from workbench.model.markdown import md_code, md_inline as md
+from workbench.model.markdown import md_code
+from workbench.model.markdown import md_inline as md
 
 PROVENANCE = ("human", "model", "model_edited")
 _PROV = r'"provenance":\s*"(?P<p>[^"]*)"'

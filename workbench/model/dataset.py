@@ -4,9 +4,10 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Iterator
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -168,7 +169,7 @@ class Dataset:
             for row in batch.to_pylist():
                 yield Record.from_dict(row)
 
-    def take(self, positions) -> "Dataset":
+    def take(self, positions) -> Dataset:
         return Dataset(self.table.take(pa.array(positions, pa.int64())), self.format, self.source, [])
 
     def summary(self) -> dict[str, Any]:

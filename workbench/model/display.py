@@ -5,7 +5,8 @@ Everything shown comes from data, so every value is escaped (``html.escape``) an
 from __future__ import annotations
 
 import html
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 CARD_STYLE = ("font-family: var(--jp-ui-font-family, sans-serif); font-size: 13px; "
               "border: 1px solid #d0d7de; border-radius: 6px; padding: 8px 12px; display: inline-block")

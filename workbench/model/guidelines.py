@@ -71,12 +71,12 @@ class Guidelines:
     OVERALL = Criterion("overall", "Overall quality of the example.", (1, 5))
 
     @classmethod
-    def default(cls) -> "Guidelines":
+    def default(cls) -> Guidelines:
         """The neutral defaults: what a dataset or project without a guidelines file is judged by."""
         return cls.from_dict(_default_dict())
 
     @classmethod
-    def load(cls, path: str | Path) -> "Guidelines":
+    def load(cls, path: str | Path) -> Guidelines:
         """Read a guidelines YAML file; a bad file raises ValueError with a one-line reason."""
         try:
             data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
@@ -89,7 +89,7 @@ class Guidelines:
         return g
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Guidelines":
+    def from_dict(cls, data: dict[str, Any]) -> Guidelines:
         if not isinstance(data, dict):
             raise ValueError("guidelines must be a mapping")
         known = set(cls.__dataclass_fields__) - {"origin"}

@@ -21,16 +21,30 @@ Semantics: a comparison involving a missing value is False (also for ``!=``); ``
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from workbench.model.query_nodes import (KERNELS, BoolOp, Cmp, Col, Ctx, In, Lit, Not, Pred, QueryError,
-                                        as_mask, frame_columns, unknown_column)
+from workbench.model.query_nodes import (
+    KERNELS,
+    BoolOp,
+    Cmp,
+    Col,
+    Ctx,
+    In,
+    Lit,
+    Not,
+    Pred,
+    QueryError,
+    as_mask,
+    frame_columns,
+    unknown_column,
+)
 
 __all__ = ["MAX_PATTERN", "PREDICATES", "Query", "QueryError", "compile_query", "frame_columns"]
 

@@ -21,7 +21,7 @@ class Message:
         return {k: getattr(self, k) for k in MESSAGE_FIELDS}
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Message":
+    def from_dict(cls, d: dict[str, Any]) -> Message:
         return cls(**{k: d.get(k) for k in MESSAGE_FIELDS})
 
 
@@ -70,7 +70,7 @@ class Record:
         }
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Record":
+    def from_dict(cls, d: dict[str, Any]) -> Record:
         meta = d.get("metadata")
         if isinstance(meta, str):
             meta = json.loads(meta)

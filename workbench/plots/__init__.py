@@ -9,8 +9,14 @@ from ._bands import band, band_color
 from ._common import NO_DATA, empty_figure
 from .agreement import alpha_by_field, kappa_heatmap
 from .annotators import annotator_drift, edit_effort, gold_accuracy, rating_distributions
-from .composition import (category_distribution, language_distribution, stack_figures, tag_distribution,
-                          task_type_distribution, topic_distribution)
+from .composition import (
+                          category_distribution,
+                          language_distribution,
+                          stack_figures,
+                          tag_distribution,
+                          task_type_distribution,
+                          topic_distribution,
+)
 from .duplicates import cluster_size_table, duplicate_cluster_sizes, near_duplicate_similarity
 from .flags import flag_counts, pii_by_type, safety_by_category
 from .lengths import length_by_role, length_histogram

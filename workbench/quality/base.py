@@ -13,8 +13,9 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Iterator
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -60,7 +61,7 @@ class SignalContext:
     guidelines: Guidelines = field(default_factory=Guidelines.default)
     fingerprint: str | None = None
     options: dict[str, Any] = field(default_factory=dict)
-    results: dict[str, "SignalResult"] = field(default_factory=dict)
+    results: dict[str, SignalResult] = field(default_factory=dict)
     _views: dict[int, Any] = field(default_factory=dict, repr=False)
 
     def views(self, table: pa.Table):
@@ -98,7 +99,7 @@ class SignalResult:
     def issues(self) -> int:
         return int(self.frame[self.issue_column].sum())
 
-    def validate(self, n_rows: int) -> "SignalResult":
+    def validate(self, n_rows: int) -> SignalResult:
         """Raise ValueError unless the result honours the contract for a table of ``n_rows``."""
         if len(self.frame) != n_rows:
             raise ValueError(f"signal {self.name!r} returned {len(self.frame)} rows for {n_rows}")

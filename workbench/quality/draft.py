@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -93,7 +93,7 @@ def observe(dataset: Dataset, topics: bool = True, cache_dir: str | os.PathLike 
 def render(obs: dict[str, Any], source: str = "") -> str:
     """The guidelines YAML text (with comments) for the observations of :func:`observe`."""
     neutral = Guidelines.default()
-    when = datetime.now(timezone.utc).strftime("%Y-%m-%d")
+    when = datetime.now(UTC).strftime("%Y-%m-%d")
     src = obs["category_source"]
     lines = [f"# Guidelines drafted by `workbench guidelines draft` from {source or 'a dataset'} "
              f"({obs['records']:,} records) on {when}.",

@@ -1,7 +1,6 @@
 """Conversation structure: role order, consecutive same-role turns, the final turn, empty turns."""
 from __future__ import annotations
 
-
 import numpy as np
 import pandas as pd
 import pyarrow as pa

@@ -50,7 +50,7 @@ cheers sir madam anyone someone something anything way ways really actually
 _STOP = np.unique(tokenize([" ".join(STOPWORDS)]).hashes)
 
 
-def strip_pleasantries(questions) -> "pc.Array":
+def strip_pleasantries(questions) -> pc.Array:
     """``questions`` without a leading greeting and a trailing sign-off (and the name under it)."""
     arr = textops.as_strings(questions)
     arr = pc.replace_substring_regex(arr, GREETING, "")

@@ -7,8 +7,8 @@ byte and run at hundreds of MB/s; Arrow kernels release the GIL, so two threads 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Callable
 
 import numpy as np
 import pyarrow as pa

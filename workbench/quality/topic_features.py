@@ -80,7 +80,7 @@ class TopicSpace:
     max_chars: int = MAX_CHARS
 
     @classmethod
-    def fit(cls, texts, dims: int = 64, seed: int = 0, max_chars: int = MAX_CHARS) -> "TopicSpace":
+    def fit(cls, texts, dims: int = 64, seed: int = 0, max_chars: int = MAX_CHARS) -> TopicSpace:
         """Fit on ``texts`` (a sample: tens of thousands are plenty)."""
         from sklearn.decomposition import TruncatedSVD
 

@@ -4,9 +4,9 @@
 - :func:`fold_events` -> :class:`FoldedState`: current values per reviewer and consolidated.
 - :class:`Project`: the project folder, roles, validated actions, reads, assignment, edit effort.
 """
+from workbench.store.base import EventLog
 from workbench.store.errors import Conflict, PermissionDenied, ProjectError, StoreBusy
 from workbench.store.fold import FoldedState, active_mask, fold_events
-from workbench.store.base import EventLog
 from workbench.store.log import SqliteEventLog
 from workbench.store.project import Project
 

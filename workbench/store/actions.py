@@ -11,8 +11,14 @@ from typing import Any
 from workbench.model.events import Event, value_hash
 from workbench.store.edits import text_at
 from workbench.store.errors import Conflict, PermissionDenied
-from workbench.store.fold import (PRIVILEGED, PROJECT_KINDS, PROJECT_RECORD, STATE_KINDS, TURN_KINDS,
-                                  active_mask)
+from workbench.store.fold import (
+    PRIVILEGED,
+    PROJECT_KINDS,
+    PROJECT_RECORD,
+    STATE_KINDS,
+    TURN_KINDS,
+    active_mask,
+)
 from workbench.store.validate import check_reviewer, validate_action
 
 UNDOABLE = STATE_KINDS + TURN_KINDS + ("suggestion", "undo")

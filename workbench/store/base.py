@@ -8,8 +8,9 @@ from __future__ import annotations
 import json
 import os
 from abc import ABC, abstractmethod
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -85,8 +86,8 @@ class EventLog(ABC):
         os.replace(tmp, path)
         return len(events)
 
-    def close(self) -> None:
-        """Release connections (the log reopens lazily if used again)."""
+    def close(self) -> None:  # noqa: B027 - optional hook, not abstract
+        """Release connections (the log reopens lazily if used again); a no-op by default."""
 
 
 def event_from_row(row: dict[str, Any]) -> Event:

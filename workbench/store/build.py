@@ -11,7 +11,17 @@ from workbench.model.dataset import Dataset
 from workbench.model.events import Event
 from workbench.model.guidelines import Guidelines
 from workbench.store.fold import PROJECT_RECORD
-from workbench.store.folder import CACHE, EVENTS, GUIDELINES, META, QUARANTINE, SOURCE, now, sha256_file, write_atomic
+from workbench.store.folder import (
+    CACHE,
+    EVENTS,
+    GUIDELINES,
+    META,
+    QUARANTINE,
+    SOURCE,
+    now,
+    sha256_file,
+    write_atomic,
+)
 from workbench.store.log import SqliteEventLog
 
 

@@ -8,8 +8,9 @@ involve an adjudicator go through a small per-edit loop (conflict detection is i
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd

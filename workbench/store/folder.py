@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from workbench.model.dataset import QuarantinedRow
@@ -24,7 +24,7 @@ DEFAULT_SETTINGS = {"open_enrolment": True, "rating_tolerance": 1, "assist": {},
 
 def now() -> str:
     """UTC now, ISO 8601 to the second."""
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def is_project_folder(path: str | os.PathLike | None) -> bool:

@@ -22,9 +22,9 @@ import hmac
 import html
 import os
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 from workbench.store.errors import PermissionDenied
 from workbench.store.fold import PRIVILEGED, PROJECT_RECORD, ROLES
@@ -48,7 +48,7 @@ class Identity(str):
 
     verified_by: str | None
 
-    def __new__(cls, name: str, verified_by: str | None = None) -> "Identity":
+    def __new__(cls, name: str, verified_by: str | None = None) -> Identity:
         if verified_by is not None and verified_by not in VERIFIERS:
             raise ValueError(f"verified_by must be one of {', '.join(VERIFIERS)} or None, got {verified_by!r}")
         self = super().__new__(cls, check_reviewer(name))

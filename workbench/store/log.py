@@ -6,13 +6,13 @@ import random
 import sqlite3
 import threading
 import time
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import pandas as pd
 
 from workbench.model.events import Event
-from workbench.store.base import COLUMNS, EventLog, event_from_row, encode_value, rows_to_frame
+from workbench.store.base import COLUMNS, EventLog, encode_value, event_from_row, rows_to_frame
 from workbench.store.errors import StoreBusy, StoreFull, StoreWriteError, disk_full
 
 __all__ = ["COLUMNS", "EventLog", "SqliteEventLog", "encode_value", "rows_to_frame"]
@@ -212,7 +212,7 @@ class SqliteEventLog(EventLog):
         for i in range(0, len(ids), 500):
             chunk = ids[i:i + 500]
             q = f"SELECT id FROM events WHERE id IN ({', '.join('?' * len(chunk))})"
-            found.update(r[0] for r in self._retry(lambda: conn.execute(q, chunk).fetchall()))
+            found.update(r[0] for r in self._retry(lambda q=q, chunk=chunk: conn.execute(q, chunk).fetchall()))
         return found
 
     def _already_stored(self, rows: list[tuple]) -> bool:

@@ -31,11 +31,23 @@ from workbench.model.guidelines import Guidelines
 from workbench.store import assign as _assign
 from workbench.store import effort as _effort
 from workbench.store.actions import ActionsMixin
+from workbench.store.build import build_folder
 from workbench.store.errors import ProjectError, disk_full
 from workbench.store.fold import PROJECT_RECORD, FoldedState, fold_events
-from workbench.store.build import build_folder
-from workbench.store.folder import (CACHE, DEFAULT_SETTINGS, EVENTS, GUIDELINES, META, QUARANTINE, SOURCE,
-                                    as_guidelines, read_quarantine, replay_log, sha256_file, write_atomic)
+from workbench.store.folder import (
+    CACHE,
+    DEFAULT_SETTINGS,
+    EVENTS,
+    GUIDELINES,
+    META,
+    QUARANTINE,
+    SOURCE,
+    as_guidelines,
+    read_quarantine,
+    replay_log,
+    sha256_file,
+    write_atomic,
+)
 from workbench.store.identity import Identity, os_user
 from workbench.store.log import EventLog, SqliteEventLog
 from workbench.store.roles import RolesMixin
@@ -70,7 +82,7 @@ class Project(RolesMixin, ActionsMixin, ViewsMixin):
     @classmethod
     def create(cls, path: str | Path, dataset: Dataset, guidelines: Guidelines | str | Path | None = None,
                owner: str | None = None, settings: dict[str, Any] | None = None,
-               closed: bool = False) -> "Project":
+               closed: bool = False) -> Project:
         """Make a project folder from a loaded dataset (refuses an existing non-empty folder).
 
         The project is built in a hidden folder beside ``path`` and renamed into place, so a failure
@@ -123,7 +135,7 @@ class Project(RolesMixin, ActionsMixin, ViewsMixin):
         return project
 
     @classmethod
-    def open(cls, path: str | Path, served: bool = False) -> "Project":
+    def open(cls, path: str | Path, served: bool = False) -> Project:
         """Open a project, refusing it when the frozen source no longer matches its fingerprint.
 
         ``served=True`` for the web app: plain names are typed claims (see the class docstring).
@@ -150,7 +162,7 @@ class Project(RolesMixin, ActionsMixin, ViewsMixin):
         """Close the log's connections (they reopen if the project is used again)."""
         self.log.close()
 
-    def __enter__(self) -> "Project":
+    def __enter__(self) -> Project:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -268,7 +280,7 @@ class Project(RolesMixin, ActionsMixin, ViewsMixin):
         return self.log.export_jsonl(path)
 
     @staticmethod
-    def replay(log_path: str | Path, into: "Project | str | Path") -> int:
+    def replay(log_path: str | Path, into: Project | str | Path) -> int:
         """Append the events of an exported log into a (fresh) project; return how many were added.
 
         Events already present (same id) are skipped, so an interrupted replay can be rerun. Every line

@@ -12,8 +12,16 @@ import pandas as pd
 from workbench.model.events import Event
 from workbench.store.errors import PermissionDenied
 from workbench.store.fold import PRIVILEGED, PROJECT_RECORD, ROLES
-from workbench.store.identity import (REMOVED, Identity, Registry, acting_role, hash_key, key_matches, new_key,
-                                      registry_from_frame)
+from workbench.store.identity import (
+    REMOVED,
+    Identity,
+    Registry,
+    acting_role,
+    hash_key,
+    key_matches,
+    new_key,
+    registry_from_frame,
+)
 from workbench.store.validate import check_reviewer
 
 

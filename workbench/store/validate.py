@@ -5,7 +5,8 @@ one-line message naming what is wrong, so a malformed action never reaches the l
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from workbench.model.events import DECISIONS, EVENT_KINDS
 from workbench.model.guidelines import Guidelines

@@ -17,7 +17,8 @@ nothing is computed here but counts, and the prompts of the drawn markers for th
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import ipywidgets as W
 import numpy as np

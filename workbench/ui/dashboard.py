@@ -8,13 +8,13 @@ through :meth:`Dashboard.guard`: an exception becomes a one-line message in ``Da
 """
 from __future__ import annotations
 
-import html
-
 import functools
+import html
 import json
 import logging
 import os
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import ipywidgets as W
 import pandas as pd
@@ -246,7 +246,8 @@ class Dashboard(IdentityBox, AgreementTab, ExportTab):
             n = int(frame[col].fillna(False).astype(bool).sum())
             if n:
                 b = W.Button(description=f"{_signal_name(col)}: {n}", tooltip="review these records")
-                b.on_click(self.guard(lambda _, s=_signal_name(col): self.filter_review(signals=[s]),
+                signal = _signal_name(col)
+                b.on_click(self.guard(lambda _, s=signal: self.filter_review(signals=[s]),
                                       "flag filter"))
                 buttons.append(b)
         label = W.HTML("<b>Quality flags</b> (click to review the flagged records)" if buttons

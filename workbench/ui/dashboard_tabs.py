@@ -65,7 +65,12 @@ class AgreementTab:
 
     def _agreement_field(self, work: pd.DataFrame, gold: pd.DataFrame, field: str, full: bool) -> list:
         from workbench import plots
-        from workbench.agreement import adjudication_queue, calibration_report, cohen_kappa_matrix, gold_accuracy
+        from workbench.agreement import (
+            adjudication_queue,
+            calibration_report,
+            cohen_kappa_matrix,
+            gold_accuracy,
+        )
 
         weights = None if field in FIELD_KINDS_CATEGORICAL else "quadratic"
         km = cohen_kappa_matrix(work, field, weights=weights)

@@ -12,7 +12,7 @@ import base64
 import json
 import os
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -96,7 +96,7 @@ class ExportTab:
                 self.export_semantic, self.export_where, W.HBox([self.export_button, self.export_progress]), self.export_result]
 
     def _default_out(self) -> Path:
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
         return export_root(self.project) / f"{self.export_format.value}-{stamp}"
 
     def _show_where(self) -> None:

@@ -82,7 +82,7 @@ class Filters:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any] | None) -> "Filters":
+    def from_dict(cls, data: dict[str, Any] | None) -> Filters:
         """Filters from a saved dict (unknown keys ignored)."""
         known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in (data or {}).items() if k in known})

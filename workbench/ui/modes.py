@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import random
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -34,7 +35,7 @@ def display_order(record: Record, reviewer: str, seed: int = 0) -> list[str | in
         names = ["chosen", "rejected"]
     else:
         return []
-    digest = hashlib.sha256(f"{seed}|{record.id}|{reviewer}".encode("utf-8")).digest()
+    digest = hashlib.sha256(f"{seed}|{record.id}|{reviewer}".encode()).digest()
     random.Random(int.from_bytes(digest[:8], "big")).shuffle(names)
     return names
 

@@ -8,13 +8,22 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from rapidfuzz.distance import Levenshtein
 
 from workbench.model.records import Message, Record
-from workbench.ui.render_text import (FOLD_CHARS, PREVIEW_CHARS, esc, fold, markdown, tool_calls_html,  # noqa: F401
-                                      tool_result_html, tools_schema_html)
+from workbench.ui.render_text import (  # noqa: F401
+    FOLD_CHARS,
+    PREVIEW_CHARS,
+    esc,
+    fold,
+    markdown,
+    tool_calls_html,
+    tool_result_html,
+    tools_schema_html,
+)
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 FONTS = ('system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Helvetica Neue",Arial,'

@@ -7,8 +7,9 @@ the way a failure is reported is decided once; the folder is the project's own `
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 log = logging.getLogger(__name__)
 
