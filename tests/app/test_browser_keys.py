@@ -17,6 +17,7 @@ BLUE = "rgb(26, 115, 232)"  # the chosen rating's fill (keys_widget.CSS)
 
 def _rows() -> list[dict]:
     rows = [sft(f"r{i}", f"Question {i}?", f"Answer {i}.") for i in range(4)]
+    rows[3]["messages"][1]["content"] = "Answer 3, a long one.\n" + "More detail on the answer. " * 80
     rows.append({"id": "pair", "kind": "preference", "messages": [msg("user", "Which is better?")],
                  "chosen": [msg("assistant", "One answer.")], "rejected": [msg("assistant", "Another.")]})
     return rows
@@ -113,6 +114,21 @@ def test_keys_with_the_mouse_anywhere_auto_advance_and_ab_keys(served_keys):
             page.keyboard.press("k")
             status("r3")
             assert len(_mine(project)) == 3  # typing wrote nothing
+
+            # o expands the folded long answer (and folds it again); i puts the cursor in the editor
+            page.wait_for_selector(".wb-review details.wb-fold:not([open])", timeout=deadline.ms())
+            page.keyboard.press("o")
+            page.wait_for_selector(".wb-review details.wb-fold[open]", timeout=deadline.ms())
+            page.keyboard.press("o")
+            page.wait_for_selector(".wb-review details.wb-fold:not([open])", timeout=deadline.ms())
+            page.keyboard.press("i")
+            page.wait_for_function("document.activeElement && document.activeElement.tagName === 'TEXTAREA' && "
+                                   "document.activeElement.closest('.wb-editor') !== null", timeout=deadline.ms())
+            page.keyboard.type(" jak")
+            assert page.evaluate("document.activeElement.value").endswith(" jak")
+            page.keyboard.press("Escape")
+            page.wait_for_selector(".wb-keys-line:has-text('left the text box')", timeout=deadline.ms())
+            assert len(_mine(project)) == 3 and "r3" in page.inner_text(".wb-record-status")
 
             page.keyboard.press("?")
             page.wait_for_selector(".wb-review .wb-keymap", state="visible", timeout=deadline.ms())
