@@ -43,6 +43,7 @@ from workbench.quality.language import LanguageSignal
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from benchmarks.signal_data import materialise, read_source  # noqa: E402
+
 UDHR = {"eng": "en", "deu_1996": "de", "fra": "fr", "spa": "es", "ita": "it", "por_PT": "pt", "nld": "nl",
         "pol": "pl", "rus": "ru", "cmn_hans": "zh", "cmn_hant": "zh", "wuu": "zh", "yue": "zh", "jpn": "ja",
         "kor": "ko", "arb": "ar", "tur": "tr", "swe": "sv", "dan": "da", "nob": "no", "nno": "no",

@@ -17,7 +17,7 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -33,7 +33,7 @@ TOPIC_CATEGORIES = ("health", "legal")
 CATEGORIES = HARM_CATEGORIES + TOPIC_CATEGORIES
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_lexicon(category: str, directory: str = str(LEXICON_DIR)) -> tuple[str, ...]:
     """The terms of one category (decoded when the file is ROT13)."""
     path = Path(directory) / f"{category}.txt"
@@ -57,7 +57,7 @@ def term_pattern(terms) -> str:
     return r"\b(?:" + "|".join(parts) + r")\b" if parts else r"$^"
 
 
-@lru_cache(maxsize=None)
+@cache
 def category_patterns(categories: tuple[str, ...], directory: str = str(LEXICON_DIR)) -> dict[str, str]:
     return {c: term_pattern(load_lexicon(c, directory)) for c in categories}
 
