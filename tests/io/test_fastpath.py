@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 import json
+import tempfile
+from pathlib import Path
 
 import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import workbench.io.fastpath as fastpath
 from workbench.io import load
@@ -132,8 +136,8 @@ def test_blank_lines_keep_true_line_numbers(tmp_path, monkeypatch):
 def test_byte_scan_across_block_boundaries(tmp_path, monkeypatch, block):
     """Line count, the clean flag and the bracket bound do not depend on where blocks split.
 
-    ``max_opens`` is an upper bound (counted per 4 KB window): never below the true count of '[' and
-    '{' on a line, and far below the Arrow-safe limit on ordinary rows.
+    ``max_opens`` is the count of '[' and '{' on the longest-bracketed line longer than ``SHORT_LINE``
+    (a line that short cannot nest deeper than Arrow reads safely), wherever the blocks split it.
     """
     import workbench.io.fastscan as fastscan
 
@@ -147,6 +151,11 @@ def test_byte_scan_across_block_boundaries(tmp_path, monkeypatch, block):
         (b'{"a": "\xff"}\n', (1, 1, False, True)),  # invalid UTF-8
         (b'{"a": "\xc3\xa9\x00"}\n', (1, 1, False, True)),  # NUL
         (b'{"a": "\xc3\xa9"}\n', (1, 1, True, True)),  # a 2-byte character split across blocks is fine
+        (b'{"a": "\xf0\x9f\x98\x80\xe4\xb8\xad"}\n', (1, 1, True, True)),  # 4- and 3-byte characters
+        (b'{"a": "\xed\xa0\x80"}\n', (1, 1, False, True)),  # a surrogate (Python's decoder refuses it)
+        (b'{"a": "\xc0\x80"}\n', (1, 1, False, True)),  # an overlong NUL
+        (b'{"a": "\xe4\xb8"}\n', (1, 1, False, True)),  # a truncated character before the quote
+        (b'{"a": 1}\n{"b": "\xe4\xb8', (2, 1, False, False)),  # truncated at the end of the file
     ]
     cases += [(b'{"a": 1}\n' * 5000, (5000, 1, True, True)),
               (b'{"a": 1}\n{"deep": ' + b"[" * 2000 + b"]" * 2000 + b'}\n{"a": 1}\n', (3, 2001, True, True)),
@@ -157,7 +166,7 @@ def test_byte_scan_across_block_boundaries(tmp_path, monkeypatch, block):
         got = fastscan.scan(path)
         assert (got.lines, got.clean, got.ends_with_newline) == (lines, clean, newline), data[:40]
         short = max(len(line) for line in data.split(b"\n")) <= fastscan.SHORT_LINE
-        assert opens <= got.max_opens <= max(opens, 2 * fastscan.WINDOW) or (short and got.max_opens == 0)
+        assert got.max_opens == opens or (short and got.max_opens == 0)
         assert got.arrow_safe == (clean and (opens <= fastscan.ARROW_SAFE_OPENS or short))
 
 
@@ -187,3 +196,35 @@ def test_arrow_blank_equals_python_strip():
     assert [c for c, b in zip(chars, got) if b != (not c.strip())] == []
     mixed = ["", " ", "\u3000\x1c\n", " a ", "\u200b", "\ufeff", None]
     assert _blank(pa.array(mixed, pa.string())).tolist() == [True, True, True, False, False, False, True]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(max_size=12), min_size=1, max_size=6), st.lists(st.integers(0, 255), max_size=2),
+       st.integers(0, 200), st.sampled_from([1, 2, 3, 5, 7, 64]))
+def test_byte_scan_utf8_equals_python(texts, noise, at, block):
+    """``scan``'s UTF-8 check (Arrow's validator, characters split across blocks of any size) says
+    exactly what Python's decoder says, on valid text and on text with stray bytes inserted."""
+    import workbench.io.fastscan as fastscan
+
+    data = b"".join(b'{"t": "' + t.encode("utf-8", "surrogatepass") + b'"}\n' for t in texts)
+    for byte in noise:
+        pos = min(at, len(data) - 2) if len(data) > 2 else 0
+        data = data[:pos] + bytes([byte]) + data[pos:]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "u.jsonl"
+        path.write_bytes(data)
+        old = fastscan.BLOCK
+        fastscan.BLOCK = block
+        try:
+            got = fastscan.scan(path)
+        finally:
+            fastscan.BLOCK = old
+    try:
+        data.decode("utf-8")
+        valid = True
+    except UnicodeDecodeError:
+        valid = False
+    lines = data.split(b"\n")
+    body = lines[:-1] if data.endswith(b"\n") else lines
+    expected = valid and b"\x00" not in data and all(line.startswith(b"{") for line in body)
+    assert got.clean == expected
