@@ -1,5 +1,5 @@
 # Two commands do all set-up on a fresh machine with Python 3.11+:
-#   make test   create .venv if missing, install the project (editable, with test extras), run every test
+#   make test   create .venv if missing, install the project (editable, with test extras), lint (ruff, mypy), run every test
 #   make app    the same set-up, then serve the dashboard on the bundled sample data
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
@@ -16,7 +16,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-test: $(STAMP)
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+test: lint
 	WORKBENCH_CACHE=$(CURDIR)/.cache/workbench $(BIN)/python -m pytest tests notebooks --nbval-lax -p no:cacheprovider
 
 test-fast: $(STAMP)

@@ -170,7 +170,7 @@ def krippendorff_alpha(matrix: Any, level: str = "nominal", order: Sequence[Any]
     arr, _, _ = as_matrix(matrix, order=order)
     fast = integer_value_counts(arr, DENSE_MAX_CELLS)
     if fast is not None and len(fast[1]) <= DENSE_MAX_VALUES:
-        return alpha_from_coincidence(coincidence_matrix(fast[0]), fast[1], level)
+        return float(alpha_from_coincidence(coincidence_matrix(fast[0]), fast[1], level))
     codes, domain = encode(arr, numeric=level in ("interval", "ratio"))
     if level == "ordinal" and order is None and domain.dtype == object:
         raise ValueError("ordinal alpha on non-numeric labels needs an explicit `order`")
@@ -180,9 +180,9 @@ def krippendorff_alpha(matrix: Any, level: str = "nominal", order: Sequence[Any]
     if n_values > DENSE_MAX_VALUES:
         return _alpha_sparse(codes, domain, level)
     if codes.shape[1] * n_values > DENSE_MAX_CELLS:
-        return alpha_from_coincidence(_coincidence_sparse(codes, n_values), domain, level)
+        return float(alpha_from_coincidence(_coincidence_sparse(codes, n_values), domain, level))
     counts = value_counts(codes, n_values)
-    return alpha_from_coincidence(coincidence_matrix(counts), domain, level)
+    return float(alpha_from_coincidence(coincidence_matrix(counts), domain, level))
 
 
 def _coincidence_sparse(codes: np.ndarray, n_values: int) -> np.ndarray:

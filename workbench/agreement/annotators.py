@@ -75,7 +75,7 @@ def gold_accuracy(
         df = select_field(long, f)
         g = gold[gold["field"] == f] if f is not None and "field" in gold.columns else gold
         g = g.drop_duplicates("record_id", keep="last")
-        kind = (kinds or {}).get(f) or _kind(df, None)
+        kind = (kinds or {}).get(f) or _kind(df, None)  # type: ignore[arg-type]  # a narrowing mypy cannot follow
         kind = normalize_kind(kind)
         merged = df.merge(g[["record_id", "value"]].rename(columns={"value": "gold"}), on="record_id")
         if merged.empty:

@@ -108,7 +108,7 @@ def cohen_kappa(a: Any, b: Any, weights: str | None = None, labels: Sequence[Any
     if len(ca) == 0 or n_labels == 0:
         return float("nan")
     conf = np.bincount(ca * n_labels + cb, minlength=n_labels * n_labels).reshape(n_labels, n_labels)
-    return kappa_from_confusion(conf, weights)
+    return float(kappa_from_confusion(conf, weights))
 
 
 @dataclass(frozen=True)

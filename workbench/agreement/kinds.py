@@ -45,7 +45,7 @@ from .values import (
 try:  # pragma: no cover - exercised when rapidfuzz is installed
     from rapidfuzz.fuzz import ratio as _rf_ratio
 except ImportError:  # pragma: no cover
-    _rf_ratio = None
+    _rf_ratio = None  # type: ignore[assignment]
 
 __all__ = [
     "KINDS",

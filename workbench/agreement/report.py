@@ -190,7 +190,7 @@ def agreement_summary(
         all_fields = list(pd.unique(long["field"]))
         fields = list(fields) if fields is not None else all_fields
     else:
-        fields = [None]
+        fields = [None]  # type: ignore[list-item]  # one unnamed field
     boot = {"n_boot": n_boot, "seed": seed, "ci": ci}
     out: dict[str, Any] = {
         "n_records": int(long["record_id"].nunique()), "n_annotators": int(long["annotator"].nunique()),
@@ -229,17 +229,17 @@ def _field_markdown(name: str, f: dict[str, Any], ci: float) -> list[str]:
     parts += [_md_table(["metric", "value", f"{int(ci * 100)}% CI", "band"], rows), ""]
     if "per_tag" in f:
         keys = ("tag", "alpha_nominal", "percent_agreement", "prevalence", "n_items", "band")
-        rows = [[t[k] for k in keys] for t in f["per_tag"]]
+        tag_rows = [[t[k] for k in keys] for t in f["per_tag"]]
         headers = ["tag", "alpha", "agreement", "prevalence", "items", "band"]
-        parts += ["### Per tag", "", _md_table(headers, rows), ""]
+        parts += ["### Per tag", "", _md_table(headers, tag_rows), ""]
     if "kappa_matrix" in f:
         km = f["kappa_matrix"]
         names = km["annotators"]
-        rows = [[a] + [f"{_fmt(km['kappa'][i][j])} (n={km['n_shared'][i][j]})" for j in range(len(names))]
+        km_rows = [[a] + [f"{_fmt(km['kappa'][i][j])} (n={km['n_shared'][i][j]})" for j in range(len(names))]
                 for i, a in enumerate(names)]
         title = (f"### Cohen's kappa matrix (weights: {km['weights'] or 'none'}; "
                  f"mean {_fmt(km['mean'])}, {km['band']})")
-        parts += [title, "", _md_table([""] + names, rows), ""]
+        parts += [title, "", _md_table([""] + names, km_rows), ""]
     sections = (("gold_accuracy", "Gold accuracy"), ("leniency", "Leniency (mean rating minus consensus)"),
                 ("majority_disagreement", "Disagreement with the majority"),
                 ("adjudication_queue", "Adjudication queue (most disputed first)"))

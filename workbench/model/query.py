@@ -252,7 +252,8 @@ def _check_regex(pattern: str) -> None:
 
 def _unquote_backticks(expr: str) -> tuple[str, dict[str, str]]:
     """Replace ```odd name``` outside string literals with placeholder identifiers."""
-    out, quoted, i, quote = [], {}, 0, None
+    quoted: dict[str, str] = {}
+    out, i, quote = [], 0, None
     while i < len(expr):
         ch = expr[i]
         if quote:

@@ -32,7 +32,8 @@ class Ctx:
     """Columns of one frame, as positional pandas Series fetched once each."""
 
     def __init__(self, frame: pd.DataFrame | pa.Table):
-        self.frame, self.n, self._cols = frame, len(frame), {}
+        self._cols: dict[str, Any] = {}
+        self.frame, self.n = frame, len(frame)
 
     def column(self, name: str) -> pd.Series:
         if name not in self._cols:

@@ -22,7 +22,8 @@ class Message:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Message:
-        return cls(**{k: d.get(k) for k in MESSAGE_FIELDS})
+        fields: dict[str, Any] = {k: d.get(k) for k in MESSAGE_FIELDS}
+        return cls(**fields)
 
 
 def _msgs(value) -> list[Message] | None:

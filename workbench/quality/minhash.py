@@ -186,8 +186,8 @@ def shingle_sets(texts, ngram: int, batch_size: int = 50_000) -> Tokens:
         counts.append(s.counts)
     if not hashes:
         return Tokens(np.zeros(0, np.uint64), np.zeros(1, np.int64))
-    counts = np.concatenate(counts)
-    return Tokens(np.concatenate(hashes), np.concatenate([[0], np.cumsum(counts)]).astype(np.int64))
+    lengths = np.concatenate(counts)
+    return Tokens(np.concatenate(hashes), np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64))
 
 
 def components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -277,8 +277,8 @@ class PIISignal(Signal):
         summary = {
             "records": {k: int((v > 0).sum()) for k, v in counts.items()},
             "occurrences": {k: int(v.sum()) for k, v in counts.items()},
-            "records_with_pii": int(issue.sum()),
-            "records_naming_people_only": int(((total > 0) & ~issue).sum()),
+            "records_with_pii": int(issue.sum()),  # type: ignore[union-attr]  # a narrowing mypy cannot follow
+            "records_naming_people_only": int(((total > 0) & ~issue).sum()),  # type: ignore[union-attr]  # a narrowing mypy cannot follow
             "examples": {k: textops.example_ids(ids, v > 0, 3) for k, v in counts.items() if v.any()},
         }
         return self.result(frame, summary)

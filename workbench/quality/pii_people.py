@@ -152,7 +152,8 @@ def find_names(text: str) -> list[tuple[int, int]]:
         keep = 1
         while keep < len(toks) and toks[keep][2].lower().rstrip(".") not in _BREAK:
             keep += 1
-        nxt = toks[keep][2] if keep < len(toks) else (re.match(r"\s+([\w.]+)", text[e:]) or [None, ""])[1]
+        after = re.match(r"\s+([\w.]+)", text[e:])
+        nxt = toks[keep][2] if keep < len(toks) else (after.group(1) if after else "")
         if nxt.lower().rstrip(".,") in _ORG:
             continue
         e = toks[keep - 1][1]

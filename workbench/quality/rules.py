@@ -139,7 +139,7 @@ class GuidelineRulesSignal(Signal):
         for k, p in patterns.items():
             # a refusal opens the answer; "I cannot stress this enough" later on is not one
             text = pc.utf8_slice_codeunits(sub, 0, c.refusal_prefix_chars) if k == "unwarranted_refusal" else sub
-            hits[k][rows] = textops.regex_match(text, p)
+            hits[k][rows] = textops.regex_match(text, p)  # type: ignore[arg-type]  # a narrowing mypy cannot follow
         return hits
 
     @staticmethod

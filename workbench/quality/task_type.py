@@ -18,6 +18,7 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -202,7 +203,7 @@ class TaskTypeSignal(Signal):
             "mean_confidence": float(conf.mean()) if len(conf) else 0.0,
             "taxonomy": list(TASK_TYPES),
         }
-        info = {"weights": WEIGHTS.name}
+        info: dict[str, Any] = {"weights": WEIGHTS.name}
         if CARD.exists():
             info["card"] = {k: v for k, v in json.loads(CARD.read_text(encoding="utf-8")).items()
                             if k in ("trained", "sources", "sizes")}

@@ -59,7 +59,7 @@ def class_tfidf(texts: list[str], topics: np.ndarray, k: int, top: int = 8) -> l
     top : int
         Terms kept per topic.
     """
-    counts = [Counter() for _ in range(k)]
+    counts: list[Counter[str]] = [Counter() for _ in range(k)]
     for text, t in zip(texts, topics.tolist()):
         if t >= 0:
             counts[t].update(set(terms(text)))  # document frequency within the topic: one long text is one vote

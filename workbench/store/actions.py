@@ -6,7 +6,7 @@ the same transaction as their first action, unless the project's ``open_enrolmen
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workbench.model.events import Event, value_hash
 from workbench.store.edits import text_at
@@ -26,6 +26,19 @@ UNDOABLE = STATE_KINDS + TURN_KINDS + ("suggestion", "undo")
 
 class ActionsMixin:
     """The write side of :class:`~workbench.store.project.Project`."""
+
+    if TYPE_CHECKING:  # what this mixin uses from Project and the other mixins (for mypy only)
+        log: Any
+        session: str
+        _registry: Any
+
+        @property
+        def dataset(self) -> Any: ...
+        @property
+        def guidelines(self) -> Any: ...
+        def acting(self, who: Any) -> tuple[str, str]: ...
+        def current_row(self, record_id: str) -> dict[str, Any]: ...
+        def _require_role(self, who: Any, roles: tuple[str, ...], what: str) -> str: ...
 
     # helpers --------------------------------------------------------------------------------------
     def _require_record(self, record_id: Any) -> str:
@@ -81,7 +94,7 @@ class ActionsMixin:
                                    "it needs owner or adjudicator")
         if kind == "assignment" and role != "owner":
             raise PermissionDenied(f"{reviewer} ({role}) may not assign work; it needs owner")
-        row = {}
+        row: dict[str, Any] = {}
 
         def current():
             if not row:

@@ -65,7 +65,9 @@ def apply_ops(row: dict[str, Any], ops: list[tuple[str, str, Any]]) -> dict[str,
                 else:
                     items[i]["content"] = value
         elif kind == "add_turn":
-            items = row.get(target) if row.get(target) is not None else []
+            items = row.get(target)
+            if items is None:
+                items = []
             i = min(int(value["index"]), len(items))
             items.insert(i, {"role": value["role"], "content": value["content"], "name": None,
                              "tool_calls": None, "weight": None})
@@ -122,7 +124,8 @@ def resolve_edits(edits: pd.DataFrame, adjudicators: set[str],
     slow_rows: list[dict[str, Any]] = []
     conflicts: list[dict[str, Any]] = []
     sl = edits[slow].sort_values(["record_id", "target", "seq"], kind="stable")
-    group, last_ok, editors = None, None, set()  # the (record, target) run being resolved
+    editors: set[str] = set()
+    group, last_ok = None, None  # the (record, target) run being resolved
     not_applied = []
     for idx, rid, tgt, rev, val, seen, eid, t in zip(sl.index, sl["record_id"], sl["target"], sl["reviewer"],
                                                     sl["value"], sl["seen_hash"], sl["id"], sl["time"]):

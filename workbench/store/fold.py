@@ -98,7 +98,7 @@ def active_mask(frame: pd.DataFrame) -> np.ndarray:
     return active
 
 
-def roles_from_frame(frame: pd.DataFrame) -> dict[str, str]:
+def roles_from_frame(frame: pd.DataFrame) -> dict[str, Any]:
     """Reviewer -> role from the (effective) role events of a log frame, last one wins."""
     r = frame[(frame["kind"] == "role") & (frame["record_id"] == PROJECT_RECORD)]
     return {t: v.get("role") for t, v in zip(r["target"], r["value"]) if isinstance(v, dict)}
@@ -263,7 +263,7 @@ def _tags(df: pd.DataFrame, gk: list[str], rule: str) -> pd.DataFrame:
     kept = cnt[c >= need]
     bounds = np.searchsorted(kept["g"].to_numpy(), np.arange(len(n) + 1))
     tags = kept["tag"].to_numpy()
-    value = [list(tags[bounds[i]:bounds[i + 1]]) for i in range(len(n))]
+    value: list[list[Any] | None] = [list(tags[bounds[i]:bounds[i + 1]]) for i in range(len(n))]
     if rule == "adjudicator_only":
         value = [v if k == 1 else None for v, k in zip(value, n)]
     first = df.drop_duplicates(gk)

@@ -227,7 +227,8 @@ class SqliteEventLog(EventLog):
 
     def frame(self, record_id: str | None = None, reviewer: str | None = None, kind: str | None = None,
               after_seq: int = 0) -> pd.DataFrame:
-        where, params = ["seq > ?"], [int(after_seq)]
+        where: list[str] = ["seq > ?"]
+        params: list[object] = [int(after_seq)]
         for col, val in (("record_id", record_id), ("reviewer", reviewer), ("kind", kind)):
             if val is not None:
                 where.append(f"{col} = ?")

@@ -72,7 +72,7 @@ class Project(RolesMixin, ActionsMixin, ViewsMixin):
         self.session = uuid.uuid4().hex[:12]  # one per open project (notebook kernel / app tab)
         self._dataset: Dataset | None = None
         self._guidelines: Guidelines | None = None
-        self._guidelines_mtime = None
+        self._guidelines_mtime: int | None = None
         self._role_frame = None
         self._registry = None
         self._fold_cache: tuple[tuple, FoldedState] | None = None

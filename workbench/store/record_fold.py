@@ -134,6 +134,7 @@ class RecordEvents:
     def frame(self, record_id: str) -> pd.DataFrame | None:
         """The record's events in commit order, or None when it has none."""
         self.sync()
+        assert self._ids is not None  # sync() read them
         return self.project.log.frame(record_id=record_id) if record_id in self._ids else None
 
 

@@ -5,7 +5,7 @@ registry. Hashing, key checks and the acting rule live in :mod:`workbench.store.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -30,6 +30,15 @@ class RolesMixin:
 
     served: bool = False
     principal: Identity | None = None
+
+    if TYPE_CHECKING:  # what this mixin uses from Project and the other mixins (for mypy only)
+        log: Any
+        session: str
+
+        @property
+        def settings(self) -> dict[str, Any]: ...
+        def _write_meta(self, **changes: Any) -> None: ...
+
     _role_frame: pd.DataFrame | None = None
     _registry: Registry | None = None
 

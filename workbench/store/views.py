@@ -1,7 +1,7 @@
 """Read side of a project: current records, the edited table, history and the frames others consume."""
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -19,6 +19,21 @@ STATUS_COLUMNS = ["record_id", "n_reviews", "reviewers", "decision", "decision_s
 
 class ViewsMixin:
     """The read side of :class:`~workbench.store.project.Project`."""
+
+    if TYPE_CHECKING:  # what this mixin uses from Project and the other mixins (for mypy only)
+        log: Any
+
+        @property
+        def dataset(self) -> Any: ...
+        @property
+        def settings(self) -> dict[str, Any]: ...
+        @property
+        def consolidation(self) -> str: ...
+        @property
+        def reviewers(self) -> dict[str, str]: ...
+        def adjudicators(self) -> set[str]: ...
+        def fold(self) -> Any: ...
+        def _require_record(self, record_id: Any) -> str: ...
 
     # source lookups -----------------------------------------------------------------------------
     def _source_rows(self, record_ids) -> dict[str, dict[str, Any]]:
