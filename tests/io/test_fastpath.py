@@ -228,3 +228,29 @@ def test_byte_scan_utf8_equals_python(texts, noise, at, block):
     body = lines[:-1] if data.endswith(b"\n") else lines
     expected = valid and b"\x00" not in data and all(line.startswith(b"{") for line in body)
     assert got.clean == expected
+
+
+def test_metadata_json_spelled_by_kernels_equals_json_dumps(tmp_path):
+    """Text (incl. quotes, backslashes, control characters, non-ASCII), integers, booleans, lists and
+    unused id keys in the metadata: the vectorised path writes the exact path's JSON text."""
+    texts = ['plain', 'say "hi"', 'back\\slash', 'tab\tnew\nline', 'bell\x07', 'ünï 中文 \u2028 \x7f', '']
+    rows = []
+    for i in range(60):
+        row = {"uuid": f"u{i}", "instruction": f"q {i}", "output": f"a {i}", "note": texts[i % len(texts)],
+               "n": i - 30, "flag": i % 2 == 0}
+        if i % 3 == 0:
+            row["id"] = f"r{i}"  # uuid stays in the metadata of these rows
+        if i % 4 == 0:
+            del row["note"]
+        rows.append(row)
+    path = tmp_path / "m.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=i % 2 == 0) + "\n" for i, r in enumerate(rows)))
+    fast = fastpath.try_fast_load(path, None, force=True)
+    exact = load(path, fast=False)
+    assert fast is not None
+    assert fast.table.column("metadata").to_pylist() == exact.table.column("metadata").to_pylist()
+    assert fast.table.to_pylist() == exact.table.to_pylist()
+    rows_with_list = [dict(r, tags=["a", "b"]) if i % 5 == 0 else r for i, r in enumerate(rows)]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows_with_list))
+    fast = fastpath.try_fast_load(path, None, force=True)
+    assert fast is not None and fast.table.to_pylist() == load(path, fast=False).table.to_pylist()

@@ -84,3 +84,21 @@ def test_ids_do_not_depend_on_the_hash_batch(tmp_path, monkeypatch):
     keys = ids_mod.content_keys(table).to_pylist()
     assert ids_mod.content_hashes(ids_mod.content_keys(table)) == \
         [hashlib.sha256(k.encode("utf-8")).hexdigest()[:16] for k in keys]
+
+
+def test_repeats_are_numbered_in_file_order():
+    """``number_repeats`` (numpy ranks, Arrow joins) against the plain rule: the k-th occurrence of a
+    value, k >= 2, becomes ``value-k``; first occurrences are untouched."""
+    import random
+
+    from workbench.io.ids import number_repeats
+
+    rng = random.Random(3)
+    for trial in range(50):
+        values = [rng.choice(["a", "b", "c", "ab", "", "中", f"x{trial}"]) for _ in range(rng.randint(1, 40))]
+        seen: dict[str, int] = {}
+        want = []
+        for v in values:
+            seen[v] = seen.get(v, 0) + 1
+            want.append(v if seen[v] == 1 else f"{v}-{seen[v]}")
+        assert number_repeats(pa.array(values, pa.string())).to_pylist() == want

@@ -10,6 +10,7 @@ keys, empty categories, or a rejected row the exact path would accept after all.
 """
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -139,9 +140,9 @@ def _finish(path: Path, where: str, fmt: str, raw: pa.Table, conv, ends_with_new
         expect_assistant = bool(has_assistant[~bad].sum() >= max(1, (~has_assistant[~bad]).sum()))
         if expect_assistant:
             bad = bad | ~has_assistant
-        kind = pa.array(np.where(has_assistant, "sft", "prompt_only"))
+        kind = pa.array(["prompt_only", "sft"]).take(pa.array(has_assistant.view(np.int8)))
     else:
-        kind = pa.array(np.full(n, "preference"))
+        kind = pa.repeat(pa.scalar("preference"), n)
     none = pa.nulls(n, RECORD_SCHEMA.field("chosen").type)
     table = pa.table({
         "id": pa.nulls(n, pa.string()),
@@ -150,7 +151,7 @@ def _finish(path: Path, where: str, fmt: str, raw: pa.Table, conv, ends_with_new
         "candidates": pa.nulls(n, RECORD_SCHEMA.field("candidates").type),
         "completion": pa.nulls(n, RECORD_SCHEMA.field("completion").type), "label": pa.nulls(n, pa.bool_()),
         "category": category if category is not None else pa.nulls(n, pa.string()),
-        "source_file": pa.array(np.full(n, where, dtype=object), pa.string()),
+        "source_file": pa.repeat(pa.scalar(where, pa.string()), n),
         "source_line": pa.array(np.arange(1, n + 1), pa.int64()), "metadata": metadata,
     }, schema=RECORD_SCHEMA)
     quarantine = []
@@ -175,24 +176,57 @@ def _finish(path: Path, where: str, fmt: str, raw: pa.Table, conv, ends_with_new
 
 
 def _metadata_json(raw: pa.Table, extra: list[str], id_cols: dict[str, pa.Array], which: np.ndarray) -> pa.Array:
-    """The source's other fields (and id keys a row did not use) as JSON text, built only where present."""
+    """The source's other fields (and id keys a row did not use) as JSON text, null where a row has none.
+
+    Text, integer and boolean fields are spelled by Arrow kernels (sorted keys, ``", "`` and ``": "``,
+    as ``metadata_json`` writes them; only strings JSON must escape go through ``json.dumps``); lists
+    take the per-row path below.
+    """
     n = raw.num_rows
-    present = {c: raw.column(c).combine_chunks() for c in extra}
-    unused = {k: pc.and_(pc.is_valid(c), pa.array(which != ID_KEYS.index(k))) for k, c in id_cols.items()}
-    need = np.zeros(n, bool)
-    for col in present.values():
-        need |= col.is_valid().to_numpy(zero_copy_only=False)
-    for mask in unused.values():
-        need |= mask.to_numpy(zero_copy_only=False)
-    if not need.any():
+    cols = {c: raw.column(c).combine_chunks() for c in extra}
+    for k, col in id_cols.items():  # an id key the row did not use stays in its metadata
+        unused = pc.and_(pc.is_valid(col), pa.array(which != ID_KEYS.index(k)))
+        cols[k] = pc.if_else(unused, col, pa.nulls(n, col.type))
+    cols = {k: c for k, c in cols.items() if c.null_count < n}
+    if not cols:
         return pa.nulls(n, pa.string())
+    pieces = []
+    for key in sorted(cols):
+        value = _json_values(cols[key])
+        if value is None:
+            return _metadata_rows(cols, n)
+        pieces.append(pc.binary_join_element_wise(json.dumps(key, ensure_ascii=False) + ": ", value, ""))
+    body = pc.binary_join_element_wise(*pieces, ", ", null_handling="skip") if len(pieces) > 1 else pieces[0]
+    body = pc.binary_join_element_wise("{", body, "}", "")
+    return pc.if_else(pc.fill_null(pc.greater(pc.binary_length(body), 2), False), body, pa.nulls(n, pa.string()))
+
+
+_MUST_ESCAPE = r'["\\\x00-\x1f]'  # what json.dumps(ensure_ascii=False) escapes in a string
+
+
+def _json_values(col: pa.Array) -> pa.Array | None:
+    """Each value as JSON text (null stays null), or ``None`` for types left to ``json.dumps``."""
+    if pa.types.is_int64(col.type) or pa.types.is_boolean(col.type):
+        return pc.cast(col, pa.string())  # -3 -> "-3", true -> "true", as json.dumps writes them
+    if not pa.types.is_string(col.type):
+        return None
+    quoted = pc.binary_join_element_wise('"', col, '"', "")
+    escape = pc.fill_null(pc.match_substring_regex(col, _MUST_ESCAPE), False)
+    if not pc.any(escape).as_py():
+        return quoted
+    texts = col.filter(escape).to_pylist()
+    return pc.replace_with_mask(quoted, escape, pa.array([json.dumps(t, ensure_ascii=False) for t in texts],
+                                                         pa.string()))
+
+
+def _metadata_rows(cols: dict[str, pa.Array], n: int) -> pa.Array:
+    """Row by row, only where some field is present (list values)."""
+    need = np.zeros(n, bool)
+    for col in cols.values():
+        need |= col.is_valid().to_numpy(zero_copy_only=False)
     pos = np.flatnonzero(need)
     idx = pa.array(pos)
-    values = {c: col.take(idx).to_pylist() for c, col in present.items()}
-    for k, col in id_cols.items():
-        use = unused[k].take(idx).to_pylist()
-        vals = col.take(idx).to_pylist()
-        values[k] = [v if u else None for v, u in zip(vals, use)]
+    values = {c: col.take(idx).to_pylist() for c, col in cols.items()}
     out = np.full(n, None, dtype=object)
     keys = list(values)
     for i, row in enumerate(zip(*values.values())):
