@@ -56,9 +56,10 @@ def cmd_init(args) -> int:
     from workbench.workflows.projects import init_project
 
     proj = init_project(args.path, args.dataset, guidelines=args.guidelines, owner=args.owner,
-                        closed=args.closed)
+                        closed=args.closed, store=args.store)
     print(f"created project {proj.path} with {len(proj.dataset)} records; owner {proj.owner}"
-          + (" (closed: only registered reviewers may work)" if args.closed else ""))
+          + (" (closed: only registered reviewers may work)" if args.closed else "")
+          + (f"; events in {proj.log!r}" if args.store else ""))
     return 0
 
 
@@ -195,6 +196,9 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--guidelines")
     i.add_argument("--owner", help="the owner's reviewer name (default: your OS user name)")
     i.add_argument("--closed", action="store_true", help="refuse reviewers the owner has not registered")
+    i.add_argument("--store", metavar="URL",
+                   help="keep the event log in PostgreSQL (postgresql://USER@HOST/DB; the password comes from "
+                        "PGPASSWORD or ~/.pgpass), shared by reviewers on several servers")
     i.set_defaults(func=cmd_init)
 
     rv = sub.add_parser("reviewers", help="register reviewers, their roles and keys (list, add, remove)")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import uuid
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -22,25 +23,45 @@ from workbench.store.folder import (
     sha256_file,
     write_atomic,
 )
-from workbench.store.log import SqliteEventLog
+from workbench.store.log import EventLog, SqliteEventLog
 
 
-def build_folder(folder: Path, dataset: Dataset, g: Guidelines, owner: str, settings: dict) -> dict:
-    """Write a complete project into ``folder`` (which must not exist); return its project.json content."""
+def open_log(folder: Path, meta: dict) -> EventLog:
+    """The project's event log: ``events.sqlite`` in its folder, or the team store its project.json names."""
+    store = meta.get("store")
+    if store:
+        from workbench.store.pg_log import PostgresEventLog
+
+        return PostgresEventLog(store["url"], store["table"])
+    return SqliteEventLog(folder / EVENTS)
+
+
+def build_folder(folder: Path, dataset: Dataset, g: Guidelines, owner: str, settings: dict,
+                 store: str | None = None) -> dict:
+    """Write a complete project into ``folder`` (which must not exist); return its project.json content.
+
+    ``store``: a ``postgresql://`` URL (no password) for a team event log, one table per project, instead
+    of ``events.sqlite`` in the folder."""
     folder.mkdir()
     (folder / CACHE).mkdir()
     pq.write_table(dataset.table, folder / SOURCE)
     os.chmod(folder / SOURCE, 0o444)  # frozen: a guard against accidental rewrites (the hash is the check)
     g.save(folder / GUIDELINES)
     (folder / QUARANTINE).write_text(dataset.quarantine_jsonl(), encoding="utf-8")
-    log = SqliteEventLog(folder / EVENTS)
+    meta = {"format_version": 1}
+    if store:
+        from workbench.store.pg_log import check_store_url
+
+        meta["store"] = {"kind": "postgresql", "url": check_store_url(store),
+                         "table": f"events_{uuid.uuid4().hex[:12]}"}
+    log = open_log(folder, meta)
     try:
         log.append(Event(PROJECT_RECORD, "role", owner, owner, {"role": "owner"}))
         if dataset.extra_events:  # annotations that came with the data (Label Studio) are reviews too
             log.append_many(dataset.extra_events)
     finally:
         log.close()  # the folder is renamed next: no connection may keep the old path
-    meta = {"format_version": 1, "fingerprint": sha256_file(folder / SOURCE),
+    meta = {**meta, "fingerprint": sha256_file(folder / SOURCE),
             "source": {"path": dataset.source, "format": dataset.format, "rows": len(dataset)},
             "created": now(), "owner": owner, "reviewers": {owner: "owner"}, "settings": settings}
     # project.json is written last: its presence marks a complete project

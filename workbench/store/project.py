@@ -31,7 +31,7 @@ from workbench.model.guidelines import Guidelines
 from workbench.store import assign as _assign
 from workbench.store import effort as _effort
 from workbench.store.actions import ActionsMixin
-from workbench.store.build import build_folder
+from workbench.store.build import build_folder, open_log
 from workbench.store.errors import ProjectError, disk_full
 from workbench.store.fold import PROJECT_RECORD, FoldedState, fold_events
 from workbench.store.folder import (
@@ -49,7 +49,7 @@ from workbench.store.folder import (
     write_atomic,
 )
 from workbench.store.identity import Identity, os_user
-from workbench.store.log import EventLog, SqliteEventLog
+from workbench.store.log import EventLog
 from workbench.store.roles import RolesMixin
 from workbench.store.validate import check_reviewer
 from workbench.store.views import ViewsMixin
@@ -82,7 +82,7 @@ class Project(RolesMixin, ActionsMixin, ViewsMixin):
     @classmethod
     def create(cls, path: str | Path, dataset: Dataset, guidelines: Guidelines | str | Path | None = None,
                owner: str | None = None, settings: dict[str, Any] | None = None,
-               closed: bool = False) -> Project:
+               closed: bool = False, store: str | None = None) -> Project:
         """Make a project folder from a loaded dataset (refuses an existing non-empty folder).
 
         The project is built in a hidden folder beside ``path`` and renamed into place, so a failure
@@ -102,6 +102,10 @@ class Project(RolesMixin, ActionsMixin, ViewsMixin):
             Overrides of ``DEFAULT_SETTINGS`` (e.g. ``{"open_enrolment": False}``).
         closed : bool
             Refuse names the owner has not registered (sets ``open_enrolment`` False).
+        store : str, optional
+            ``postgresql://USER@HOST/DB`` (no password: PGPASSWORD or ~/.pgpass) to keep the event log in
+            PostgreSQL, shared by reviewers on several servers; the frozen source and cache stay in the folder
+            (put it on a shared volume). Default: ``events.sqlite`` in the folder.
         """
         path = new_project_folder(path)
         if not isinstance(dataset, Dataset):
@@ -120,7 +124,7 @@ class Project(RolesMixin, ActionsMixin, ViewsMixin):
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.parent / f".{path.name}.init-{uuid.uuid4().hex[:8]}.tmp"
         try:
-            meta = build_folder(tmp, dataset, g, owner, settings)
+            meta = build_folder(tmp, dataset, g, owner, settings, store)
             if path.exists():
                 path.rmdir()  # the empty folder the caller made; the finished project takes its place
             os.replace(tmp, path)
@@ -130,7 +134,7 @@ class Project(RolesMixin, ActionsMixin, ViewsMixin):
                 raise ProjectError(f"cannot create the project {path}: disk full ({exc})".splitlines()[0]) \
                     from None
             raise
-        project = cls(path, meta, SqliteEventLog(path / EVENTS))
+        project = cls(path, meta, open_log(path, meta))
         project._dataset = Dataset(dataset.table, dataset.format, dataset.source, list(dataset.quarantine))
         return project
 
@@ -147,7 +151,7 @@ class Project(RolesMixin, ActionsMixin, ViewsMixin):
             meta = json.loads((path / META).read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise ProjectError(f"{path / META} cannot be read: {exc}".splitlines()[0]) from None
-        for name in (SOURCE, GUIDELINES, EVENTS):
+        for name in (SOURCE, GUIDELINES) + (() if meta.get("store") else (EVENTS,)):
             if not (path / name).is_file():
                 raise ProjectError(f"{path} is not a complete project: {name} is missing")
         found = sha256_file(path / SOURCE)
@@ -156,7 +160,7 @@ class Project(RolesMixin, ActionsMixin, ViewsMixin):
                                f"({str(meta.get('fingerprint'))[:12]}..., found {found[:12]}...): the frozen "
                                "source was changed, so record ids cannot be trusted; restore it or create "
                                "a new project")
-        return cls(path, meta, SqliteEventLog(path / EVENTS), served=served)
+        return cls(path, meta, open_log(path, meta), served=served)
 
     def close(self) -> None:
         """Close the log's connections (they reopen if the project is used again)."""

@@ -13,15 +13,20 @@ __all__ = ["init_project", "is_project_folder", "open_project"]
 
 def init_project(path: str | Path, dataset_path: str | Path,
                  guidelines: Guidelines | str | Path | None = None,
-                 owner: str | None = None, closed: bool = False) -> Project:
+                 owner: str | None = None, closed: bool = False, store: str | None = None) -> Project:
     """``workbench init PATH DATASET``: load a file with :func:`workbench.io.load`, create a project.
 
-    The owner is ``owner``, else the OS user running this; ``closed`` refuses unregistered names.
+    The owner is ``owner``, else the OS user running this; ``closed`` refuses unregistered names;
+    ``store`` a ``postgresql://`` URL for a team event log (see :meth:`Project.create`).
     """
     from workbench.io import load
 
     path = new_project_folder(path)  # checked before a long load, and again by create
-    return Project.create(path, load(dataset_path), guidelines, owner=owner, closed=closed)
+    if store:
+        from workbench.store.pg_log import check_store_url
+
+        check_store_url(store)  # before a long load
+    return Project.create(path, load(dataset_path), guidelines, owner=owner, closed=closed, store=store)
 
 
 def open_project(project_or_path: Any, served: bool = False) -> Project:
