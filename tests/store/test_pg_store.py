@@ -11,9 +11,9 @@ import threading
 import time
 
 import pytest
-
 from store.pg_cluster import Cluster, pg_bin
 from store.store_helpers import make_dataset
+
 from workbench.model.events import Event
 from workbench.store import Project, SqliteEventLog, fold_events
 

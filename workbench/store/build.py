@@ -5,6 +5,7 @@ import json
 import os
 import uuid
 from pathlib import Path
+from typing import Any
 
 import pyarrow.parquet as pq
 
@@ -48,7 +49,7 @@ def build_folder(folder: Path, dataset: Dataset, g: Guidelines, owner: str, sett
     os.chmod(folder / SOURCE, 0o444)  # frozen: a guard against accidental rewrites (the hash is the check)
     g.save(folder / GUIDELINES)
     (folder / QUARANTINE).write_text(dataset.quarantine_jsonl(), encoding="utf-8")
-    meta = {"format_version": 1}
+    meta: dict[str, Any] = {"format_version": 1}
     if store:
         from workbench.store.pg_log import check_store_url
 

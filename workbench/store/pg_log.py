@@ -171,7 +171,8 @@ class PostgresEventLog(EventLog):
     # reads ------------------------------------------------------------------------------------
     def frame(self, record_id: str | None = None, reviewer: str | None = None, kind: str | None = None,
               after_seq: int = 0) -> pd.DataFrame:
-        where, params = ["seq > %s"], [int(after_seq)]
+        where: list[str] = ["seq > %s"]
+        params: list[int | str] = [int(after_seq)]
         for col, val in (("record_id", record_id), ("reviewer", reviewer), ("kind", kind)):
             if val is not None:
                 where.append(f"{col} = %s")
