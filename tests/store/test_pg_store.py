@@ -188,3 +188,15 @@ def test_cli_init_with_store(url, tmp_path):
     bad = subprocess.run([sys.executable, "-m", "workbench.cli", "init", str(tmp_path / "q"), str(data),
                           "--store", "postgresql://u:pw@h/db"], capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1 and "password" in bad.stderr
+
+
+def test_follower_sees_another_servers_events(url):
+    from workbench.store.follow import LogFollower
+
+    log, other = _log(url), _log(url)
+    seen: list[int] = []
+    got = threading.Event()
+    f = LogFollower(log, lambda seq: (seen.append(seq), got.set()), wait_seconds=1.0).start()
+    other.append(Event("r1", "rating", "bob", "overall", 3))
+    assert got.wait(20) and seen == [other.max_seq()]
+    f.stop()

@@ -72,6 +72,20 @@ class EventLog(ABC):
         """Highest sequence number (0 when empty): it names the log's state, as events never change, so
         a reader polls it to learn whether anything was appended."""
 
+    def wait(self, after_seq: int, timeout: float, interval: float = 0.25) -> int:
+        """Block until an event with seq > ``after_seq`` is stored (by any process) or ``timeout`` seconds
+        pass; return the highest seq then known. This default polls :meth:`max_seq` every ``interval``
+        seconds (one indexed query: cheap on SQLite); a server store may be told instead
+        (PostgreSQL's LISTEN/NOTIFY)."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        while True:
+            latest = self.max_seq()
+            if latest > after_seq or time.monotonic() >= deadline:
+                return latest
+            time.sleep(min(interval, max(0.0, deadline - time.monotonic())))
+
     @abstractmethod
     def last_event_id(self) -> str | None:
         """Id of the most recently committed event (None when empty)."""

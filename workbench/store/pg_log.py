@@ -198,7 +198,7 @@ class PostgresEventLog(EventLog):
         row = self._conn().execute(f"SELECT id FROM {self.table} ORDER BY seq DESC LIMIT 1").fetchone()
         return row[0] if row else None
 
-    def wait(self, after_seq: int, timeout: float) -> int:
+    def wait(self, after_seq: int, timeout: float, interval: float = 0.25) -> int:
         """Block until an event with seq > ``after_seq`` is committed (by any client), or ``timeout``
         seconds pass; return the highest seq then known. Driven by LISTEN/NOTIFY: no polling."""
         conn = _psycopg().connect(self.url, autocommit=True)
