@@ -91,7 +91,11 @@ BAD_ALPACA = {3: {"instruction": "  ", "output": "x"}, 7: {"instruction": "q", "
 @pytest.mark.parametrize("make,bad", [(openai_rows, BAD_OPENAI), (alpaca_rows, BAD_ALPACA),
                                       (sharegpt_rows, BAD_SHAREGPT), (dpo_rows, BAD_DPO),
                                       (dpo_message_rows, BAD_DPO_MESSAGES)])
-def test_fast_equals_exact(tmp_path, monkeypatch, make, bad):
+@pytest.mark.parametrize("block", [16 << 20, 2048])
+def test_fast_equals_exact(tmp_path, monkeypatch, make, bad, block):
+    """Bad rows of every kind among good ones; with 2 KB blocks Arrow parses the file in ~20 blocks,
+    which the vectorised path converts one by one."""
+    monkeypatch.setattr(fastpath, "BLOCK_SIZE", block)
     rows = make(400)
     for i, r in bad.items():
         rows[i] = r
@@ -254,3 +258,14 @@ def test_metadata_json_spelled_by_kernels_equals_json_dumps(tmp_path):
     path.write_text("".join(json.dumps(r) + "\n" for r in rows_with_list))
     fast = fastpath.try_fast_load(path, None, force=True)
     assert fast is not None and fast.table.to_pylist() == load(path, fast=False).table.to_pylist()
+
+
+def test_scan_reports_the_longest_line(tmp_path, monkeypatch):
+    import workbench.io.fastscan as fastscan
+
+    data = b'{"a": 1}\n' + b'{"b": "' + b"x" * 5000 + b'"}\n' + b'{"c": 22}'
+    path = tmp_path / "l.jsonl"
+    path.write_bytes(data)
+    for block in (3, 100, 1 << 20):
+        monkeypatch.setattr(fastscan, "BLOCK", block)
+        assert fastscan.scan(path).longest == 5010

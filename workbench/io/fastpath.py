@@ -27,11 +27,12 @@ from workbench.io.formats import get_format
 from workbench.io.ids import ID_KEYS, assign_ids, resolve_source_ids
 from workbench.io.jsontext import parse_line
 from workbench.model.dataset import Dataset
-from workbench.model.schema import RECORD_SCHEMA
+from workbench.model.schema import MESSAGES_TYPE, RECORD_SCHEMA
 
 CONVERTERS = {"openai": convert_openai, "alpaca": convert_alpaca, "sharegpt": convert_sharegpt,
               "preference": convert_preference}
 FAST_FORMATS = tuple(CONVERTERS)
+BLOCK_SIZE = 16 << 20  # Arrow parses in blocks this size; each is converted and freed in turn
 MIN_BYTES = 1 << 20  # below 1 MB the exact path is fast enough and simpler to reason about
 _SCALARS = (pa.types.is_string, pa.types.is_int64, pa.types.is_boolean)
 
@@ -64,18 +65,52 @@ def try_fast_load(source, format: str | None = None, force: bool = False) -> Dat
     import pyarrow.json as pj
 
     try:
-        raw = pj.read_json(path, read_options=pj.ReadOptions(block_size=64 << 20))
+        # a block holds several whole lines: Arrow crashed in tests on lines longer than its block
+        block = max(BLOCK_SIZE, 4 * facts.longest)
+        raw = pj.read_json(path, read_options=pj.ReadOptions(block_size=block))
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
         return None  # parse errors, duplicate keys, mixed types: the exact path reports them line by line
     # every non-blank line is one row: equal counts mean no blank line, and row i is on line i + 1
-    if facts.lines != raw.num_rows:
+    if facts.lines != raw.num_rows or raw.num_rows == 0:
         return None
-    conv = CONVERTERS[fmt](raw)
-    if conv is None:
+    batches = raw.to_batches()
+    del raw  # each parsed block is freed once converted: peak memory stays near one copy of the data
+    parts = _convert_batches(batches, fmt)
+    if parts is None:
         return None
-    rest = raw.drop_columns([c for c in conv[2] if c in raw.column_names])
-    del raw  # the chunked source columns are no longer needed: keep peak memory down
-    return _finish(path, str(source), fmt, rest, conv, facts.ends_with_newline)
+    return _finish(path, str(source), fmt, parts, facts.ends_with_newline)
+
+
+def _convert_batches(batches: list[pa.RecordBatch], fmt: str) -> dict | None:
+    """Convert Arrow's parsed blocks one at a time (all share one schema), dropping each after use.
+
+    Returns the pieces: canonical message columns per block, the bad-row mask, which rows have an
+    assistant turn, and the source's other columns (ids, category, extras) as one table.
+    """
+    convert = CONVERTERS[fmt]
+    out = {"messages": [], "chosen": [], "rejected": [], "bad": [], "assistant": [], "rest": []}
+    consumed = None
+    while batches:
+        block = pa.Table.from_batches([batches.pop(0)])
+        conv = convert(block)
+        if conv is None:
+            return None
+        messages, bad, consumed = conv[:3]
+        out["messages"].append(messages)
+        out["bad"].append(bad)
+        if len(conv) > 3:
+            out["chosen"].append(conv[3])
+            out["rejected"].append(conv[4])
+        else:
+            has = np.zeros(len(messages), bool)
+            is_asst = pc.equal(pc.list_flatten(messages).field("role"), "assistant").to_numpy(zero_copy_only=False)
+            has[pc.list_parent_indices(messages).to_numpy()[is_asst]] = True
+            out["assistant"].append(has)
+        out["rest"].append(block.drop_columns([c for c in consumed if c in block.column_names]))
+        del block, conv, messages
+    out["consumed"] = consumed
+    out["rest"] = pa.concat_tables(out["rest"])
+    return out
 
 
 def _sniff_first_lines(path: Path) -> str:
@@ -112,10 +147,11 @@ def _storable(t: pa.DataType) -> bool:
     return pa.types.is_null(t) or any(test(t) for test in _SCALARS)
 
 
-def _finish(path: Path, where: str, fmt: str, raw: pa.Table, conv, ends_with_newline: bool):
-    messages, bad, consumed = conv[:3]
-    chosen, rejected = conv[3:] if len(conv) > 3 else (None, None)
-    n = len(messages)
+def _finish(path: Path, where: str, fmt: str, parts: dict, ends_with_newline: bool):
+    raw, consumed = parts["rest"], parts["consumed"]
+    bad = np.concatenate(parts["bad"])
+    preference = bool(parts["chosen"])
+    n = len(bad)
     id_cols = _id_columns(raw)
     if id_cols is None:
         return None
@@ -130,12 +166,10 @@ def _finish(path: Path, where: str, fmt: str, raw: pa.Table, conv, ends_with_new
     extra = [c for c in raw.column_names if c not in consumed and c not in id_cols]
     if not all(_storable(raw.schema.field(c).type) for c in extra):
         return None
-    metadata = _metadata_json(raw, extra, id_cols, which)
+    metadata = _metadata_json(raw, extra, id_cols, which, n)
     expect_assistant = None
-    if chosen is None:
-        has_assistant = np.zeros(n, bool)
-        is_asst = pc.equal(pc.list_flatten(messages).field("role"), "assistant").to_numpy(zero_copy_only=False)
-        has_assistant[pc.list_parent_indices(messages).to_numpy()[is_asst]] = True
+    if not preference:
+        has_assistant = np.concatenate(parts["assistant"])
         # same rule as the exact path: in a file of conversations, a row with no assistant turn is an error
         expect_assistant = bool(has_assistant[~bad].sum() >= max(1, (~has_assistant[~bad]).sum()))
         if expect_assistant:
@@ -143,17 +177,6 @@ def _finish(path: Path, where: str, fmt: str, raw: pa.Table, conv, ends_with_new
         kind = pa.array(["prompt_only", "sft"]).take(pa.array(has_assistant.view(np.int8)))
     else:
         kind = pa.repeat(pa.scalar("preference"), n)
-    none = pa.nulls(n, RECORD_SCHEMA.field("chosen").type)
-    table = pa.table({
-        "id": pa.nulls(n, pa.string()),
-        "kind": kind, "messages": messages, "chosen": chosen if chosen is not None else none,
-        "rejected": rejected if rejected is not None else none,
-        "candidates": pa.nulls(n, RECORD_SCHEMA.field("candidates").type),
-        "completion": pa.nulls(n, RECORD_SCHEMA.field("completion").type), "label": pa.nulls(n, pa.bool_()),
-        "category": category if category is not None else pa.nulls(n, pa.string()),
-        "source_file": pa.repeat(pa.scalar(where, pa.string()), n),
-        "source_line": pa.array(np.arange(1, n + 1), pa.int64()), "metadata": metadata,
-    }, schema=RECORD_SCHEMA)
     quarantine = []
     if bad.any():
         # the rejected rows go through the exact path for their reason codes
@@ -169,20 +192,53 @@ def _finish(path: Path, where: str, fmt: str, raw: pa.Table, conv, ends_with_new
         if len(exact):
             return None  # a row the vectorised rules rejected is valid after all: read it all exactly
         quarantine = exact.quarantine
-        keep = pa.array(~bad)
-        table, source_ids = table.filter(keep), source_ids.filter(keep)
+    keep = ~bad
+    lines = np.arange(1, n + 1)[keep] if quarantine else np.arange(1, n + 1)
+    columns = {}
+    for name in ("messages", "chosen", "rejected"):
+        pieces, start = parts[name], 0
+        for i, piece in enumerate(pieces):  # drop rejected rows block by block (one block's copy at a time)
+            stop = start + len(piece)
+            if quarantine and not keep[start:stop].all():
+                pieces[i] = piece.filter(pa.array(keep[start:stop]))
+            start = stop
+        columns[name] = _one_array(pieces, MESSAGES_TYPE) if pieces else None
+        pieces.clear()
+    if quarantine:
+        mask = pa.array(keep)
+        kind, metadata, source_ids = kind.filter(mask), metadata.filter(mask), source_ids.filter(mask)
+        category = category.filter(mask) if category is not None else None
+    m = len(lines)
+    none = pa.nulls(m, MESSAGES_TYPE)
+    table = pa.table({
+        "id": pa.nulls(m, pa.string()), "kind": kind, "messages": columns["messages"],
+        "chosen": none if columns["chosen"] is None else columns["chosen"],
+        "rejected": none if columns["rejected"] is None else columns["rejected"],
+        "candidates": pa.nulls(m, RECORD_SCHEMA.field("candidates").type),
+        "completion": none, "label": pa.nulls(m, pa.bool_()),
+        "category": category if category is not None else pa.nulls(m, pa.string()),
+        "source_file": pa.repeat(pa.scalar(where, pa.string()), m),
+        "source_line": pa.array(lines, pa.int64()), "metadata": metadata,
+    }, schema=RECORD_SCHEMA)
     table = table.set_column(0, "id", assign_ids(table, source_ids))
     return Dataset(table, fmt, where, quarantine)
 
 
-def _metadata_json(raw: pa.Table, extra: list[str], id_cols: dict[str, pa.Array], which: np.ndarray) -> pa.Array:
+def _one_array(pieces: list, type_) -> pa.Array:
+    """The blocks' arrays as one contiguous array (what ``Dataset`` keeps), freeing them as it goes."""
+    if len(pieces) == 1:
+        return pieces[0]
+    return pa.concat_arrays(pieces)
+
+
+def _metadata_json(raw: pa.Table, extra: list[str], id_cols: dict[str, pa.Array], which: np.ndarray,
+                   n: int) -> pa.Array:
     """The source's other fields (and id keys a row did not use) as JSON text, null where a row has none.
 
     Text, integer and boolean fields are spelled by Arrow kernels (sorted keys, ``", "`` and ``": "``,
     as ``metadata_json`` writes them; only strings JSON must escape go through ``json.dumps``); lists
-    take the per-row path below.
+    take the per-row path below. (``n`` is given: a table of no columns may count no rows.)
     """
-    n = raw.num_rows
     cols = {c: raw.column(c).combine_chunks() for c in extra}
     for k, col in id_cols.items():  # an id key the row did not use stays in its metadata
         unused = pc.and_(pc.is_valid(col), pa.array(which != ID_KEYS.index(k)))
@@ -195,10 +251,12 @@ def _metadata_json(raw: pa.Table, extra: list[str], id_cols: dict[str, pa.Array]
         value = _json_values(cols[key])
         if value is None:
             return _metadata_rows(cols, n)
-        pieces.append(pc.binary_join_element_wise(json.dumps(key, ensure_ascii=False) + ": ", value, ""))
-    body = pc.binary_join_element_wise(*pieces, ", ", null_handling="skip") if len(pieces) > 1 else pieces[0]
-    body = pc.binary_join_element_wise("{", body, "}", "")
-    return pc.if_else(pc.fill_null(pc.greater(pc.binary_length(body), 2), False), body, pa.nulls(n, pa.string()))
+        # ', "key": value' or "" (no null_handling="skip": Arrow 26 drops rows whose inputs are all null)
+        piece = pc.binary_join_element_wise(", " + json.dumps(key, ensure_ascii=False) + ": ", value, "")
+        pieces.append(pc.fill_null(piece, ""))
+    body = pc.binary_join_element_wise(*pieces, "") if len(pieces) > 1 else pieces[0]
+    text = pc.binary_join_element_wise("{", pc.utf8_slice_codeunits(body, 2), "}", "")
+    return pc.if_else(pc.greater(pc.binary_length(body), 0), text, pa.nulls(n, pa.string()))
 
 
 _MUST_ESCAPE = r'["\\\x00-\x1f]'  # what json.dumps(ensure_ascii=False) escapes in a string

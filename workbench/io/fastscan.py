@@ -25,6 +25,7 @@ class Scan:
     max_opens: int  # most '[' and '{' on one line longer than SHORT_LINE bytes (0 when there is none)
     clean: bool  # valid UTF-8, no NUL byte, no BOM, every line starts with "{"
     ends_with_newline: bool
+    longest: int = 0  # bytes of the longest line (its newline included)
 
     @property
     def arrow_safe(self) -> bool:
@@ -66,7 +67,7 @@ def scan(path: Path) -> Scan:
     still open at the end of a block, so ordinary files pay one pass for newlines and one for UTF-8.
     """
     buf = bytearray(BLOCK)
-    lines = carry = most = run = 0  # run/carry: bytes and brackets of the line still open after the last block
+    lines = carry = most = run = longest = 0  # run/carry: bytes and brackets of the line still open after the last block
     clean, last, pending, tail = True, 10, True, b""
     with path.open("rb", buffering=0) as fh:
         while n := fh.readinto(buf):
@@ -75,6 +76,7 @@ def scan(path: Path) -> Scan:
             lines += len(nl)
             if len(nl):
                 first = int(nl[0])
+                longest = max(longest, run + first + 1, int(np.diff(nl).max()) if len(nl) > 1 else 0)
                 if run + first + 1 > SHORT_LINE:
                     most = max(most, carry + _opens(buf, 0, first))
                 if len(nl) > 1:
@@ -97,4 +99,4 @@ def scan(path: Path) -> Scan:
             pending = last == 10  # the next block starts a line
     if run > SHORT_LINE:
         most = max(most, carry)
-    return Scan(lines + (last != 10), most, clean and not tail, last == 10)
+    return Scan(lines + (last != 10), most, clean and not tail, last == 10, max(longest, run))
