@@ -136,22 +136,18 @@ def convert_alpaca(raw: pa.Table):
     total = int(offsets[-1])
     # index into concat([system, user, output]) for every turn, scattered to its slot
     take = np.empty(total, dtype=np.int64)
-    roles = np.empty(total, dtype=object)
+    codes = np.empty(total, dtype=np.int64)  # role codes (ROLE_CODES): no Python string per turn
     rows = np.arange(n)
     start = offsets[:-1]
     s_idx = start[has_sys]
-    take[s_idx], roles[s_idx] = rows[has_sys], "system"
+    take[s_idx], codes[s_idx] = rows[has_sys], 0
     u_idx = start + has_sys
-    take[u_idx], roles[u_idx] = n + rows, "user"
+    take[u_idx], codes[u_idx] = n + rows, 1
     a_idx = u_idx[has_out] + 1
-    take[a_idx], roles[a_idx] = 2 * n + rows[has_out], "assistant"
+    take[a_idx], codes[a_idx] = 2 * n + rows[has_out], 2
     pool = pa.concat_arrays([pc.fill_null(system, "") if system is not None else pa.nulls(n, pa.string()),
                              user, pc.fill_null(output, "") if output is not None else pa.nulls(n, pa.string())])
-    content = pool.take(pa.array(take))
-    struct = pa.StructArray.from_arrays(
-        [pa.array(roles, pa.string()), content, pa.nulls(total, pa.string()), pa.nulls(total, pa.string()),
-         pa.nulls(total, pa.int8())], fields=list(MESSAGE_TYPE))
-    messages = pa.ListArray.from_arrays(pa.array(offsets.astype(np.int32)), struct)
+    messages = _messages(offsets, codes, pool.take(pa.array(take)))
     consumed = {"instruction", "input", "system"} | ({out_key} if out_key else set())
     return messages, bad, consumed
 

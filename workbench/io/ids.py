@@ -75,13 +75,19 @@ def _messages_key(col) -> pa.Array:
 
 def content_keys(table: pa.Table) -> pa.Array:
     """One string per record that changes whenever the record's content changes."""
-    cols = [pc.cast(table.column("kind"), pa.string())]
+    n = table.num_rows
+    absent = pa.scalar("\x00")  # what a column of nulls contributes to every key (no n-row array built)
+    cols = [_as_list_array(pc.cast(table.column("kind"), pa.string()))]
     for name in ("messages", "chosen", "rejected", "completion"):
-        cols.append(_messages_key(table.column(name)))
-    cands = _as_list_array(table.column("candidates"))
-    cols.append(pc.fill_null(pc.binary_join(cands, SEP_TURN), "\x00"))
-    cols.append(pc.fill_null(pc.cast(table.column("label"), pa.string()), "\x00"))
-    return pc.binary_join_element_wise(*[_as_list_array(c) for c in cols], SEP_FIELD)
+        col = table.column(name)
+        cols.append(absent if col.null_count == n else _messages_key(col))
+    cands = table.column("candidates")
+    cols.append(absent if cands.null_count == n else
+                pc.fill_null(pc.binary_join(_as_list_array(cands), SEP_TURN), "\x00"))
+    label = table.column("label")
+    cols.append(absent if label.null_count == n else
+                _as_list_array(pc.fill_null(pc.cast(label, pa.string()), "\x00")))
+    return pc.binary_join_element_wise(*cols, SEP_FIELD)
 
 
 def assign_ids(table: pa.Table, source_ids: pa.Array | None = None) -> pa.Array:
