@@ -67,7 +67,7 @@ def test_keys_with_the_mouse_anywhere_auto_advance_and_ab_keys(served_keys):
             status = lambda rid: page.wait_for_selector(  # noqa: E731
                 f".wb-record-status:has-text('{rid}')", timeout=deadline.ms())
             status("r0")
-            page.wait_for_selector(".wb-review .wb-keys-line", timeout=deadline.ms())
+            page.wait_for_selector(".wb-review .wb-keys-state", timeout=deadline.ms())
 
             # Voila: right after the Review tab was clicked (whatever has the focus), keys go to the pane
             page.keyboard.press("j")

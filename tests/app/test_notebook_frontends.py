@@ -117,7 +117,13 @@ def _cells(page) -> list[str]:
 
 
 def _feedback(page, text: str, deadline: Deadline) -> None:
-    page.locator(".wb-review .wb-keys-line", has_text=text).first.wait_for(timeout=deadline.ms())
+    """Wait for the widget's key line to show ``text``; on a time-out say what it shows and who has the focus."""
+    try:
+        page.locator(".wb-review .wb-keys-line", has_text=text).first.wait_for(timeout=deadline.ms())
+    except Exception as exc:  # noqa: BLE001 - re-raised with the page's state
+        state = page.evaluate("() => [document.querySelector('.wb-keys-line')?.innerText, "
+                              "document.activeElement?.tagName, document.activeElement?.className, window.__reached]")
+        raise AssertionError(f"waited for {text!r}; key line, focus, keys that reached the page: {state}") from exc
 
 
 def _run_first_cell(page, deadline: Deadline) -> None:
@@ -140,7 +146,7 @@ def _run_first_cell(page, deadline: Deadline) -> None:
 def _drive(page, project_path: Path, deadline: Deadline) -> None:
     """Run the widget cell, then check keys, pass-through and text boxes (the same in both front-ends)."""
     _run_first_cell(page, deadline)
-    page.wait_for_selector(".wb-review .wb-keys-line", timeout=deadline.ms())
+    page.wait_for_selector(".wb-review .wb-keys-state", timeout=deadline.ms())
     assert _cells(page) == ["code", "code"]
     page.evaluate(RECORDER)
 
@@ -149,6 +155,7 @@ def _drive(page, project_path: Path, deadline: Deadline) -> None:
                            timeout=deadline.ms())
     ring = page.evaluate("getComputedStyle(document.querySelector('.wb-review')).outlineStyle")
     assert ring == "solid"  # the visible focus ring
+    page.locator(".wb-review .wb-keys-state", has_text="keys on").wait_for(timeout=deadline.ms())
     page.mouse.move(2, 2)  # the mouse leaves the widget: keys still work, nothing changes on hover
 
     page.keyboard.press("j")
@@ -184,6 +191,21 @@ def _drive(page, project_path: Path, deadline: Deadline) -> None:
     page.keyboard.press("k")
     _feedback(page, "k → previous: r2", deadline)
     assert [e.kind for e in _events(project_path)] == ["decision", "decision"]  # typing wrote nothing
+    assert _cells(page) == ["code", "code"]
+    page.locator(".wb-review .wb-rec").first.click(timeout=deadline.ms())
+
+    # focus on a widget button (the usual state after a click): keys are the widget's; and when that button
+    # is hidden by the next record (the A/B buttons), the keys still reach the widget, not the notebook
+    page.keyboard.press("j")
+    _feedback(page, "j → next: r3", deadline)
+    page.keyboard.press("j")
+    _feedback(page, "j → next: pair", deadline)
+    page.locator(".wb-review button:has-text('A is better')").click(timeout=deadline.ms())
+    _wait_events(project_path, "preference", 1, deadline)
+    page.keyboard.press("k")
+    _feedback(page, "k → previous: r3", deadline)
+    page.keyboard.press("k")
+    _feedback(page, "k → previous: r2", deadline)
     assert _cells(page) == ["code", "code"]
 
     # Shift+Enter with the focus in the widget is the notebook's: it runs the widget's cell again

@@ -35,18 +35,20 @@ function visible(node) { return !!(node && node.isConnected && node.getClientRec
 
 function render({ model, el }) {
   el.classList.add('wb-keys');
-  const line = document.createElement('span');
+  const state = document.createElement('span');  // whether keys are on (follows the focus)
+  state.className = 'wb-keys-state';
+  const line = document.createElement('span');  // the last key and what it did (never overwritten by focus)
   line.className = 'wb-keys-line';
   line.setAttribute('role', 'status');
-  el.appendChild(line);
+  el.append(state, line);
   let root = null, tries = 0, timer = null, lastInside = false;
   const voila = () => document.body && document.body.dataset.voila === 'voila';
 
   const idle = () => {
     const a = document.activeElement;
     const on = root && root.contains(a) && !(a.closest && a.closest(EDITING));
-    line.textContent = on ? 'keys on · ? shows them' : (root && root.contains(a) ? 'typing: Esc leaves the text box'
-                                                   : 'click the review pane to use its keys');
+    state.textContent = on ? 'keys on · ? shows them' : (root && root.contains(a) ? 'typing: Esc leaves the text box'
+                                                    : 'click the review pane to use its keys');
     el.classList.toggle('wb-keys-on', !!on);
   };
   const flash = (text) => {
@@ -138,10 +140,12 @@ CSS = """
 .wb-review:focus{outline:none}
 .wb-review:focus-within{outline:2px solid #1a73e8;outline-offset:2px;border-radius:4px}
 .wb-keys{display:inline-block;font-size:12px;color:#555;margin:2px 0}
-.wb-keys .wb-keys-line{display:inline-block;padding:1px 8px;border-radius:10px;background:#eef1f5}
-.wb-keys.wb-keys-on .wb-keys-line{background:#e3effd;color:#0b4a8b}
+.wb-keys .wb-keys-state{display:inline-block;padding:1px 8px;border-radius:10px;background:#eef1f5;margin-right:6px}
+.wb-keys.wb-keys-on .wb-keys-state{background:#e3effd;color:#0b4a8b}
+.wb-keys .wb-keys-line{display:inline-block;padding:1px 8px;border-radius:10px}
+.wb-keys .wb-keys-line:empty{display:none}
 .wb-keys .wb-flash{animation:wb-key-flash .6s ease-out}
-@keyframes wb-key-flash{from{background:#ffe58a}to{background:#e3effd}}
+@keyframes wb-key-flash{from{background:#ffe58a}to{background:transparent}}
 .wb-review .widget-toggle-button.mod-active,.wb-review .jupyter-widget-toggle-button.mod-active{
  background:#1a73e8 !important;color:#fff !important;font-weight:bold;box-shadow:none}
 .wb-keymap{border-collapse:collapse;font-size:12px;margin:4px 0}
