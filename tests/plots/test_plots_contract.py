@@ -21,18 +21,36 @@ FIGURE_FUNCTIONS = [
     "pii_by_type", "safety_by_category", "kappa_heatmap", "alpha_by_field", "rating_distributions",
     "gold_accuracy", "annotator_drift", "edit_effort", "split_composition", "distribution_shift",
 ]
-ODD_INPUTS = [None, pd.DataFrame(), pd.Series(dtype=float), {}, [], pd.DataFrame({"x": [1, 2]}),
-              pd.DataFrame({"id": ["a"], "value": [None]}), 3]
+WRONG_FRAMES = [pd.DataFrame({"x": [1, 2]}), pd.DataFrame({"id": ["a"], "value": [None]})]
+ODD_INPUTS = [None, pd.DataFrame(), pd.Series(dtype=float), {}, [], *WRONG_FRAMES, 3]
+# functions that read named columns of a frame: rows without those columns are a mistake (a typo, a
+# signal not computed) and raise, where no rows at all still give an empty figure
+NAMED_COLUMNS = {"length_histogram", "near_duplicate_similarity", "rating_distributions", "gold_accuracy",
+                 "annotator_drift", "edit_effort"}
 
 
 @pytest.mark.parametrize("name", FIGURE_FUNCTIONS)
-def test_odd_inputs_give_a_figure_never_an_exception(name):
+def test_odd_inputs_give_a_figure_or_a_one_line_error(name):
     fn = getattr(plots, name)
     for value in ODD_INPUTS:
         args = (value, value) if name == "distribution_shift" else (value,)
+        if name in NAMED_COLUMNS and any(value is w for w in WRONG_FRAMES):
+            with pytest.raises(ValueError, match=rf"^plots\.{name}: no column '") as err:
+                fn(*args)
+            assert "\n" not in str(err.value)
+            continue
         fig = fn(*args)
         assert isinstance(fig, go.Figure), (name, value)
         fig.to_json()
+
+
+def test_a_typo_in_a_column_name_raises_instead_of_drawing_no_data(signal_frame):
+    with pytest.raises(ValueError, match=r"plots.length_histogram: no column 'response_wrds' .*response_words"):
+        plots.length_histogram(signal_frame, column="response_wrds")
+    with pytest.raises(ValueError, match=r"plots.length_by_role: no column 'missing'"):
+        plots.length_by_role(signal_frame, columns={"answer": "response_words", "nope": "missing"})
+    empty = plots.length_histogram(signal_frame.iloc[:0], column="response_wrds")  # no rows: no data
+    assert empty.data == () and empty.layout.annotations[0].text == NO_DATA
 
 
 @pytest.mark.parametrize("name", FIGURE_FUNCTIONS)

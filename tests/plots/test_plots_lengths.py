@@ -71,13 +71,17 @@ def test_histogram_ignores_nan_and_missing_ids(signal_frame):
     assert list(fig.data[0].customdata) == list(range(1, 12))  # the index stands in for ids
 
 
-@pytest.mark.parametrize("frame_kind", ["none", "empty", "missing", "all_nan"])
+@pytest.mark.parametrize("frame_kind", ["none", "empty", "all_nan"])
 def test_histogram_empty_inputs(signal_frame, frame_kind):
     frame = {"none": None, "empty": signal_frame.iloc[:0],
-             "missing": signal_frame.drop(columns="response_words"),
              "all_nan": signal_frame.assign(response_words=np.nan)}[frame_kind]
     fig = length_histogram(frame)
     assert fig.data == () and fig.layout.annotations[0].text == NO_DATA
+
+
+def test_histogram_of_a_missing_column_raises(signal_frame):
+    with pytest.raises(ValueError, match="plots.length_histogram: no column 'response_words'"):
+        length_histogram(signal_frame.drop(columns="response_words"))
 
 
 def test_length_by_role_uses_signal_columns(signal_frame):
@@ -98,8 +102,10 @@ def test_length_by_role_chars_falls_back_to_user_columns(signal_frame):
 
 
 def test_length_by_role_explicit_columns_and_empty(signal_frame):
-    fig = length_by_role(signal_frame, columns={"answer": "response_words", "nope": "missing"})
+    fig = length_by_role(signal_frame, columns={"answer": "response_words"})
     assert [t.name for t in fig.data] == ["answer"]
+    with pytest.raises(ValueError, match="plots.length_by_role: no column 'missing'"):
+        length_by_role(signal_frame, columns={"answer": "response_words", "nope": "missing"})
     assert length_by_role(signal_frame, unit="tokens").layout.annotations[0].text == NO_DATA
 
 

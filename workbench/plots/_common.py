@@ -53,6 +53,20 @@ def has_columns(frame: Any, *columns: str | None) -> bool:
     return all(c in frame.columns for c in columns if c is not None)
 
 
+def require_columns(frame: Any, plot: str, *columns: str | None) -> bool:
+    """True when ``frame`` has rows and every named column; False for no data (the caller draws an empty
+    figure); a one-line ValueError when a frame with rows lacks a named column (a typo, or a signal not
+    computed), instead of a "no data" figure that hides the mistake."""
+    if not isinstance(frame, pd.DataFrame) or frame.empty:
+        return False
+    missing = [c for c in columns if c is not None and c not in frame.columns]
+    if missing:
+        shown = ", ".join(map(str, list(frame.columns)[:12])) + (", ..." if frame.shape[1] > 12 else "")
+        raise ValueError(f"plots.{plot}: no column {', '.join(map(repr, missing))} in the frame "
+                         f"(it has: {shown})")
+    return True
+
+
 def _count_of(value: Any) -> float:
     """A count from a number or a summary entry such as ``{"count": 3, "examples": [...]}``."""
     if isinstance(value, Mapping):

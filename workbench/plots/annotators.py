@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ._bands import EDGES, band_color
-from ._common import ACCENT, WARN, empty_figure, finish, has_columns, link, numeric, record_ids
+from ._common import ACCENT, WARN, empty_figure, finish, link, numeric, record_ids, require_columns
 
 
 def _order(values: pd.Series, order: Sequence | None) -> list:
@@ -53,7 +53,7 @@ def rating_distributions(
         ``customdata[i] = [annotator, value]`` (``meta={"link": "annotator_value"}``).
     """
     title = title or (f"ratings per annotator: {field}" if field else "ratings per annotator")
-    if not has_columns(long, annotator_col, value_col):
+    if not require_columns(long, "rating_distributions", annotator_col, value_col):
         return empty_figure(title)
     df = long
     if field is not None and field_col in df.columns:
@@ -124,7 +124,7 @@ def gold_accuracy(
         is shown on hover.
     """
     title = title or "accuracy on gold items"
-    if not has_columns(frame, annotator_col, accuracy_col):
+    if not require_columns(frame, "gold_accuracy", annotator_col, accuracy_col, n_col):
         return empty_figure(title)
     n_col = n_col or next((c for c in ("n_gold", "n") if c in frame.columns), None)
     df = frame[frame[accuracy_col].notna()]
@@ -182,7 +182,7 @@ def annotator_drift(
         band edges 0.4 / 0.6 / 0.8 when y is an agreement in [0, 1].
     """
     title = title or "agreement over time"
-    if not has_columns(frame, annotator_col):
+    if not require_columns(frame, "annotator_drift", annotator_col, x, y):
         return empty_figure(title)
     x = x or next((c for c in ("position", "time") if c in frame.columns), None)
     y = y or next((c for c in ("rolling_agreement", "agreement") if c in frame.columns), None)
@@ -233,7 +233,7 @@ def edit_effort(
         record is flagged, a red ``Scatter`` named ``"cosmetic edit on poor record"``.
     """
     title = title or f"edit effort per reviewer ({value_col})"
-    if not has_columns(frame, reviewer_col, value_col):
+    if not require_columns(frame, "edit_effort", reviewer_col, value_col):
         return empty_figure(title)
     fig = go.Figure()
     for rev, g in frame.groupby(frame[reviewer_col].astype(str), sort=True):

@@ -8,7 +8,17 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from ._common import ACCENT, WARN, empty_figure, finish, has_columns, link, numeric, record_ids
+from ._common import (
+    ACCENT,
+    WARN,
+    empty_figure,
+    finish,
+    has_columns,
+    link,
+    numeric,
+    record_ids,
+    require_columns,
+)
 
 
 def _valid_groups(values: pd.Series) -> pd.Series:
@@ -134,7 +144,7 @@ def near_duplicate_similarity(
         df = pairs_or_series
         column = column or next((c for c in ("similarity", "jaccard", "near_dup_jaccard") if c in df.columns),
                                 "similarity")
-        if not has_columns(df, column):
+        if not require_columns(df, "near_duplicate_similarity", column):
             return empty_figure(title)
         if cluster_col and cluster_col in df.columns and not has_columns(df, *id_columns):
             df = df.loc[_valid_groups(df[cluster_col]).index]

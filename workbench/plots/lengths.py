@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
-from ._common import WARN, WINDOW_FILL, empty_figure, finish, has_columns, link, numeric, record_ids
+from ._common import WARN, WINDOW_FILL, empty_figure, finish, link, numeric, record_ids, require_columns
 
 Window = Sequence[float | None] | None
 PALETTE = qualitative.Plotly
@@ -100,7 +100,7 @@ def length_histogram(
         Histogram traces with ``customdata`` = record ids (``meta={"link": "ids"}``).
     """
     title = title or f"{column} distribution"
-    if not has_columns(frame, column, by):
+    if not require_columns(frame, "length_histogram", column, by):
         return empty_figure(title)
     values = numeric(frame[column])
     keep = ~np.isnan(values)
@@ -212,7 +212,9 @@ def length_by_role(
     title = title or f"length per role ({unit})"
     if not isinstance(frame, pd.DataFrame) or frame.empty:
         return empty_figure(title)
-    if columns is None:
+    if columns is not None:
+        require_columns(frame, "length_by_role", *dict(columns).values())
+    else:
         candidates = {"prompt": (f"prompt_{unit}", f"user_{unit}"),
                       "response": (f"response_{unit}", f"assistant_{unit}")}
         columns = {role: next((c for c in cols if c in frame.columns), cols[0])
