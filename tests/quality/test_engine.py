@@ -27,13 +27,19 @@ def test_frame_has_id_and_every_signal(data):
 def test_selected_signals_and_dependencies(data):
     rep = compute_signals(data, signals=["coverage"])
     assert list(rep.results) == ["coverage"]  # language ran for it but is not reported
-    frame = signals(data, signals=["pii", NearDuplicateSignal(threshold=0.9)])
+    frame = signals(data, signals=["pii", NearDuplicateSignal(threshold=0.9)]).frame
     assert "is_pii_issue" in frame and "near_dup_cluster" in frame and "language" not in frame
 
 
 def test_accepts_a_table(data):
-    frame = signals(data.table, signals=["multiturn"])
+    frame = signals(data.table, signals=["multiturn"]).frame
     assert len(frame) == 3
+
+
+def test_signals_is_compute_signals():
+    import workbench as wb
+
+    assert signals is compute_signals and wb.signals is wb.compute_signals
 
 
 def test_cache_roundtrip_and_invalidation(data, tmp_path):

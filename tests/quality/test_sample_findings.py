@@ -16,7 +16,7 @@ DATA = Path(__file__).resolve().parents[2] / "data"
 def found():
     # the sample is support data: it is judged by its own support guidelines (the rules it plants need them)
     frame = signals(load(DATA / "support_conversations.jsonl"),
-                    guidelines=DATA / "support_guidelines.yaml").set_index("id")
+                    guidelines=DATA / "support_guidelines.yaml").frame.set_index("id")
     defects = json.loads((DATA / "sample_manifest.json").read_text())["defects"]
     return frame, defects
 

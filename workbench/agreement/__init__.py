@@ -28,6 +28,7 @@ from .kappa import (
 )
 from .kinds import (
     KINDS,
+    VALUE_KINDS,
     canonical_matrix,
     field_agreement,
     infer_kind,
@@ -41,7 +42,7 @@ from .report import agreement_summary, write_agreement_report
 from .tables import as_matrix, encode, to_matrix
 
 __all__ = [
-    "BANDS", "KINDS", "LEVELS", "Interval", "KappaMatrix",
+    "BANDS", "KINDS", "LEVELS", "VALUE_KINDS", "Interval", "KappaMatrix",
     "adjudication_queue", "agreement_summary", "alpha_ci", "as_matrix", "bootstrap_ci",
     "calibration_report", "canonical_matrix", "coincidence_matrix", "cohen_kappa", "cohen_kappa_matrix",
     "drift", "encode", "field_agreement", "fleiss_kappa", "gold_accuracy", "infer_kind", "interpret",

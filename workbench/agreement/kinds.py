@@ -33,6 +33,7 @@ from .kappa import cohen_kappa_matrix, fleiss_kappa, percent_agreement, randolph
 from .tables import encode, select_field, value_counts
 from .values import (
     KINDS,
+    VALUE_KINDS,
     _is_missing,
     _parse,
     canonical_matrix,
@@ -48,6 +49,7 @@ except ImportError:  # pragma: no cover
     _rf_ratio = None  # type: ignore[assignment]
 
 __all__ = [
+    "VALUE_KINDS",
     "KINDS",
     "infer_kind",
     "normalize_kind",
@@ -162,7 +164,7 @@ def field_agreement(
     field : str, optional
         Field to measure (optional for a single-field table).
     kind : str, optional
-        One of :data:`KINDS` (inferred from the values when omitted).
+        One of :data:`VALUE_KINDS` (inferred from the values when omitted).
     order : sequence, optional
         Declared order of ordinal rating labels.
     weights : {None, "linear", "quadratic"}

@@ -17,6 +17,7 @@ import pandas as pd
 from .tables import select_field
 
 __all__ = [
+    "VALUE_KINDS",
     "KINDS",
     "normalize_kind",
     "infer_kind",
@@ -25,7 +26,8 @@ __all__ = [
     "canonical_matrix",
 ]
 
-KINDS = ("rating", "category", "tags", "preference", "ranking", "text")
+VALUE_KINDS = ("rating", "category", "tags", "preference", "ranking", "text")  # kinds of annotation value
+KINDS = VALUE_KINDS  # deprecated alias: model.schema.KINDS are record kinds (sft, preference, ...)
 _ALIASES = {
     "ratings": "rating", "ordinal": "rating", "categories": "category", "nominal": "category",
     "label": "category", "labels": "category", "choices": "category", "tag": "tags", "multilabel": "tags",
@@ -38,8 +40,8 @@ TEXT_MIN_MEAN_LENGTH = 40
 def normalize_kind(kind: str) -> str:
     """Canonical kind name (accepts plurals and a few aliases)."""
     k = _ALIASES.get(kind, kind)
-    if k not in KINDS:
-        raise ValueError(f"unknown annotation kind {kind!r}; expected one of {KINDS}")
+    if k not in VALUE_KINDS:
+        raise ValueError(f"unknown annotation kind {kind!r}; expected one of {VALUE_KINDS}")
     return k
 
 

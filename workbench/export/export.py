@@ -27,7 +27,7 @@ from workbench.export.select import select_records
 from workbench.export.source import resolve_source
 from workbench.export.splits import assign_splits, leakage_check, parse_splits, split_counts, strata
 from workbench.export.staging import staged
-from workbench.export.summary import category_distribution, curation_summary
+from workbench.export.summary import curation_summary, split_category_distribution
 from workbench.export.writers import CONTAINERS, format_rows, write_splits
 from workbench.model.dataset import has_categories
 from workbench.model.display import ResultDict
@@ -220,7 +220,7 @@ def _write_export(plan: dict[str, Any], src, out: Path, overwrite: bool, report:
     with staged(out) as st:  # killed or failed: nothing but the hidden folder, swept by the next export
         tmp = st.tmp
         files = write_splits(plan["data"], tmp, container)
-        cat_dist = category_distribution(manifest["counts_per_category"], g.target_mix if g else None)
+        cat_dist = split_category_distribution(manifest["counts_per_category"], g.target_mix if g else None)
         info = {**manifest, "name": out.name, "format": manifest["options"]["format"], "container": container,
                 "category_distribution": cat_dist, "curation": curation, "has_guidelines": g is not None,
                 "split_files": _split_files(files, tmp, container),

@@ -13,7 +13,7 @@ from pathlib import Path
 
 ERRORS = ("data_type", "missing_messages_list", "message_missing_key", "message_unrecognized_key",
           "unrecognized_role", "missing_content", "example_missing_assistant_message")
-ROLES = ("system", "user", "assistant", "function", "tool")
+OPENAI_ROLES = ("system", "user", "assistant", "function", "tool")
 KEYS = ("role", "content", "name", "function_call", "weight", "tool_calls", "tool_call_id")
 
 
@@ -32,7 +32,7 @@ def example_errors(ex) -> list[str]:
                 continue
         if any(k not in KEYS for k in message):
             out.append("message_unrecognized_key")
-        if message.get("role", None) not in ROLES:
+        if message.get("role", None) not in OPENAI_ROLES:
             out.append("unrecognized_role")
         content = message.get("content", None)
         calls = message.get("function_call", None) or message.get("tool_calls", None)

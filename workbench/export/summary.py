@@ -29,8 +29,8 @@ def _shares(counts: dict[str, int]) -> dict[str, dict[str, float]]:
             for k, v in sorted(counts.items())}
 
 
-def category_distribution(per_split: dict[str, dict[str, int]],
-                          target_mix: dict[str, float] | None = None) -> dict:
+def split_category_distribution(per_split: dict[str, dict[str, int]],
+                                target_mix: dict[str, float] | None = None) -> dict:
     """``{"overall": {cat: {count, share}}, "splits": {split: {...}}, "target_mix": ...}``."""
     overall: Counter = Counter()
     for counts in per_split.values():

@@ -1,6 +1,6 @@
 """Quality signals: one small class per check, a registry, and a cached engine that runs them.
 
-    >>> from workbench.quality import compute_signals, signals
+    >>> from workbench.quality import compute_signals   # also exported as ``signals`` (an alias)
     >>> report = compute_signals(dataset, cache_dir="project/.cache/signals")
     >>> report.frame[report.frame["is_near_duplicates_issue"]]  # one DataFrame, one row per record
     >>> report.summaries["pii"]                              # JSON-serialisable summaries
@@ -18,10 +18,9 @@ from workbench.quality.base import (
 )
 from workbench.quality.engine import SignalReport, compute_signals
 
-
-def signals(dataset, guidelines=None, signals=None, cache_dir=None):
-    """Per-record signal columns as one DataFrame (``compute_signals(...).frame``) for ad-hoc pandas work."""
-    return compute_signals(dataset, guidelines=guidelines, signals=signals, cache_dir=cache_dir).frame
+#: The same function as :func:`compute_signals` (one entry point, one return: a SignalReport, whose
+#: ``.frame`` is the per-record DataFrame). Until issue 16 ``signals`` returned that frame directly.
+signals = compute_signals
 
 
 def default_registry():

@@ -27,7 +27,7 @@ FILES = ("dataset_quality_report.md", "report.html", "category_distribution.json
          "quarantine.jsonl")
 
 
-def category_distribution(quality: dict[str, Any], summaries: dict[str, dict]) -> dict[str, Any]:
+def report_category_distribution(quality: dict[str, Any], summaries: dict[str, dict]) -> dict[str, Any]:
     """``category -> {count, share}`` (plus ``target`` where the guidelines set one), and under the key
     ``task_types`` the same for the heuristic task types."""
     cov = summaries.get("coverage", {})
@@ -91,7 +91,7 @@ def write_report(dataset: Dataset, out_dir: str | os.PathLike, guidelines=None,
     paths["dataset_quality_report.md"].write_text(md, encoding="utf-8")
     paths["report.html"].write_text(render_html(TITLE, sections, quality, rep.summaries,
                                                 {"composition": map_html(rep.frame, topics)}), encoding="utf-8")
-    by_category = {k: v for k, v in category_distribution(quality, rep.summaries).items() if k != "task_types"}
+    by_category = {k: v for k, v in report_category_distribution(quality, rep.summaries).items() if k != "task_types"}
     dist = composition_distribution(dataset, rep.frame, by_category)
     paths["category_distribution.json"].write_text(json.dumps(dist, indent=2, ensure_ascii=False) + "\n",
                                                    encoding="utf-8")
@@ -140,6 +140,10 @@ def report(dataset, out, guidelines=None, cache_dir=None) -> ReportResult:
     return write_report(dataset, out, guidelines=guidelines, cache_dir=cache_dir)
 
 
-__all__ = ["FILES", "ReportResult", "category_distribution", "report", "write_report"]
+#: deprecated alias (plots.category_distribution draws a figure; this builds a report's JSON)
+category_distribution = report_category_distribution
+
+__all__ = ["FILES", "ReportResult", "category_distribution", "report", "report_category_distribution",
+           "write_report"]
 
 make_callable(__name__, report)

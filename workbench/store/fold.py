@@ -22,7 +22,8 @@ REVIEW_KINDS = ("rating", "label", "tags", "preference", "decision", "edit")  # 
 TURN_KINDS = ("add_turn", "delete_turn")
 PROJECT_KINDS = ("role", "guidelines", "settings")  # project-level events, record_id "*"
 PROJECT_RECORD = "*"
-ROLES = ("reviewer", "adjudicator", "owner")
+REVIEWER_ROLES = ("reviewer", "adjudicator", "owner")  # a person's role in a project
+ROLES = REVIEWER_ROLES  # deprecated alias: model.schema.ROLES are message roles
 PRIVILEGED = ("adjudicator", "owner")  # their values are final in consolidation
 CONSOLIDATIONS = ("majority", "unanimous", "adjudicator_only")
 CATEGORICAL_KINDS = ("label", "decision", "preference")
@@ -272,5 +273,5 @@ def _tags(df: pd.DataFrame, gk: list[str], rule: str) -> pd.DataFrame:
 
 
 __all__ = ["FoldedState", "fold_events", "active_mask", "roles_from_frame", "preference_key",
-           "STATE_KINDS", "TURN_KINDS", "PROJECT_KINDS", "PROJECT_RECORD", "ROLES", "PRIVILEGED",
+           "STATE_KINDS", "TURN_KINDS", "PROJECT_KINDS", "PROJECT_RECORD", "REVIEWER_ROLES", "ROLES", "PRIVILEGED",
            "CONFLICT_COLUMNS"]

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from workbench.store.errors import PermissionDenied
-from workbench.store.fold import PRIVILEGED, PROJECT_RECORD, ROLES
+from workbench.store.fold import PRIVILEGED, PROJECT_RECORD, REVIEWER_ROLES
 from workbench.store.validate import check_reviewer
 
 REMOVED = "removed"
@@ -145,9 +145,9 @@ class Registry(Mapping):
 
     def rows(self) -> list[dict[str, Any]]:
         """One dict per reviewer (removed ones last): name, role, key, since, by."""
+        entries = sorted(self._entries.values(), key=lambda e: (-REVIEWER_ROLES.index(e.role), e.name))
         out = [{"name": e.name, "role": e.role, "key": "yes" if e.has_key else "no", "since": e.since,
-                "by": e.by} for e in sorted(self._entries.values(), key=lambda e: (ROLES.index(e.role) * -1,
-                                                                                    e.name))]
+                "by": e.by} for e in entries]
         return out + [{"name": e.name, "role": REMOVED, "key": "no", "since": e.since, "by": e.by}
                       for e in sorted(self.removed.values(), key=lambda e: e.name)]
 
@@ -187,7 +187,7 @@ def registry_from_frame(frame) -> Registry:
         if role == REMOVED:
             entries.pop(name, None)
             removed[name] = Reviewer(name, REMOVED, None, since, by)
-        elif role in ROLES:
+        elif role in REVIEWER_ROLES:
             old = entries.get(name)
             key = value["key"] if "key" in value else (old.key if old else None)
             entries[name] = Reviewer(name, role, key if isinstance(key, dict) else None, since, by)

@@ -11,7 +11,7 @@ import pandas as pd
 
 from workbench.model.events import Event
 from workbench.store.errors import PermissionDenied
-from workbench.store.fold import PRIVILEGED, PROJECT_RECORD, ROLES
+from workbench.store.fold import PRIVILEGED, PROJECT_RECORD, REVIEWER_ROLES
 from workbench.store.identity import (
     REMOVED,
     Identity,
@@ -101,7 +101,7 @@ class RolesMixin:
             raise PermissionDenied(f"{name} ({shown}) may not {what}; it needs the role {' or '.join(roles)}")
         return name
 
-    def require_verified(self, who: Any, what: str, roles: tuple[str, ...] = ROLES) -> str:
+    def require_verified(self, who: Any, what: str, roles: tuple[str, ...] = REVIEWER_ROLES) -> str:
         """The name when ``who`` is verified (or named by trusted code) with one of ``roles``.
 
         For actions with no role of their own in the store (bulk changes, exports from the app): a
@@ -120,8 +120,8 @@ class RolesMixin:
         """
         by = self._require_role(by, ("owner",), "manage reviewers")
         name = check_reviewer(name)
-        if role not in ROLES:
-            raise ValueError(f"role must be one of {', '.join(ROLES)}, got {role!r}")
+        if role not in REVIEWER_ROLES:
+            raise ValueError(f"role must be one of {', '.join(REVIEWER_ROLES)}, got {role!r}")
         secret = new_key() if key else None
         value = {"role": role, **({"key": hash_key(secret)} if secret else {})}
         self.log.append(Event(PROJECT_RECORD, "role", by, name, value, session=self.session))
