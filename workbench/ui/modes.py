@@ -3,7 +3,7 @@
 - review: the reviewer's assigned queue (every record when nothing is assigned to them);
 - gold: the same queue, gold items unmarked; the reviewer's answers are scored against the gold ones;
 - calibration: the shared calibration set first, then the rest of the queue;
-- adjudicate: disputed and escalated records, every annotator's values side by side.
+- adjudicate: disputed and escalated records, every reviewer's values side by side.
 """
 from __future__ import annotations
 

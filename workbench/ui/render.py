@@ -203,7 +203,7 @@ def value_text(value: Any, reveal: bool = True) -> str:
 
 def annotations_table(rows: Sequence[tuple[str, dict[str, Any]]], reviewers: Sequence[str],
                       roles: dict[str, str] | None = None) -> str:
-    """Every annotator's values side by side: one row per field, one column per reviewer."""
+    """Every reviewer's values side by side: one row per field, one column per reviewer."""
     if not rows:
         return '<div class="wb-head">No annotations on this record yet.</div>'
     roles = roles or {}

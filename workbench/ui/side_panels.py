@@ -1,4 +1,4 @@
-"""Side panels of the review widget: bulk actions, adjudication (every annotator side by side) and
+"""Side panels of the review widget: bulk actions, adjudication (every reviewer side by side) and
 machine suggestions. Split from :mod:`workbench.ui.panels`, whose ``Panel`` base they share."""
 from __future__ import annotations
 
@@ -54,7 +54,7 @@ class BulkPanel(Panel):
 
 
 class AdjudicationPanel(Panel):
-    """Every annotator's values side by side, their edits as diffs, and open conflicts."""
+    """Every reviewer's values side by side, their edits as diffs, and open conflicts."""
 
     def __init__(self, session):
         super().__init__(session)

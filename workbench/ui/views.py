@@ -77,7 +77,7 @@ class Toolbar:
 
 
 class FiltersPanel:
-    """Category, status, signals, language, annotator, search (text or regex), query and sort."""
+    """Category, status, signals, language, reviewer, search (text or regex), query and sort."""
 
     def __init__(self, session):
         self.session = session
@@ -93,7 +93,7 @@ class FiltersPanel:
         self.language = w.Dropdown(options=[("any", None)] + [(v, v) for v in langs], description="language",
                                    layout=_layout(display=None if lang else "none"))
         self.annotator = w.Dropdown(options=[("any", None)] + [(r, r) for r in sorted(_reviewers(session))],
-                                    description="annotator")
+                                    description="reviewer")
         self.search = w.Text(placeholder="text to find", description="search")
         self.regex = w.Checkbox(description="regex", indent=False, layout=_layout(width="80px"))
         self.search_in = w.Dropdown(options=SEARCH_FIELDS, value="all", description="in",
