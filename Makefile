@@ -23,8 +23,14 @@ lint: $(STAMP)
 test: lint
 	WORKBENCH_CACHE=$(CURDIR)/.cache/workbench $(BIN)/python -m pytest tests notebooks --nbval-lax -p no:cacheprovider
 
+# the inner loop: the library layers' unit tests (model, io, store, quality, agreement, plots, report,
+# workflows, the import-layering and environment checks), no slow or browser tests; ui, app, export, assist
+# and the CLI run in `make test`
+FAST_TESTS := tests/model tests/io tests/store tests/quality tests/agreement tests/plots tests/report \
+	tests/workflows tests/test_layering.py tests/test_environment.py tests/test_model.py tests/test_results.py
+
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest tests -q -m "not slow and not browser"
+	$(BIN)/python -m pytest $(FAST_TESTS) -q -m "not slow and not browser" -p no:cacheprovider
 
 app: $(STAMP)
 	$(BIN)/workbench serve

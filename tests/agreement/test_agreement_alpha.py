@@ -9,8 +9,6 @@ from agreement.agreement_data import KRIPPENDORFF_2011, SHAPES, random_matrix
 import workbench.agreement.alpha as alpha_mod
 from workbench.agreement import coincidence_matrix, krippendorff_alpha
 
-pytestmark = pytest.mark.filterwarnings("error")
-
 LEVELS = ["nominal", "ordinal", "interval", "ratio"]
 
 

@@ -14,8 +14,6 @@ from workbench.agreement import (
     per_category_agreement,
 )
 
-pytestmark = pytest.mark.filterwarnings("error")
-
 
 def _rows(field, table):
     """table: {annotator: {record_id: value}} -> long rows."""

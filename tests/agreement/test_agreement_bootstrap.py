@@ -14,8 +14,6 @@ from workbench.agreement import (
 )
 from workbench.agreement.bootstrap import percentile_interval
 
-pytestmark = pytest.mark.filterwarnings("error")
-
 
 @pytest.mark.parametrize("level", ["nominal", "ordinal", "interval", "ratio"])
 def test_alpha_ci_equals_generic_bootstrap(level):

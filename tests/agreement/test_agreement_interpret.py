@@ -5,8 +5,6 @@ import pytest
 
 from workbench.agreement import BANDS, interpret
 
-pytestmark = pytest.mark.filterwarnings("error")
-
 
 @pytest.mark.parametrize(
     "value, band",

@@ -18,8 +18,6 @@ from workbench.agreement import (
     scott_pi,
 )
 
-pytestmark = pytest.mark.filterwarnings("error")
-
 WEIGHTS = [None, "linear", "quadratic"]
 
 

@@ -20,8 +20,6 @@ from workbench.agreement import (
     text_similarity,
 )
 
-pytestmark = pytest.mark.filterwarnings("error")
-
 
 def _pref_table():
     """x and y always prefer the same underlying response, but saw the pair in opposite orders."""

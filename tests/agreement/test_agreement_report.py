@@ -7,8 +7,6 @@ import pytest
 from workbench.agreement import agreement_summary, alpha_ci, krippendorff_alpha, write_agreement_report
 from workbench.agreement.report import to_jsonable
 
-pytestmark = pytest.mark.filterwarnings("error")
-
 
 def _long():
     rng = np.random.default_rng(3)

@@ -4,8 +4,6 @@ import pytest
 
 from workbench.agreement import as_matrix, encode, to_matrix
 
-pytestmark = pytest.mark.filterwarnings("error")
-
 
 def _long():
     return pd.DataFrame(

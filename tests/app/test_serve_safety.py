@@ -19,7 +19,6 @@ from workbench import serving
 from workbench.store import Project
 from workbench.ui.dashboard import Dashboard
 
-pytestmark = pytest.mark.filterwarnings("error")
 ROOT = Path(__file__).resolve().parents[2]
 
 

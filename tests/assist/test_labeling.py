@@ -154,6 +154,7 @@ def test_accuracy_counts_votes_against_classes_no_function_votes(votes):
     assert acc.loc["kw_invoice", "n_human"] == 2 and acc.loc["kw_invoice", "accuracy"] == 0.5
 
 
+@pytest.mark.slow  # 200k records and a wall-clock bound
 def test_label_model_scales_to_many_records():
     import time
 

@@ -91,6 +91,7 @@ def test_damaged_cache_entry_is_refetched(client, fake_llm):
     assert not client.chat(HELLO).cached and len(fake_llm.requests) == 2
 
 
+@pytest.mark.slow  # a wall-clock bound: the client gives up before the server answers
 def test_timeout_then_unavailable(fake_llm):
     fake_llm.hang = 2.0
     c = LLMClient(base_url=fake_llm.base_url, model="m", timeout=0.2, max_retries=1, backoff=0.01, jitter=0,

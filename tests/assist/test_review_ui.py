@@ -11,8 +11,6 @@ from workbench.model.events import value_hash
 from workbench.ui import ReviewSession
 from workbench.ui.widget import ReviewWidget
 
-pytestmark = pytest.mark.filterwarnings("error")
-
 
 @pytest.fixture
 def suggested(labelled):

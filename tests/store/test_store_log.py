@@ -135,6 +135,7 @@ def test_a_lock_held_past_the_retry_budget_raises_storebusy_not_locked(tmp_path)
     log.close()
 
 
+@pytest.mark.slow  # a wall-clock bound, load-sensitive on a shared machine
 def test_readers_do_not_block_writers(log, tmp_path):
     log.append_many([ev(i) for i in range(50)])
     reader = sqlite3.connect(tmp_path / "events.sqlite", isolation_level=None)

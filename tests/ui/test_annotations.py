@@ -8,8 +8,6 @@ import pytest
 from workbench.model.events import value_hash
 from workbench.ui import ReviewSession
 
-pytestmark = pytest.mark.filterwarnings("error")
-
 
 def _random_actions(project, rng, rid, n=14):
     reviewers = ["alice", "bob", "judge"]

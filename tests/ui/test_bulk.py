@@ -8,8 +8,6 @@ import pytest
 from workbench.ui import ReviewSession
 from workbench.ui.bulk import duplicate_extras
 
-pytestmark = pytest.mark.filterwarnings("error")
-
 
 def decisions(project, reviewer="alice"):
     return {e.record_id: e.value for e in project.log.events(reviewer=reviewer, kind="decision")}

@@ -2,12 +2,9 @@
 from __future__ import annotations
 
 import pandas as pd
-import pytest
 
 from workbench.ui import Filters, ReviewSession
 from workbench.ui.filters import QueueIndex, align_signals
-
-pytestmark = pytest.mark.filterwarnings("error")
 
 
 def ids(session):

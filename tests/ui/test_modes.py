@@ -7,8 +7,6 @@ from workbench.store import PermissionDenied
 from workbench.ui import ReviewSession
 from workbench.ui.modes import calibration_ids, display_order, score_gold
 
-pytestmark = pytest.mark.filterwarnings("error")
-
 
 @pytest.fixture
 def assigned(project):

@@ -6,8 +6,6 @@ import pytest
 from workbench.ui import ReviewSession
 from workbench.ui.page import signal_badges
 
-pytestmark = pytest.mark.filterwarnings("error")
-
 
 @pytest.fixture
 def auto_session(project):

@@ -83,7 +83,6 @@ def test_saved_valid_query_is_restored(project, signals):
     assert ids(again) == ids(first) and "s2" not in ids(again)
 
 
-@pytest.mark.filterwarnings("error")
 def test_widget_shows_the_error_under_the_query_box(session, tmp_path):
     target = tmp_path / "pwned-from-widget"
     ui = ReviewWidget(session)

@@ -1,13 +1,10 @@
 """render: escaping of hostile text, markdown-ish formatting, folding, badges, diffs, side-by-side."""
 from __future__ import annotations
 
-import pytest
 from ui.ui_data import HOSTILE, assert_safe
 
 from workbench.model import Message, Record
 from workbench.ui import render
-
-pytestmark = pytest.mark.filterwarnings("error")
 
 
 def test_markdown_escapes_before_formatting():

@@ -9,8 +9,6 @@ import workbench as wb
 from workbench.ui import ReviewSession, review
 from workbench.ui.widget import ReviewWidget
 
-pytestmark = pytest.mark.filterwarnings("error")
-
 
 @pytest.fixture
 def ui(session):
