@@ -229,13 +229,6 @@ def check_file(data: bytes) -> None:
                 assert a[key] == b[key], (key, a, b)
         assert quar_f == quar_e
         assert ev_f == ev_e
-        # Arrow's blocks converted one by one: the same result whatever the block size (512 bytes, or 4x
-        # the longest line, splits these files into several blocks)
-        small, fastpath.BLOCK_SIZE = fastpath.BLOCK_SIZE, 512
-        try:
-            assert _outcome(path, True) == exact
-        finally:
-            fastpath.BLOCK_SIZE = small
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

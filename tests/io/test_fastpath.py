@@ -269,3 +269,26 @@ def test_scan_reports_the_longest_line(tmp_path, monkeypatch):
     for block in (3, 100, 1 << 20):
         monkeypatch.setattr(fastscan, "BLOCK", block)
         assert fastscan.scan(path).longest == 5010
+
+
+@pytest.mark.xfail(strict=True, reason="known: Arrow's multi-block read_json turns a number into text once an "
+                   "earlier block typed the field as text; files larger than fastpath.BLOCK_SIZE (64 MB) are exposed")
+def test_numbers_in_text_fields_across_blocks(tmp_path, monkeypatch):
+    """Found by the hypothesis property with 512-byte blocks: ids 7 in rows 6 and 8 come back as "7"
+    (metadata {"uuid": "7"} where the exact path writes {"uuid": 7}); one block raises instead."""
+    monkeypatch.setattr(fastpath, "BLOCK_SIZE", 512)
+    rows = [{"category": "other", "score": 3, "note": ["answer"], "instruction": "\u2028", "output": "q?"},
+            {"id": "", "_id": "k2", "instruction": "ünï 中文", "input": "\u3000", "output": ""},
+            {"category": "other", "instruction": "tab\t", "input": "\u00a0x", "system": "a b"},
+            {"_id": "", "id": "k3", "instruction": "", "input": "tab\t", "system": "hi", "output": "a b"},
+            {"uuid": "k1", "_id": "k3", "category": "x y", "instruction": "hi", "input": " "},
+            {"id": 7, "uuid": 7, "category": "other", "instruction": "ünï 中文", "input": "hi", "system": "",
+             "output": "hi"},
+            {"_id": "", "instruction": "\u3000", "input": "q?", "output": "q?"},
+            {"id": 7, "uuid": 7, "category": "other", "instruction": "hi", "system": "ünï 中文"}]
+    path = tmp_path / "n.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=i % 2 == 0) + "\n" for i, r in enumerate(rows)),
+                    encoding="utf-8")
+    fast = fastpath.try_fast_load(path, None, force=True)
+    exact = load(path, fast=False)
+    assert fast is None or fast.table.to_pylist() == exact.table.to_pylist()

@@ -32,7 +32,9 @@ from workbench.model.schema import MESSAGES_TYPE, RECORD_SCHEMA
 CONVERTERS = {"openai": convert_openai, "alpaca": convert_alpaca, "sharegpt": convert_sharegpt,
               "preference": convert_preference}
 FAST_FORMATS = tuple(CONVERTERS)
-BLOCK_SIZE = 16 << 20  # Arrow parses in blocks this size; each is converted and freed in turn
+BLOCK_SIZE = 64 << 20  # Arrow parses in blocks this size; each is converted and freed in turn
+# (not smaller: past its first block Arrow turns a number in a field it typed as text into text, where one
+# block raises and the exact path takes over; see test_numbers_in_text_fields_across_blocks)
 MIN_BYTES = 1 << 20  # below 1 MB the exact path is fast enough and simpler to reason about
 _SCALARS = (pa.types.is_string, pa.types.is_int64, pa.types.is_boolean)
 
