@@ -1,8 +1,8 @@
 """A small client for OpenAI-compatible chat completions (hosted APIs, vLLM, llama.cpp, Ollama).
 
-Standard library only (``urllib``): timeouts; retries with exponential backoff on 429, 5xx, timeouts
-and connection errors (``Retry-After`` honoured); a concurrency limit shared by every call of a
-client; an on-disk cache keyed by the request (SHA-256 of model, messages and parameters) so a
+Over ``httpx`` (one connection pool per client): timeouts; retries with exponential backoff on 429,
+5xx, timeouts and connection errors (``Retry-After`` honoured); a concurrency limit shared by every call
+of a client; an on-disk cache keyed by the request (SHA-256 of model, messages and parameters) so a
 rerun costs nothing; token and cost accounting from the responses' ``usage``; and one clear line,
 :class:`LLMUnavailable`, when the endpoint cannot be used.
 
@@ -13,20 +13,18 @@ then ``WORKBENCH_LLM_BASE_URL`` / ``WORKBENCH_LLM_MODEL`` / ``WORKBENCH_LLM_API_
 """
 from __future__ import annotations
 
-import http.client
 import json
 import os
 import random
-import socket
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, fields
 from typing import Any
 from urllib.parse import urlparse
+
+import httpx
 
 from workbench.assist.common import cache_dir
 from workbench.assist.llmcache import ResponseCache, Usage, request_key
@@ -34,8 +32,6 @@ from workbench.assist.llmcache import ResponseCache, Usage, request_key
 ENV = {"base_url": "WORKBENCH_LLM_BASE_URL", "model": "WORKBENCH_LLM_MODEL",
        "api_key": "WORKBENCH_LLM_API_KEY"}
 RETRY_STATUS = frozenset({408, 409, 425, 429})
-NETWORK_ERRORS = (urllib.error.URLError, socket.timeout, TimeoutError, ConnectionError,
-                  http.client.HTTPException, OSError)
 
 
 class LLMError(RuntimeError):
@@ -127,6 +123,29 @@ class LLMClient:
         self._sleep = sleep
         self._slots = threading.BoundedSemaphore(max(1, int(self.config.concurrency)))
         self.cache = ResponseCache(self.config.cache_dir)
+        self._http: httpx.Client | None = None
+        self._http_lock = threading.Lock()
+
+    def _client(self) -> httpx.Client:
+        """The connection pool, opened on the first request (thread-safe; a cached rerun opens none)."""
+        with self._http_lock:
+            if self._http is None:
+                limits = httpx.Limits(max_connections=max(1, int(self.config.concurrency)))
+                self._http = httpx.Client(timeout=float(self.config.timeout), limits=limits)
+            return self._http
+
+    def close(self) -> None:
+        """Close the connection pool (a later call opens a new one)."""
+        with self._http_lock:
+            if self._http is not None:
+                self._http.close()
+                self._http = None
+
+    def __enter__(self) -> LLMClient:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
 
     @property
     def model(self) -> str | None:
@@ -209,25 +228,23 @@ class LLMClient:
             wait = None
             try:
                 with self._slots:
-                    req = urllib.request.Request(endpoint, data=data, headers=headers, method="POST")
-                    with urllib.request.urlopen(req, timeout=c.timeout) as resp:
-                        payload = resp.read()
-                try:
-                    return json.loads(payload)
-                except ValueError:
-                    raise LLMError(f"LLM endpoint {endpoint} did not answer with JSON") from None
-            except urllib.error.HTTPError as exc:
-                detail = _error_detail(exc)
-                if exc.code not in RETRY_STATUS and exc.code < 500:
+                    resp = self._client().post(endpoint, content=data, headers=headers)
+            except httpx.TimeoutException:
+                last = f"no answer within {c.timeout:g}s"
+            except (httpx.TransportError, OSError) as exc:
+                last = f"unreachable ({_one_line(exc)})"
+            else:
+                if resp.status_code < 400:
+                    try:
+                        return json.loads(resp.content)
+                    except ValueError:
+                        raise LLMError(f"LLM endpoint {endpoint} did not answer with JSON") from None
+                detail = _error_detail(resp)
+                if resp.status_code not in RETRY_STATUS and resp.status_code < 500:
                     self.usage.add(failures=1)
-                    raise LLMError(f"LLM endpoint answered HTTP {exc.code}: {detail}") from None
-                last = f"HTTP {exc.code}: {detail}"
-                wait = _retry_after(exc)
-            except NETWORK_ERRORS as exc:
-                reason = getattr(exc, "reason", exc)
-                timed_out = isinstance(reason, (socket.timeout, TimeoutError)) or "timed out" in str(reason)
-                last = f"no answer within {c.timeout:g}s" if timed_out else \
-                    f"unreachable ({_one_line(reason)})"
+                    raise LLMError(f"LLM endpoint answered HTTP {resp.status_code}: {detail}") from None
+                last = f"HTTP {resp.status_code}: {detail}"
+                wait = _retry_after(resp)
             if attempt < c.max_retries:
                 delay = min(c.max_backoff, wait if wait is not None else c.backoff * 2 ** attempt)
                 delay += random.uniform(0, c.jitter * delay) if c.jitter else 0.0
@@ -243,19 +260,19 @@ def _one_line(obj: Any) -> str:
     return text.splitlines()[0][:200] if text else type(obj).__name__
 
 
-def _error_detail(exc: urllib.error.HTTPError) -> str:
+def _error_detail(resp: httpx.Response) -> str:
     try:
-        body = exc.read().decode("utf-8", "replace")
+        body = resp.content.decode("utf-8", "replace")
         err = json.loads(body).get("error", body)
         return _one_line(err.get("message", err) if isinstance(err, dict) else err)
     except Exception:  # noqa: BLE001 - any unreadable body still gives the status line
-        return _one_line(exc.reason)
+        return _one_line(resp.reason_phrase or resp.status_code)
 
 
-def _retry_after(exc: urllib.error.HTTPError) -> float | None:
+def _retry_after(resp: httpx.Response) -> float | None:
     try:
-        return max(0.0, float(exc.headers.get("Retry-After")))
-    except (TypeError, ValueError, AttributeError):
+        return max(0.0, float(resp.headers.get("Retry-After")))
+    except (TypeError, ValueError):
         return None
 
 
