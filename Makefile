@@ -27,7 +27,7 @@ test: lint
 # workflows, the import-layering and environment checks), no slow or browser tests; ui, app, export, assist
 # and the CLI run in `make test`
 FAST_TESTS := tests/model tests/io tests/store tests/quality tests/agreement tests/plots tests/report \
-	tests/workflows tests/test_layering.py tests/test_environment.py tests/test_model.py tests/test_results.py
+	tests/workflows tests/test_layering.py tests/test_environment.py tests/test_model.py tests/test_results.py tests/test_public_api.py
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest $(FAST_TESTS) -q -m "not slow and not browser" -p no:cacheprovider
