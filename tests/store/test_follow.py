@@ -29,7 +29,7 @@ def test_follower_fires_on_another_process_appends(tmp_path):
         if seq >= 4:
             done.set()
 
-    f = LogFollower(log, changed, wait_seconds=0.5).start()
+    f = LogFollower(log, changed, wait_seconds=0.5, poll_seconds=0.1).start()
     assert f.seq == 1 and f.running
     p = mp.get_context("spawn").Process(target=_append, args=(str(path), 3))
     p.start()

@@ -25,12 +25,16 @@ class LogFollower:
         Called with the new highest seq; an exception is logged and the following goes on.
     wait_seconds : float
         Longest single wait: how soon :meth:`stop` takes effect.
+    poll_seconds : float
+        For a store that polls (SQLite): seconds between two ``max_seq`` queries.
     """
 
-    def __init__(self, event_log: EventLog, on_change: Callable[[int], None], wait_seconds: float = 2.0):
+    def __init__(self, event_log: EventLog, on_change: Callable[[int], None], wait_seconds: float = 2.0,
+                 poll_seconds: float = 1.0):
         self.log = event_log
         self.on_change = on_change
         self.wait_seconds = wait_seconds
+        self.poll_seconds = poll_seconds  # stores without a push (SQLite): one max_seq query this often
         self.seq = event_log.max_seq()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -52,7 +56,7 @@ class LogFollower:
     def _run(self) -> None:
         while not self._stop.is_set():
             try:
-                latest = self.log.wait(self.seq, self.wait_seconds)
+                latest = self.log.wait(self.seq, self.wait_seconds, self.poll_seconds)
             except Exception:  # noqa: BLE001 - a store hiccup must not kill the follower
                 log.exception("following the event log failed; retrying")
                 self._stop.wait(self.wait_seconds)

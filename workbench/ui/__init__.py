@@ -24,7 +24,9 @@ def review(project_or_path: Any, reviewer: str, **kw: Any):
     **kw
         Passed to :class:`ReviewSession`: ``mode`` ("review", "gold", "calibration",
         "adjudicate"), ``page_size``, ``state_path``, ``signals``, ``seed``, ``restore``; and
-        ``auto_advance`` (default True: accept / reject / needs fix open the next record) to the widget.
+        ``auto_advance`` (default True: accept / reject / needs fix open the next record) and ``follow``
+        (default False: watch the log and show other reviewers' new actions on the reload button) to the
+        widget.
 
     Returns
     -------
@@ -34,8 +36,9 @@ def review(project_or_path: Any, reviewer: str, **kw: Any):
     from workbench.ui.widget import ReviewWidget
     from workbench.workflows.projects import open_project
 
-    auto_advance = kw.pop("auto_advance", True)
-    return ReviewWidget(ReviewSession(open_project(project_or_path), reviewer, **kw), auto_advance=auto_advance)
+    auto_advance, follow = kw.pop("auto_advance", True), kw.pop("follow", False)
+    return ReviewWidget(ReviewSession(open_project(project_or_path), reviewer, **kw), auto_advance=auto_advance,
+                        follow=follow)
 
 
 def __getattr__(name: str):

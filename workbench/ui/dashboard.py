@@ -262,7 +262,9 @@ class Dashboard(IdentityBox, AgreementTab, ExportTab):
         from workbench.ui.widget import ReviewWidget
 
         self.session = ReviewSession(self.project, self.reviewer, signals=self.signals())
-        self.review_widget = ReviewWidget(self.session)
+        # in the served app other reviewers are working at the same time: their new actions are counted on
+        # the reload button (a follower thread per kernel; not in notebooks and tests, where it would idle)
+        self.review_widget = ReviewWidget(self.session, follow=self.project.served)
         self.record_status = W.HTML()
         self.session.observe(self.guard(lambda _change: self._show_record_status(), "record status"))
         self._show_record_status()

@@ -10,6 +10,7 @@ from typing import Any, Callable
 
 import ipywidgets as w
 
+from workbench.store.fold import PROJECT_RECORD
 from workbench.ui import render
 from workbench.ui.keys import ReviewKeys, keymap_html
 from workbench.ui.keys_widget import KeyCapture
@@ -38,9 +39,14 @@ class ReviewWidget:
         The session the views observe and act through.
     auto_advance : bool
         Accept, reject and needs fix open the next record (a checkbox in the widget changes it).
+    follow : bool
+        Watch the project's event log (:class:`workbench.store.follow.LogFollower`: a cheap poll on
+        SQLite, LISTEN/NOTIFY on PostgreSQL): when other reviewers act, the reload button says how many
+        new actions wait, without showing whose or what (blind review holds). Off by default: each
+        follower is a thread.
     """
 
-    def __init__(self, session, auto_advance: bool = True):
+    def __init__(self, session, auto_advance: bool = True, follow: bool = False):
         self.session = session
         session.auto_advance = bool(auto_advance)
         self.expanded = False  # "o": long texts shown unfolded
@@ -81,8 +87,49 @@ class ReviewWidget:
                               self.tools])
         self.widget.add_class("wb-review")
         self._unobserve = session.observe(self._on_change)
+        self.follower = None
+        self._others_seq = session.project.log.max_seq()
         self.filters.refresh()
         self.refresh()
+        if follow:
+            self.follow()
+
+    # other reviewers' work -----------------------------------------------------------------------
+    def follow(self, schedule: Callable[[Callable[[], None]], None] | None = None, wait_seconds: float = 2.0):
+        """Start following the event log (see the class docstring). ``schedule`` runs a callback on the
+        thread that owns the widgets (default: the kernel's event loop, so widget state is only ever
+        changed between messages, never from the follower's thread)."""
+        from workbench.store.follow import LogFollower
+
+        if schedule is None:
+            from tornado.ioloop import IOLoop
+
+            loop = IOLoop.current()
+            schedule = loop.add_callback
+        run = schedule
+        self.follower = LogFollower(self.session.project.log, lambda seq: run(self.note_new_events),
+                                    wait_seconds=wait_seconds).start()
+        return self.follower
+
+    def note_new_events(self) -> int:
+        """Count the actions other reviewers stored since this widget last showed the log, and show the
+        count on the reload button (which reloads and clears it). Returns the count."""
+        log = self.session.project.log
+        new = log.frame(after_seq=self._others_seq)
+        acts = new[(new["reviewer"] != self.session.reviewer) & (new["record_id"] != PROJECT_RECORD)] if len(new) else new
+        others = len(acts)
+        button = self.toolbar.reload
+        if others:
+            button.description = f"↻ {others} new"
+            button.button_style = "info"
+            button.tooltip = f"{others} new action{'s' if others != 1 else ''} by other reviewers: reload to see them"
+        return others
+
+    def _reloaded(self) -> None:
+        self._others_seq = self.session.project.log.max_seq()
+        button = self.toolbar.reload
+        button.description, button.button_style = "↻", ""
+        button.tooltip = "reload: show other reviewers' new work"
 
     # updates -------------------------------------------------------------------------------------
     def _on_change(self, change: str) -> None:
@@ -94,6 +141,8 @@ class ReviewWidget:
             return
         if change == "queue":
             self.filters.refresh()
+            if self.follower is not None or self.toolbar.reload.button_style:
+                self._reloaded()  # a rebuild re-read the log: nothing waits any more
         self.refresh()
 
     def refresh(self) -> None:
@@ -148,6 +197,8 @@ class ReviewWidget:
     def close(self) -> None:
         """Stop observing the session and close the widgets."""
         self._unobserve()
+        if self.follower is not None:
+            self.follower.stop()
         self.keys.close()
         self.keymap.close()
         self.widget.close()
