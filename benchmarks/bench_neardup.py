@@ -19,7 +19,7 @@ import time
 import numpy as np
 
 from workbench.quality import minhash
-from workbench.quality.near_dup import NearDuplicateFinder
+from workbench.quality.near_duplicates import NearDuplicateFinder
 from workbench.quality.tokens import shingles, tokenize
 
 _WORD = re.compile(r"[^\W_]+")

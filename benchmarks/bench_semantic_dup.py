@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from workbench.quality.near_dup import NearDuplicateFinder
+from workbench.quality.near_duplicates import NearDuplicateFinder
 from workbench.quality.semantic_dup import SemanticDuplicateFinder
 
 REPO = Path(__file__).resolve().parent.parent

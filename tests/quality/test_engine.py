@@ -5,7 +5,7 @@ import pytest
 from quality.quality_data import answer, dataset, sft
 
 from workbench.quality import compute_signals, signals
-from workbench.quality.near_dup import NearDuplicateSignal
+from workbench.quality.near_duplicates import NearDuplicateSignal
 
 
 @pytest.fixture

@@ -34,7 +34,7 @@ def test_turn_level_keys_group_like_the_text_views():
     from quality.quality_data import msg, pref, row
 
     from workbench.quality.base import SignalContext
-    from workbench.quality.exact_dup import exact_groups, level_keys, normalised_keys
+    from workbench.quality.exact_duplicates import exact_groups, level_keys, normalised_keys
 
     rows = [sft("a", "Hi there", "Hello!", system="S1"), sft("b", "hi, THERE", "hello", system="S2"),
             row("m", "sft", [msg("user", "Hi there"), msg("assistant", "x"), msg("user", "more"),

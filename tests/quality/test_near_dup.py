@@ -3,7 +3,7 @@ import pytest
 from quality.quality_data import answer, dataset, sft
 
 from workbench.quality import compute_signals, minhash
-from workbench.quality.near_dup import NearDuplicateFinder
+from workbench.quality.near_duplicates import NearDuplicateFinder
 
 
 def rand_texts(n, length=60, seed=0):

@@ -11,7 +11,7 @@ from quality.quality_data import dataset, msg, pref, row, sft
 
 from workbench.io import load
 from workbench.quality.base import SignalContext
-from workbench.quality.near_dup import NearDuplicateFinder
+from workbench.quality.near_duplicates import NearDuplicateFinder
 from workbench.quality.semantic_dup import SemanticDuplicateFinder, SemanticDuplicateSignal, semantic_groups
 from workbench.quality.textviews import TextViews
 

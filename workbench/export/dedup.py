@@ -170,7 +170,7 @@ def near_clusters(text: pa.Array, threshold: float = NEAR_THRESHOLD) -> np.ndarr
     """Near-duplicate cluster label per row (-1 for rows in no cluster), by the quality package's
     MinHash/LSH finder (verified by exact Jaccard), so export and the quality report agree on what a
     near duplicate is."""
-    from workbench.quality.near_dup import NearDuplicateFinder
+    from workbench.quality.near_duplicates import NearDuplicateFinder
 
     found = NearDuplicateFinder(threshold=threshold).find(text)
     return np.where(found.size > 1, found.rep, -1).astype(np.int64)

@@ -17,17 +17,17 @@ from importlib.metadata import entry_points
 
 from workbench.quality.base import Registry, Signal
 from workbench.quality.coverage import CoverageSignal
-from workbench.quality.exact_dup import ExactDuplicateSignal
+from workbench.quality.exact_duplicates import ExactDuplicateSignal
 from workbench.quality.language import LanguageSignal
 from workbench.quality.multiturn import MultiTurnSignal
-from workbench.quality.near_dup import NearDuplicateSignal
+from workbench.quality.near_duplicates import NearDuplicateSignal
 from workbench.quality.pii import PIISignal
 from workbench.quality.preference import PreferenceSignal
 from workbench.quality.rules import GuidelineRulesSignal
 from workbench.quality.safety import SafetySignal
 from workbench.quality.semantic_dup import SemanticDuplicateSignal
-from workbench.quality.stats import TextStatsSignal
 from workbench.quality.task_type import TaskTypeSignal
+from workbench.quality.text_stats import TextStatsSignal
 from workbench.quality.topics import TopicsSignal
 
 ENTRY_POINT_GROUP = "workbench.signals"

@@ -12,7 +12,7 @@ import pyarrow.compute as pc
 from workbench.model.text import join_turns
 from workbench.quality import textops
 from workbench.quality.base import Signal, SignalContext, SignalResult
-from workbench.quality.exact_dup import exact_groups, normalised_keys
+from workbench.quality.exact_duplicates import exact_groups, normalised_keys
 
 
 def _joined(table: pa.Table, column: str, rows: np.ndarray) -> pa.Array:

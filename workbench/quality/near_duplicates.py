@@ -1,0 +1,197 @@
+"""Near duplicates of whole records and of prompts: MinHash + LSH, verified by exact Jaccard, clustered.
+
+Exact copies (same normalised token sequence) are linked first and sketched once, so a near cluster
+always contains its exact members and ``near_extra_rows >= exact_extra_rows``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from workbench.quality import minhash, textops
+from workbench.quality.base import Signal, SignalContext, SignalResult
+from workbench.quality.textviews import RecordTexts
+from workbench.quality.tokens import set_keys, shingles, tokenize
+
+
+@dataclass
+class NearDuplicates:
+    """The outcome of one search over ``n`` texts.
+
+    Attributes
+    ----------
+    rep : ndarray[int64]
+        Index of each text's cluster representative (itself when it has no near duplicate).
+    size : ndarray[int64]
+        Size of each text's cluster.
+    max_jaccard : ndarray[float64]
+        Highest verified Jaccard similarity to another text (1.0 for exact copies, 0.0 for none).
+    exact_rep : ndarray[int64]
+        Index of the first exact copy of each text (-1 for texts without tokens).
+    pair_a, pair_b, pair_jaccard : ndarray
+        Verified pairs between distinct exact groups (indices of the groups' first members).
+    candidates : int
+        Candidate pairs produced by banding (before verification).
+    """
+
+    rep: np.ndarray
+    size: np.ndarray
+    max_jaccard: np.ndarray
+    exact_rep: np.ndarray
+    pair_a: np.ndarray
+    pair_b: np.ndarray
+    pair_jaccard: np.ndarray
+    candidates: int
+
+    def record_pairs(self) -> set[tuple[int, int]]:
+        """Every verified pair of texts (i < j): within exact groups and across verified groups."""
+        members: dict[int, list[int]] = {}
+        for i, r in enumerate(self.exact_rep.tolist()):
+            if r >= 0:
+                members.setdefault(r, []).append(i)
+        out: set[tuple[int, int]] = set()
+        for group in members.values():
+            out.update((group[x], group[y]) for x in range(len(group)) for y in range(x + 1, len(group)))
+        for a, b in zip(self.pair_a.tolist(), self.pair_b.tolist()):
+            out.update((min(x, y), max(x, y)) for x in members[a] for y in members[b])
+        return out
+
+
+@dataclass(frozen=True)
+class NearDuplicateFinder:
+    """MinHash/LSH search configuration (see ``workbench.quality.minhash``)."""
+
+    threshold: float = 0.8
+    ngram: int = 3
+    num_bins: int = 64
+    bands: int = 0  # 0: chosen from the threshold
+    rows: int = 0
+    seed: int = 0
+    batch_size: int = 20_000
+    max_bucket: int = 100
+    prefilter_margin: float = 0.25  # drop candidates whose signature estimate is this far below threshold
+
+    def banding(self) -> tuple[int, int]:
+        if self.bands and self.rows:
+            return self.bands, self.rows
+        return minhash.choose_bands(self.threshold, self.num_bins)
+
+    def find(self, texts) -> NearDuplicates:
+        """Search ``texts`` (strings, an Arrow string array, or a ``RecordTexts``) for near duplicates."""
+        arr = texts if isinstance(texts, RecordTexts) else textops.as_strings(texts)
+        n = len(arr)
+        keys, bkeys, sig16 = self._sketch(arr)
+        exact_rep = np.full(n, -1, dtype=np.int64)
+        has = np.flatnonzero(keys != 0)
+        if len(has):
+            _, first, inverse = np.unique(keys[has], return_index=True, return_inverse=True)
+            exact_rep[has] = has[first][inverse]
+        reps = np.flatnonzero(exact_rep == np.arange(n))  # exact copies are sketched and banded once
+        a, b = minhash.candidate_pairs(bkeys[reps], reps, self.max_bucket)
+        n_candidates = len(a)
+        if len(a) and self.prefilter_margin < 1:
+            est = (sig16[a] == sig16[b]).mean(axis=1)
+            keep = est >= self.threshold - self.prefilter_margin
+            a, b = a[keep], b[keep]
+        a, b, jac = self._verify(arr, a, b)
+        copies = np.flatnonzero((exact_rep >= 0) & (exact_rep != np.arange(n)))
+        rep = minhash.components(n, np.concatenate([a, copies]), np.concatenate([b, exact_rep[copies]]))
+        size = np.bincount(rep, minlength=n)[rep]
+        best = np.zeros(n)
+        if len(a):
+            np.maximum.at(best, a, jac)
+            np.maximum.at(best, b, jac)
+        best = best[np.where(exact_rep >= 0, exact_rep, np.arange(n))]  # copies share their group's best
+        group_size = np.bincount(exact_rep[exact_rep >= 0], minlength=n)
+        best[(exact_rep >= 0) & (group_size[np.maximum(exact_rep, 0)] > 1)] = 1.0
+        return NearDuplicates(rep, size, best, exact_rep, a, b, jac, n_candidates)
+
+    def _sketch(self, arr: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Batch by batch: exact keys, LSH band keys and 16-bit signatures (enough to estimate Jaccard)."""
+        n = len(arr)
+        bands, rows = self.banding()
+        keys = np.zeros(n, dtype=np.uint64)
+        bkeys = np.zeros((n, bands), dtype=np.uint64)
+        sig16 = np.zeros((n, self.num_bins), dtype=np.uint16)
+        for lo in range(0, n, self.batch_size):
+            sh = shingles(tokenize(arr.slice(lo, self.batch_size)), self.ngram)
+            hi = lo + len(sh.offsets) - 1
+            keys[lo:hi] = set_keys(sh)
+            sig = minhash.oph_signatures(sh, self.num_bins, self.seed)
+            bkeys[lo:hi] = minhash.band_keys(sig, bands, rows)
+            sig16[lo:hi] = sig.astype(np.uint16)
+        return keys, bkeys, sig16
+
+    def _verify(self, arr: pa.Array, a: np.ndarray, b: np.ndarray):
+        """Keep the candidate pairs whose exact shingle-set Jaccard reaches the threshold."""
+        if not len(a):
+            return a, b, np.zeros(0)
+        involved = np.unique(np.concatenate([a, b]))  # only these texts are shingled again
+        sets = minhash.shingle_sets(arr.take(pa.array(involved)), self.ngram, self.batch_size)
+        jac = minhash.jaccard_pairs(sets, np.searchsorted(involved, a), np.searchsorted(involved, b))
+        ok = jac >= self.threshold
+        return a[ok], b[ok], jac[ok]
+
+
+def cluster_summary(found: NearDuplicates, ids: np.ndarray, examples: int = 5) -> dict:
+    """Cluster counts and a few example clusters (ids) for reports."""
+    multi = found.size > 1
+    reps = np.unique(found.rep[multi])
+    largest = sorted(reps.tolist(), key=lambda r: -int(found.size[r]))[:examples]
+    return {
+        "clusters": int(len(reps)),
+        "extra_rows": int(multi.sum() - len(reps)),
+        "rows_in_clusters": int(multi.sum()),
+        "candidate_pairs": int(found.candidates),
+        "verified_pairs": int(len(found.pair_a)),
+        "largest": [{"representative": str(ids[r]), "size": int(found.size[r]),
+                     "members": [str(x) for x in ids[found.rep == r][:5]]} for r in largest],
+    }
+
+
+class NearDuplicateSignal(Signal):
+    """Near-duplicate clusters of whole records (flagged) and of prompts (reported).
+
+    Columns: ``near_dup_cluster`` / ``prompt_near_dup_cluster`` (the representative's id, None when the
+    record has no near duplicate), ``..._size`` and ``..._jaccard`` (best verified similarity). A record
+    is an issue when it is in a whole-record cluster and is not its representative (the rows to drop);
+    the score is ``1 - jaccard``.
+    """
+
+    name = "near_duplicates"
+
+    @dataclass(frozen=True)
+    class Config:
+        threshold: float = 0.8
+        ngram: int = 3
+        num_bins: int = 64
+        levels: tuple[str, ...] = ("record", "prompt")
+        batch_size: int = 20_000
+        seed: int = 0
+
+    def compute(self, table: pa.Table, ctx: SignalContext) -> SignalResult:
+        views = ctx.views(table)
+        c = self.config
+        finder = NearDuplicateFinder(c.threshold, c.ngram, c.num_bins, seed=c.seed, batch_size=c.batch_size)
+        ids = table.column("id").to_numpy(zero_copy_only=False).astype(object)
+        frame = pd.DataFrame(index=pd.RangeIndex(len(ids)))
+        summary: dict = {"threshold": c.threshold, "ngram": c.ngram}
+        flag = np.zeros(len(ids), dtype=bool)
+        score = np.ones(len(ids))
+        for level in c.levels:
+            found = finder.find(RecordTexts(table) if level == "record" else views.prompt)
+            prefix = "near_dup" if level == "record" else "prompt_near_dup"
+            in_cluster = found.size > 1
+            frame[f"{prefix}_cluster"] = np.where(in_cluster, ids[found.rep], None)
+            frame[f"{prefix}_size"] = found.size
+            frame[f"{prefix}_jaccard"] = found.max_jaccard
+            summary[level] = cluster_summary(found, ids)
+            if level == "record":
+                flag = in_cluster & (found.rep != np.arange(len(ids)))
+                score = np.where(in_cluster, 1.0 - found.max_jaccard, 1.0)
+        frame.insert(0, f"is_{self.name}_issue", flag)
+        frame.insert(1, f"{self.name}_score", np.clip(score, 0.0, 1.0))
+        return self.result(frame, summary, {"bands_rows": list(finder.banding())})
