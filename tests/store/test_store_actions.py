@@ -200,3 +200,13 @@ def test_stale_edit_can_be_refused(project):
     assert project.check_conflict("r1", T, fresh) is None
     project.edit("cat", "r1", T, "Cat's.", seen_hash=fresh, on_conflict="raise")
     assert project.current_record("r1").messages[2].content == "Cat's."
+
+
+def test_target_keyword_and_the_deprecated_field_alias(project):
+    """The glossary's word for what an event changes is `target`; `field=` still works."""
+    assert project.gold("ada", "r2", target="category", value="account").target == "category"
+    assert project.gold("ada", "r3", field="overall", value=4).target == "overall"
+    assert project.add_turn("bob", "r1", 1, "user", "And?", target="messages").target == "messages"
+    assert project.delete_turn("bob", "r1", 1, field="messages").target == "messages"
+    with pytest.raises(TypeError, match="needs the target"):
+        project.gold("ada", "r2", value="account")

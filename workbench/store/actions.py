@@ -130,14 +130,15 @@ class ActionsMixin:
         return self.act(reviewer, record_id, "edit", target, text, seen_hash=seen_hash, **kw)
 
     def add_turn(self, reviewer: str, record_id: str, index: int, role: str, content: str,
-                 field: str = "messages", **kw) -> Event:
-        """Insert a turn at ``index`` of ``field`` (0..number of turns)."""
-        return self.act(reviewer, record_id, "add_turn", field,
+                 target: str = "messages", field: str | None = None, **kw) -> Event:
+        """Insert a turn at ``index`` of ``target`` (0..number of turns); ``field`` is a deprecated alias."""
+        return self.act(reviewer, record_id, "add_turn", field or target,
                         {"index": index, "role": role, "content": content}, **kw)
 
-    def delete_turn(self, reviewer: str, record_id: str, index: int, field: str = "messages", **kw) -> Event:
-        """Delete the turn at ``index`` of ``field``."""
-        return self.act(reviewer, record_id, "delete_turn", field, {"index": index}, **kw)
+    def delete_turn(self, reviewer: str, record_id: str, index: int, target: str = "messages",
+                    field: str | None = None, **kw) -> Event:
+        """Delete the turn at ``index`` of ``target``; ``field`` is a deprecated alias."""
+        return self.act(reviewer, record_id, "delete_turn", field or target, {"index": index}, **kw)
 
     def label(self, reviewer: str, record_id: str, category: str, **kw) -> Event:
         """Set the record's category (one of the guidelines' categories when they list any)."""
@@ -174,9 +175,14 @@ class ActionsMixin:
         self._require_role(reviewer, PRIVILEGED, "adjudicate")
         return self.act(reviewer, record_id, kind, target, value, **kw)  # ``reviewer`` keeps its verification
 
-    def gold(self, reviewer: str, record_id: str, field: str, value: Any, **kw) -> Event:
-        """Record the expert answer for ``field`` (owner or adjudicator only)."""
-        return self.act(reviewer, record_id, "gold", field, value, **kw)
+    def gold(self, reviewer: str, record_id: str, target: str | None = None, value: Any = None,
+             field: str | None = None, **kw) -> Event:
+        """Record the expert answer for ``target`` (owner or adjudicator only); ``field`` is a deprecated
+        alias of ``target``."""
+        target = field if field is not None else target
+        if target is None:
+            raise TypeError("gold() needs the target the answer is for (e.g. 'overall' or 'category')")
+        return self.act(reviewer, record_id, "gold", target, value, **kw)
 
     def suggest(self, model: str, record_id: str, target: str, value: Any, score: float | None = None,
                 **kw) -> Event:
