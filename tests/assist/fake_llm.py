@@ -68,6 +68,15 @@ class FakeLLM:
                     fake.in_flight += 1
                     fake.max_in_flight = max(fake.max_in_flight, fake.in_flight)
                     failure = fake.failures.pop(0) if fake.failures else None
+                done = [False]
+
+                def leave():  # out of flight before the answer is written: the client may send its next
+                    with fake._lock:  # request as soon as it has read this one
+                        if not done[0]:
+                            fake.in_flight -= 1
+                            done[0] = True
+
+                self._leave = leave
                 try:
                     if self.path != "/v1/chat/completions":
                         return self._send(404, {"error": {"message": f"no route {self.path}"}})
@@ -86,11 +95,11 @@ class FakeLLM:
                                      "usage": {"prompt_tokens": prompt, "completion_tokens": _words(text),
                                                "total_tokens": prompt + _words(text)}})
                 finally:
-                    with fake._lock:
-                        fake.in_flight -= 1
+                    leave()
 
             def _send(self, status, payload, headers=None):
                 data = json.dumps(payload).encode()
+                self._leave()
                 try:
                     self.send_response(status)
                     self.send_header("Content-Type", "application/json")
