@@ -3,8 +3,16 @@ counts their new actions (real Chromium, a real Voila kernel and its event loop)
 from __future__ import annotations
 
 import pytest
-from app.test_browser import (ARGS, CHROMIUM, Deadline, _open_review, _require_browser, _wait_http, _wait_pool,
-                              serving)
+from app.test_browser import (
+    ARGS,
+    CHROMIUM,
+    Deadline,
+    _open_review,
+    _require_browser,
+    _wait_http,
+    _wait_pool,
+    serving,
+)
 from helpers import make_dataset, sft
 
 pytestmark = pytest.mark.browser

@@ -5,8 +5,17 @@ from __future__ import annotations
 import time
 
 import pytest
-from app.test_browser import (ARGS, ARTIFACTS, CHROMIUM, Deadline, _open_review, _require_browser, _wait_http, _wait_pool,
-                              serving)
+from app.test_browser import (
+    ARGS,
+    ARTIFACTS,
+    CHROMIUM,
+    Deadline,
+    _open_review,
+    _require_browser,
+    _wait_http,
+    _wait_pool,
+    serving,
+)
 from helpers import make_dataset, msg, sft
 
 pytestmark = pytest.mark.browser

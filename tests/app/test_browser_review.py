@@ -6,8 +6,17 @@ import json
 from pathlib import Path
 
 import pytest
-from app.test_browser import (ARGS, CHROMIUM, Deadline, _open_review, _require_browser, _wait_events,
-                              _wait_http, _wait_pool, serving)
+from app.test_browser import (
+    ARGS,
+    CHROMIUM,
+    Deadline,
+    _open_review,
+    _require_browser,
+    _wait_events,
+    _wait_http,
+    _wait_pool,
+    serving,
+)
 from helpers import make_dataset, msg
 
 pytestmark = pytest.mark.browser

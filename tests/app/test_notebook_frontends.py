@@ -85,7 +85,7 @@ def frontend(app: str, root: Path, tmp_path: Path):
                     break
             except OSError:
                 if time.monotonic() > end:
-                    raise AssertionError(f"jupyter {app} did not start:\n{log.read_text()[-3000:]}")
+                    raise AssertionError(f"jupyter {app} did not start:\n{log.read_text()[-3000:]}") from None
                 time.sleep(0.5)
         yield url, token
     finally:

@@ -28,7 +28,7 @@ import pyarrow.compute as pc
 from workbench.quality import textops
 
 # (name, lead-byte low, lead-byte high, second-byte low, second-byte high) of 2/3-byte UTF-8 ranges
-_SCRIPTS = {
+_SCRIPTS: dict[str, tuple[int, int, int, int] | None] = {
     "latin": None,  # ASCII letters and Latin-1/Extended leads (0xC3-0xC9)
     "cyrillic": (0xD0, 0xD3, 0x80, 0xBF),
     "greek": (0xCE, 0xCF, 0x80, 0xBF),
@@ -307,7 +307,9 @@ class BatchLangId:
             code = np.full(len(rows), -1, dtype=np.int64)
             code[(lead <= 0xC9)] = 0  # Latin-1 supplement and Latin Extended letters
             for k, name in enumerate(SCRIPT_NAMES[1:], start=1):
-                a, b, c, d = _SCRIPTS[name]
+                span = _SCRIPTS[name]
+                assert span is not None  # only "latin" (index 0, skipped here) has none
+                a, b, c, d = span
                 code[(lead >= a) & (lead <= b) & (nxt >= c) & (nxt <= d)] = k
             ok = code >= 0
             flat = np.bincount(rows[ok] * len(SCRIPT_NAMES) + code[ok], minlength=out.size)

@@ -179,6 +179,8 @@ class SafetySignal(Signal):
         return self.result(frame, summary, info)
 
     def _toxicity(self, texts: pa.Array, batch: int = 64) -> np.ndarray:
+        if self._model is None:
+            raise RuntimeError("Detoxify is not loaded")
         values = texts.to_pylist()
         out = np.zeros(len(values))
         for lo in range(0, len(values), batch):

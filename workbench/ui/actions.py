@@ -8,7 +8,8 @@ the other reviewer's text is never silently overwritten.
 from __future__ import annotations
 
 import re
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -17,11 +18,11 @@ from workbench.store.actions import UNDOABLE
 from workbench.store.errors import Conflict, PermissionDenied
 from workbench.store.fold import REVIEW_KINDS, active_mask
 from workbench.store.validate import tag_problem
+from workbench.ui.blind import reveals_preference
 from workbench.ui.bulk import BulkPlan, duplicate_extras, plan_bulk, run_bulk
 from workbench.ui.modes import annotation_rows, score_gold
-from workbench.ui.blind import reveals_preference
-from workbench.ui.suggest_actions import SuggestionActions
 from workbench.ui.render import LETTERS
+from workbench.ui.suggest_actions import SuggestionActions
 from workbench.ui.wording import field_label, saved_message
 
 UNDOABLE_KINDS = tuple(k for k in UNDOABLE if k != "undo")

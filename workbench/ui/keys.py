@@ -11,8 +11,9 @@ key map, expand text, focus the editor) and returns the feedback line shown for 
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable, Protocol
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,8 @@ Each key shows at once in the widget's key line ("j …"), then the action's res
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import anywidget
 import traitlets as t

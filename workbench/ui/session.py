@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -17,10 +18,10 @@ import pandas as pd
 from workbench.model.query import QueryError
 from workbench.store.errors import PermissionDenied
 from workbench.store.fold import PRIVILEGED
+from workbench.store.record_fold import RecordEvents, RecordState, fold_record
 from workbench.store.validate import check_reviewer
 from workbench.ui import render
 from workbench.ui.actions import SessionActions
-from workbench.store.record_fold import RecordEvents, RecordState, fold_record
 from workbench.ui.filters import ASSIST_COLUMNS, STATUS_COLUMNS, Filters, QueueIndex
 from workbench.ui.modes import MODES, adjudication_ids, calibration_ids, display_order, has_assignments
 from workbench.ui.navigation import Navigation, check_page_size

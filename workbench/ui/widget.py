@@ -6,7 +6,8 @@ listens in the browser, :mod:`workbench.ui.keys` decides what a key does (no wid
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import ipywidgets as w
 
