@@ -90,6 +90,42 @@ def serving(target: Path, tmp_path: Path):
         _stop(proc)
 
 
+@contextlib.contextmanager
+def served_rows(tmp_path: Path, name: str, rows: list[dict]):
+    """A project named ``name`` of ``rows`` served by `workbench serve` (skips without a browser);
+    yields (project, url, process, log)."""
+    _require_browser()
+    from helpers import make_dataset
+
+    from workbench.store import Project
+
+    project = Project.create(tmp_path / name, make_dataset(rows))
+    try:
+        with serving(project.path, tmp_path) as (url, proc, log):
+            yield project, url, proc, log
+    finally:
+        project.close()
+
+
+@contextlib.contextmanager
+def app_page(url: str, proc: subprocess.Popen, log: Path, deadline: Deadline, reviewer: str = "alice"):
+    """Headless Chromium on the served app as ``reviewer``, once the server answers and its kernel pool
+    is warm; yields the page with the Overview's counts shown."""
+    from playwright.sync_api import sync_playwright
+
+    _wait_http(url, proc, deadline, log)
+    _wait_pool(log, deadline)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(url + f"?reviewer={reviewer}", timeout=deadline.ms(cap=240), wait_until="domcontentloaded")
+            page.wait_for_selector(".wb-counts", timeout=deadline.ms(cap=240))
+            yield page
+        finally:
+            browser.close()
+
+
 def _wait_http(url: str, proc: subprocess.Popen, deadline: Deadline, log: Path) -> None:
     while True:
         if proc.poll() is not None:

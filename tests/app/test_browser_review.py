@@ -7,17 +7,13 @@ from pathlib import Path
 
 import pytest
 from app.test_browser import (
-    ARGS,
-    CHROMIUM,
     Deadline,
     _open_review,
-    _require_browser,
     _wait_events,
-    _wait_http,
-    _wait_pool,
-    serving,
+    app_page,
+    served_rows,
 )
-from helpers import make_dataset, msg
+from helpers import msg
 
 pytestmark = pytest.mark.browser
 
@@ -39,49 +35,31 @@ def _rows() -> list[dict]:
 
 @pytest.fixture
 def served_tools(tmp_path):
-    _require_browser()
-    from workbench.store import Project
-
-    project = Project.create(tmp_path / "toolcalls-review", make_dataset(_rows()))
-    try:
-        with serving(project.path, tmp_path) as (url, proc, log):
-            yield project, url, proc, log
-    finally:
-        project.close()
+    with served_rows(tmp_path, "toolcalls-review", _rows()) as s:
+        yield s
 
 
 def test_tool_call_and_blind_preference_in_browser(served_tools):
-    from playwright.sync_api import sync_playwright
-
     project, url, proc, log = served_tools
     deadline = Deadline(BUDGET)
-    _wait_http(url, proc, deadline, log)
-    _wait_pool(log, deadline)
     call = next(m for m in project.current_record("tool").messages if m.tool_calls)
     name = json.loads(call.tool_calls)["name"]
     first_arg = next(iter(json.loads(call.tool_calls)["arguments"]))
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(url + "?reviewer=alice", timeout=deadline.ms(cap=240), wait_until="domcontentloaded")
-            page.wait_for_selector(".wb-counts", timeout=deadline.ms(cap=240))
-            page.wait_for_function("document.title.includes('toolcalls-review')", timeout=deadline.ms())
-            _open_review(page, deadline)
-            fn = page.locator(".wb-toolcall .wb-fn").first
-            fn.wait_for(timeout=deadline.ms())
-            assert fn.inner_text() == name
-            args = page.locator(".wb-toolcall .wb-args").first.inner_text()
-            assert f'"{first_arg}":' in args and "\n" in args  # pretty-printed, one key per line
-            assert page.locator(".wb-tools summary").first.inner_text().startswith("tools offered:")
+    with app_page(url, proc, log, deadline) as page:
+        page.wait_for_function("document.title.includes('toolcalls-review')", timeout=deadline.ms())
+        _open_review(page, deadline)
+        fn = page.locator(".wb-toolcall .wb-fn").first
+        fn.wait_for(timeout=deadline.ms())
+        assert fn.inner_text() == name
+        args = page.locator(".wb-toolcall .wb-args").first.inner_text()
+        assert f'"{first_arg}":' in args and "\n" in args  # pretty-printed, one key per line
+        assert page.locator(".wb-tools summary").first.inner_text().startswith("tools offered:")
 
-            page.click("button[title='next page']", timeout=deadline.ms())
-            page.wait_for_selector(".wb-record-status:has-text('pref')", timeout=deadline.ms())
-            page.get_by_role("button", name="A is better").click(timeout=deadline.ms())
-            _wait_events(project, "alice", "preference", deadline)
-            page.wait_for_selector("text=saved preference = A on pref", timeout=deadline.ms())
-            body = page.inner_text("body")
-            assert "chosen" not in body.lower() and "rejected" not in body.lower()
-            assert "Traceback" not in page.content()
-        finally:
-            browser.close()
+        page.click("button[title='next page']", timeout=deadline.ms())
+        page.wait_for_selector(".wb-record-status:has-text('pref')", timeout=deadline.ms())
+        page.get_by_role("button", name="A is better").click(timeout=deadline.ms())
+        _wait_events(project, "alice", "preference", deadline)
+        page.wait_for_selector("text=saved preference = A on pref", timeout=deadline.ms())
+        body = page.inner_text("body")
+        assert "chosen" not in body.lower() and "rejected" not in body.lower()
+        assert "Traceback" not in page.content()
