@@ -1,0 +1,271 @@
+"""Real-browser benchmark of the served app: cold start, warm page loads, per-key latency, kernel memory.
+
+Usage::
+
+    .venv/bin/python benchmarks/bench_pages.py [--sizes 1000 200000] [--actions 30] [--kernels N]
+
+For each size a project of N two-turn records is generated column-wise (as ``bench_review.py`` does) and
+its quality signals are computed into the project's cache beforehand, so a page reads them from the
+cache. ``workbench serve`` is started on a free loopback port and driven by headless Chromium
+(Playwright, ``/usr/bin/chromium``; nothing is downloaded). Printed, beside the targets of issue 15:
+
+- cold start: from starting the ``workbench serve`` process to a usable Overview (its counts painted)
+  in a first browser tab;
+- warm page usable, for the 1st, 2nd and 3rd tab opened one after another within a minute, once the
+  server is up and its kernel pool filled. **Usable** means: page requested -> Overview painted ->
+  Review tab clicked -> the record's text visible -> a key (``j``, next) answered (the record status
+  names the next record). The Overview-painted time is printed too;
+- per-action latency by keyboard in the Review tab: median and p95 of ``j`` (next record), ``4``
+  (rate; answered when the key line says the rating was saved), ``a`` (accept; answered when the next
+  record is shown, auto-advance). Timed from Playwright's key press to the change seen in the page
+  (the change is polled every animation frame, so about 16 ms of resolution and a few ms of
+  Playwright round trip are included);
+- RSS of every kernel process (psutil) once the three tabs are open: a kernel is one tab (or a
+  pre-heated spare).
+
+The peer figure measured in the same run is the HTML request alone (``GET /``: Voila renders the
+notebook and returns the page skeleton); the warm-page ratio is printed against it.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_review import make_table  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+WB = Path(sys.executable).with_name("workbench")
+TIMEOUT_MS = 180_000
+# issue 15's targets: (at <= 1k records, at 200k records)
+TARGET_WARM = (2.0, 3.0)
+TARGET_COLD = (12.0, 20.0)
+TARGET_MEDIAN_MS, TARGET_P95_MS, TARGET_RSS_MB = 60.0, 120.0, 200.0
+
+
+def build_project(n: int, root: Path) -> Path:
+    """A project of ``n`` records with its signals cached (what ``workbench serve`` warms before Voila)."""
+    from workbench.app import _warm_signals
+    from workbench.model import Dataset
+    from workbench.store import Project
+
+    t = time.perf_counter()
+    path = root / f"bench-{n}"
+    Project.create(path, Dataset(make_table(n))).close()
+    _warm_signals(path)
+    print(f"  project of {n:,} records built and its signals cached in {time.perf_counter() - t:.1f} s")
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serving(project: Path, port: int, log: Path, kernels: int | None):
+    cmd = [str(WB)] if WB.is_file() else [sys.executable, "-m", "workbench.cli"]
+    cmd += ["serve", str(project), "--port", str(port)]
+    if kernels is not None:
+        cmd += ["--kernels", str(kernels)]
+    env = {**os.environ, "WORKBENCH_CACHE": str(log.parent / "cache")}
+    with open(log, "w") as out:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+    try:
+        yield proc, t0
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=5)
+
+
+def wait_http(url: str, proc: subprocess.Popen, log: Path, seconds: float = 240.0) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if proc.poll() is not None:
+            raise SystemExit(f"workbench serve exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit(f"workbench serve did not answer in {seconds:.0f} s")
+
+
+def wait_pool_filled(log: Path, times: int, seconds: float = 240.0) -> None:
+    """Until Voila has logged its kernel pool filled ``times`` times (bounded)."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if log.read_text(errors="replace").count("is filled with") >= times:
+            return
+        time.sleep(0.2)
+
+
+def current_id(page) -> str:
+    return page.inner_text(".wb-record-status b").strip()
+
+
+def wait_new_id(page, before: str) -> str:
+    page.wait_for_function(
+        "b => { const e = document.querySelector('.wb-record-status b'); return e && e.textContent.trim() !== b; }",
+        arg=before, timeout=TIMEOUT_MS)
+    return current_id(page)
+
+
+def overview(page, url: str) -> float:
+    t = time.perf_counter()
+    page.goto(url, timeout=TIMEOUT_MS, wait_until="domcontentloaded")
+    page.wait_for_selector(".wb-counts", timeout=TIMEOUT_MS)
+    return time.perf_counter() - t
+
+
+def usable(page, t0: float) -> float:
+    """Open the Review tab, wait for the record's text, answer one key; seconds since ``t0``."""
+    page.get_by_role("tab", name="Review").click(timeout=TIMEOUT_MS)
+    page.wait_for_selector(".wb-review .wb-rec", state="visible", timeout=TIMEOUT_MS)
+    page.wait_for_selector(".wb-review .wb-keys-state", timeout=TIMEOUT_MS)
+    page.wait_for_selector(".wb-record-status b", timeout=TIMEOUT_MS)
+    before = current_id(page)
+    page.keyboard.press("j")
+    wait_new_id(page, before)
+    return time.perf_counter() - t0
+
+
+def open_tab(browser, url: str) -> tuple[object, float, float]:
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    t = time.perf_counter()
+    paint = overview(page, url)
+    return page, paint, usable(page, t)
+
+
+def actions(page, n: int) -> dict[str, list[float]]:
+    """``n`` rounds of next (j), rate (4), accept (a, which opens the next record)."""
+    out: dict[str, list[float]] = {"next (j)": [], "rate (4)": [], "decide (a)": []}
+    for _ in range(n):
+        before = current_id(page)
+        t = time.perf_counter()
+        page.keyboard.press("j")
+        rid = wait_new_id(page, before)
+        out["next (j)"].append((time.perf_counter() - t) * 1000)
+        t = time.perf_counter()
+        page.keyboard.press("4")
+        page.wait_for_selector(f".wb-keys-line:has-text('rating'):has-text('{rid}')", timeout=TIMEOUT_MS)
+        out["rate (4)"].append((time.perf_counter() - t) * 1000)
+        t = time.perf_counter()
+        page.keyboard.press("a")
+        wait_new_id(page, rid)
+        out["decide (a)"].append((time.perf_counter() - t) * 1000)
+    return out
+
+
+def kernel_rss(proc: subprocess.Popen) -> list[float]:
+    import psutil
+
+    out = []
+    for child in psutil.Process(proc.pid).children(recursive=True):
+        with contextlib.suppress(psutil.Error):
+            if any("ipykernel" in part for part in child.cmdline()):
+                out.append(child.memory_info().rss / 2**20)
+    return sorted(out)
+
+
+def mark(ok: bool) -> str:
+    return "ok " if ok else "MISS"
+
+
+def run(n: int, root: Path, n_actions: int, kernels: int | None) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    big = n > 1000
+    print(f"\n== {n:,} records")
+    project = build_project(n, root)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/"
+    log = root / f"serve-{n}.log"
+    res: dict = {"n": n}
+    with serving(project, port, log, kernels) as (proc, t0), sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            wait_http(base, proc, log)
+            res["http_up"] = time.perf_counter() - t0
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(base + "?reviewer=cold", timeout=TIMEOUT_MS, wait_until="domcontentloaded")
+            page.wait_for_selector(".wb-counts", timeout=TIMEOUT_MS)
+            res["cold"] = time.perf_counter() - t0
+            page.close()
+            # warm: the pool refilled after the cold tab took its kernel (bounded wait), then 3 tabs in a row
+            wait_pool_filled(log, 2, seconds=120)
+            t = time.perf_counter()
+            with urllib.request.urlopen(base, timeout=60) as r:
+                r.read()
+            res["html"] = time.perf_counter() - t
+            wait_pool_filled(log, 3, seconds=120)
+            tabs, start = [], time.perf_counter()
+            for i in range(3):
+                pg, paint, use = open_tab(browser, base + f"?reviewer=tab{i + 1}")
+                tabs.append(pg)
+                res[f"tab{i + 1}_paint"], res[f"tab{i + 1}"] = paint, use
+            res["tabs_span"] = time.perf_counter() - start
+            res["actions"] = actions(tabs[0], n_actions)
+            res["rss"] = kernel_rss(proc)
+        finally:
+            browser.close()
+    target_warm, target_cold = TARGET_WARM[big], TARGET_COLD[big]
+    print(f"  server answering HTTP after {res['http_up']:.1f} s; HTML alone (GET /, the peer) {res['html']:.2f} s")
+    print(f"  {'cold start -> usable Overview':<40} {res['cold']:7.2f} s   target <= {target_cold:.0f} s  "
+          f"{mark(res['cold'] <= target_cold)}")
+    for i in range(1, 4):
+        v, paint = res[f"tab{i}"], res[f"tab{i}_paint"]
+        label = f"warm tab {i}: usable (Overview {paint:.2f} s)"
+        print(f"  {label:<40} {v:7.2f} s   "
+              f"target <= {target_warm:.0f} s   {mark(v <= target_warm)}  ratio to HTML {v / res['html']:.1f}")
+    print(f"  (the three tabs opened within {res['tabs_span']:.0f} s)")
+    for name, times in res["actions"].items():
+        med, p95 = statistics.median(times), float(np.percentile(times, 95))
+        print(f"  {name:<40} median {med:6.0f} ms  p95 {p95:6.0f} ms   target <= {TARGET_MEDIAN_MS:.0f} / "
+              f"{TARGET_P95_MS:.0f} ms  {mark(med <= TARGET_MEDIAN_MS and p95 <= TARGET_P95_MS)}")
+    rss = res["rss"]
+    print(f"  {'RSS per kernel process':<40} " + ", ".join(f"{r:.0f}" for r in rss) + " MB   "
+          f"target <= {TARGET_RSS_MB:.0f} MB per tab  {mark(bool(rss) and max(rss) <= TARGET_RSS_MB)}")
+    pool = re.findall(r"is filled with (\d+)", log.read_text(errors="replace"))
+    print(f"  kernel pool: {pool[-1] if pool else '?'} pre-heated kernel(s)")
+    return res
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 200_000])
+    ap.add_argument("--actions", type=int, default=30, help="rounds of next/rate/accept per size")
+    ap.add_argument("--kernels", type=int, default=None,
+                    help="workbench serve --kernels N (pre-heated kernels); default: serve's default")
+    args = ap.parse_args()
+    if not Path(CHROMIUM).is_file():
+        raise SystemExit(f"no Chromium at {CHROMIUM}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in args.sizes:
+            run(n, Path(tmp), args.actions, args.kernels)
+
+
+if __name__ == "__main__":
+    main()
