@@ -93,8 +93,9 @@ BAD_ALPACA = {3: {"instruction": "  ", "output": "x"}, 7: {"instruction": "q", "
                                       (dpo_message_rows, BAD_DPO_MESSAGES)])
 @pytest.mark.parametrize("block", [16 << 20, 2048])
 def test_fast_equals_exact(tmp_path, monkeypatch, make, bad, block):
-    """Bad rows of every kind among good ones; with 2 KB blocks Arrow parses the file in ~20 blocks,
-    which the vectorised path converts one by one."""
+    """Bad rows of every kind among good ones; with 2 KB pieces Arrow parses the file in ~20 pieces,
+    two at a time, which the vectorised path converts one by one."""
+    monkeypatch.setattr(fastpath, "PIECE_BYTES", block)
     monkeypatch.setattr(fastpath, "BLOCK_SIZE", block)
     rows = make(400)
     for i, r in bad.items():
@@ -271,12 +272,13 @@ def test_scan_reports_the_longest_line(tmp_path, monkeypatch):
         assert fastscan.scan(path).longest == 5010
 
 
-@pytest.mark.xfail(strict=True, reason="known: Arrow's multi-block read_json turns a number into text once an "
-                   "earlier block typed the field as text; files larger than fastpath.BLOCK_SIZE (64 MB) are exposed")
-def test_numbers_in_text_fields_across_blocks(tmp_path, monkeypatch):
-    """Found by the hypothesis property with 512-byte blocks: ids 7 in rows 6 and 8 come back as "7"
-    (metadata {"uuid": "7"} where the exact path writes {"uuid": 7}); one block raises instead."""
-    monkeypatch.setattr(fastpath, "BLOCK_SIZE", 512)
+@pytest.mark.parametrize("piece", [256, 512, 1 << 20])
+def test_numbers_in_text_fields_across_blocks(tmp_path, monkeypatch, piece):
+    """Found by the hypothesis property with 512-byte blocks: Arrow's multi-block reader gave ids 7 in
+    rows 6 and 8 back as "7" (metadata {"uuid": "7"} where the exact path writes {"uuid": 7}). Pieces
+    parsed one block each and compared: the conflict sends the file to the exact path."""
+    monkeypatch.setattr(fastpath, "PIECE_BYTES", piece)
+    monkeypatch.setattr(fastpath, "BLOCK_SIZE", piece)
     rows = [{"category": "other", "score": 3, "note": ["answer"], "instruction": "\u2028", "output": "q?"},
             {"id": "", "_id": "k2", "instruction": "ünï 中文", "input": "\u3000", "output": ""},
             {"category": "other", "instruction": "tab\t", "input": "\u00a0x", "system": "a b"},
@@ -292,3 +294,50 @@ def test_numbers_in_text_fields_across_blocks(tmp_path, monkeypatch):
     fast = fastpath.try_fast_load(path, None, force=True)
     exact = load(path, fast=False)
     assert fast is None or fast.table.to_pylist() == exact.table.to_pylist()
+
+
+@pytest.mark.parametrize("late", ["nested_field", "new_column", "null_then_text", "missing_column",
+                                  "int_then_float", "number_in_text"])
+def test_pieces_that_differ(tmp_path, monkeypatch, late):
+    """A later piece with a new message key, a new column, text where the first had nulls, or without a
+    column is read whole (same records as the exact path); a float where the first had integers, or a
+    number where it had text, goes to the exact path."""
+    monkeypatch.setattr(fastpath, "PIECE_BYTES", 2048)
+    monkeypatch.setattr(fastpath, "BLOCK_SIZE", 2048)
+    rows = openai_rows(200)
+    for r in rows:
+        r["note"] = None if late == "null_then_text" else 1
+        r["tag"] = "t"
+    tail = rows[150]
+    if late == "nested_field":
+        tail["messages"][-1]["name"] = "bob"
+    elif late == "new_column":
+        tail["source"] = "late"
+    elif late == "null_then_text":
+        tail["note"] = "text"
+    elif late == "missing_column":
+        for r in rows[140:]:
+            del r["tag"]
+    elif late == "number_in_text":
+        tail["tag"] = 7
+    else:
+        tail["note"] = 1.5
+    path = tmp_path / "p.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    fast = fastpath.try_fast_load(path, None, force=True)
+    exact = load(path, fast=False)
+    if late in ("int_then_float", "number_in_text"):
+        assert fast is None
+    else:
+        assert fast is not None and fast.table.to_pylist() == exact.table.to_pylist()
+
+
+def test_arrow_json_reader_copies_its_input():
+    """``_read_pieces`` refills its buffers: the parsed arrays must not point into them."""
+    import pyarrow.json as pj
+
+    buf = bytearray(b'{"a": "hello", "b": ["x", "y"], "c": {"d": "zz"}, "n": 5}\n' * 1000)
+    table = pj.read_json(pa.BufferReader(pa.py_buffer(memoryview(buf))), read_options=pj.ReadOptions(block_size=4096))
+    before = table.to_pylist()
+    buf[:] = b"#" * len(buf)
+    assert table.to_pylist() == before

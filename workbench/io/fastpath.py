@@ -32,9 +32,9 @@ from workbench.model.schema import MESSAGES_TYPE, RECORD_SCHEMA
 CONVERTERS = {"openai": convert_openai, "alpaca": convert_alpaca, "sharegpt": convert_sharegpt,
               "preference": convert_preference}
 FAST_FORMATS = tuple(CONVERTERS)
-BLOCK_SIZE = 64 << 20  # Arrow parses in blocks this size; each is converted and freed in turn
-# (not smaller: past its first block Arrow turns a number in a field it typed as text into text, where one
-# block raises and the exact path takes over; see test_numbers_in_text_fields_across_blocks)
+PIECE_BYTES = 16 << 20  # Arrow parses the file this much at a time, one block each (see _read_pieces)
+WORKERS = 2  # pieces parsed at once
+BLOCK_SIZE = 64 << 20  # blocks of the whole-file read, when pieces infer different fields
 MIN_BYTES = 1 << 20  # below 1 MB the exact path is fast enough and simpler to reason about
 _SCALARS = (pa.types.is_string, pa.types.is_int64, pa.types.is_boolean)
 
@@ -64,26 +64,125 @@ def try_fast_load(source, format: str | None = None, force: bool = False) -> Dat
     facts = scan(path)
     if not facts.arrow_safe:
         return None
-    import pyarrow.json as pj
-
+    # a piece or block holds several whole lines: Arrow crashed in tests on lines longer than its block
+    size = max(PIECE_BYTES, 4 * facts.longest)
     try:
-        # a block holds several whole lines: Arrow crashed in tests on lines longer than its block
-        block = max(BLOCK_SIZE, 4 * facts.longest)
-        raw = pj.read_json(path, read_options=pj.ReadOptions(block_size=block))
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+        parts = _convert_batches(_read_pieces(path, size), fmt)
+    except _Conflict:
+        return None  # a field is text in one piece and a number in another: the exact path
+    except _Differ:
+        parts = _read_whole(path, max(BLOCK_SIZE, 4 * facts.longest), fmt)
+    except _ARROW_ERRORS:
         return None  # parse errors, duplicate keys, mixed types: the exact path reports them line by line
     # every non-blank line is one row: equal counts mean no blank line, and row i is on line i + 1
-    if facts.lines != raw.num_rows or raw.num_rows == 0:
-        return None
-    batches = raw.to_batches()
-    del raw  # each parsed block is freed once converted: peak memory stays near one copy of the data
-    parts = _convert_batches(batches, fmt)
-    if parts is None:
+    if parts is None or parts["rows"] != facts.lines:
         return None
     return _finish(path, str(source), fmt, parts, facts.ends_with_newline)
 
 
-def _convert_batches(batches: list[pa.RecordBatch], fmt: str) -> dict | None:
+_ARROW_ERRORS = (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError)
+
+
+class _Differ(Exception):
+    """A piece has fields another lacks (or only nulls where another has values): read the file whole."""
+
+
+class _Conflict(Exception):
+    """A field holds one JSON type in one piece and another type in another piece."""
+
+
+def _compatible(a: pa.DataType, b: pa.DataType) -> bool:
+    """Could one JSON field have been inferred as ``a`` in one piece and ``b`` in another without any
+    value changing type (only absent keys or nulls)? Equal types, a null type, structs whose common
+    fields are compatible, lists of compatible values."""
+    if a == b or pa.types.is_null(a) or pa.types.is_null(b):
+        return True
+    if pa.types.is_struct(a) and pa.types.is_struct(b):
+        fb = {f.name: f.type for f in b}
+        return all(_compatible(f.type, fb[f.name]) for f in a if f.name in fb)
+    if pa.types.is_list(a) and pa.types.is_list(b):
+        return _compatible(a.value_type, b.value_type)
+    return False
+
+
+def _read_pieces(path: Path, size: int):
+    """The file's record batches, Arrow parsing ``size`` bytes of whole lines at a time as ONE block.
+
+    Why not Arrow's multi-block ``read_json``: once a block has typed a field as text, a later block's
+    number in it silently becomes text (the exact path keeps it a number or quarantines the row), where
+    one block raises. So every piece is one block, two pieces are parsed at a time in threads (the parser
+    lets go of the GIL), and the pieces' schemas are compared: a field of different JSON types raises
+    ``_Conflict``; fields missing from a piece or null in it raise ``_Differ`` (the caller reads the file
+    whole: no value can change type then). Arrow keeps its parse buffers after returning, so a piece at
+    a time also keeps them to a piece's size, and the input buffers are reused (no fresh pages).
+    """
+    import collections
+    from concurrent.futures import ThreadPoolExecutor
+
+    import pyarrow.json as pj
+
+    buffers = [bytearray(size + size // 4 + 1) for _ in range(WORKERS + 1)]
+    futures: collections.deque = collections.deque()
+    schema = None
+
+    def parse(view, n):
+        # Arrow copies what it parses into new arrays, so the buffer can be refilled afterwards
+        # (tests/io/test_fastpath.py checks it)
+        return pj.read_json(pa.BufferReader(pa.py_buffer(view)),
+                            read_options=pj.ReadOptions(block_size=n + 1, use_threads=False))
+
+    def batches_of(future):
+        nonlocal schema
+        table = future.result()
+        if schema is None:
+            schema = table.schema
+        elif table.schema != schema:
+            if not all(_compatible(f.type, schema.field(f.name).type) for f in table.schema
+                       if schema.get_field_index(f.name) >= 0):
+                raise _Conflict()
+            if set(table.schema.names) != set(schema.names) or \
+                    any(table.schema.field(f.name).type != f.type for f in schema):
+                raise _Differ()
+            table = table.select(schema.names)
+        return table.to_batches()
+
+    carry, turn = b"", 0
+    with ThreadPoolExecutor(WORKERS) as pool, path.open("rb", buffering=0) as fh:
+        while True:
+            while len(futures) >= WORKERS:
+                yield from batches_of(futures.popleft())
+            buf = buffers[turn % len(buffers)]  # not one an unfinished parse reads (WORKERS - 1 are left)
+            view = memoryview(buf)
+            k = len(carry)
+            view[:k] = carry
+            got = fh.readinto(view[k:k + size])
+            end = k + got
+            cut = buf.rfind(b"\n", 0, end) + 1 if got else end
+            if got and cut == 0:
+                raise pa.ArrowInvalid("a line longer than a piece")  # (the scan's longest line says not)
+            carry = bytes(view[cut:end])
+            if cut:
+                futures.append(pool.submit(parse, view[:cut], cut))
+                turn += 1
+            if not got:
+                break
+        while futures:
+            yield from batches_of(futures.popleft())
+
+
+def _read_whole(path: Path, block: int, fmt: str) -> dict | None:
+    import pyarrow.json as pj
+
+    try:
+        raw = pj.read_json(path, read_options=pj.ReadOptions(block_size=block))
+    except _ARROW_ERRORS:
+        return None
+    batches = raw.to_batches()
+    del raw  # each parsed block is freed once converted: peak memory stays near one copy of the data
+    return _convert_batches(iter(batches), fmt)
+
+
+def _convert_batches(batches, fmt: str) -> dict | None:
     """Convert Arrow's parsed blocks one at a time (all share one schema), dropping each after use.
 
     Returns the pieces: canonical message columns per block, the bad-row mask, which rows have an
@@ -91,9 +190,15 @@ def _convert_batches(batches: list[pa.RecordBatch], fmt: str) -> dict | None:
     """
     convert = CONVERTERS[fmt]
     out = {"messages": [], "chosen": [], "rejected": [], "bad": [], "assistant": [], "rest": []}
-    consumed = None
-    while batches:
-        block = pa.Table.from_batches([batches.pop(0)])
+    consumed, rows, schema = None, 0, None
+    for batch in batches:
+        if schema is None:
+            schema = batch.schema
+        elif batch.schema != schema:
+            return None
+        block = pa.Table.from_batches([batch])
+        del batch
+        rows += block.num_rows
         conv = convert(block)
         if conv is None:
             return None
@@ -110,7 +215,9 @@ def _convert_batches(batches: list[pa.RecordBatch], fmt: str) -> dict | None:
             out["assistant"].append(has)
         out["rest"].append(block.drop_columns([c for c in consumed if c in block.column_names]))
         del block, conv, messages
-    out["consumed"] = consumed
+    if not rows:
+        return None
+    out["consumed"], out["rows"] = consumed, rows
     out["rest"] = pa.concat_tables(out["rest"])
     return out
 
