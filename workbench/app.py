@@ -206,21 +206,32 @@ def _warm_signals(path: Path) -> None:
         signals_or_none(project, say=lambda message: print(f"workbench: {message}", file=sys.stderr))
 
 
+DEFAULT_KERNELS = 2  # pre-heated kernels kept ready by `workbench serve` (each holds one built dashboard)
+
+
+def default_kernels() -> int:
+    """The kernel pool size when none is given: ``WORKBENCH_POOL_SIZE``, else :data:`DEFAULT_KERNELS`."""
+    return int(os.environ.get("WORKBENCH_POOL_SIZE", DEFAULT_KERNELS))
+
+
 def voila_command(notebook: Path, port: int = 8866, host: str = "127.0.0.1", token: str | None = None,
                   open_browser: bool = False, pool_size: int | None = None,
                   user_header: str | None = None) -> list[str]:
     """The Voila command line (a list, never a shell string).
 
-    ``pool_size`` pre-heated kernels (default ``WORKBENCH_POOL_SIZE`` or 1; 0 turns pre-heating off).
-    ``user_header`` is forwarded to the kernels (as ``HTTP_<NAME>``) for :func:`server_identity`.
+    ``pool_size`` pre-heated kernels (default: ``WORKBENCH_POOL_SIZE``, else :data:`DEFAULT_KERNELS`; 0
+    turns pre-heating off). ``user_header`` is forwarded to the kernels (as ``HTTP_<NAME>``) for
+    :func:`server_identity`.
     """
-    if pool_size is None:
-        pool_size = int(os.environ.get("WORKBENCH_POOL_SIZE", "1"))
+    pool_size = default_kernels() if pool_size is None else int(pool_size)
+    if pool_size < 0:
+        raise ValueError(f"the kernel pool size must be 0 or more, not {pool_size}")
     cmd = [sys.executable, "-m", "voila", str(notebook), f"--port={int(port)}", f"--Voila.ip={host}",
            "--show_tracebacks=False", "--strip_sources=True",
-           # a kernel kept ready with the dashboard built: the next browser tab paints at once (the
-           # notebook reads ?reviewer= after the request arrives; see open_dashboard)
-           f"--preheat_kernel={pool_size > 0}", f"--pool_size={max(int(pool_size), 0)}"]
+           # kernels kept ready with the dashboard built: the next browser tabs paint at once (the
+           # notebook reads ?reviewer= after the request arrives; see open_dashboard).
+           # VoilaConfiguration.preheat_kernel / default_pool_size (voila 0.5)
+           f"--preheat_kernel={pool_size > 0}", f"--pool_size={pool_size}"]
     if not open_browser:
         cmd.append("--no-browser")
     if token:
@@ -232,7 +243,7 @@ def voila_command(notebook: Path, port: int = 8866, host: str = "127.0.0.1", tok
 
 def serve(target: str | os.PathLike | None = None, port: int = 8866, host: str = "127.0.0.1",
           token: str | None = None, open_browser: bool = False, password: str | None = None,
-          insecure: bool = False, user_header: str | None = None) -> int:
+          insecure: bool = False, user_header: str | None = None, kernels: int | None = None) -> int:
     """Serve the dashboard on ``target`` with Voila until interrupted; return Voila's exit code.
 
     Parameters
@@ -254,6 +265,10 @@ def serve(target: str | os.PathLike | None = None, port: int = 8866, host: str =
     user_header : str, optional
         Trust this request header (e.g. ``X-Forwarded-User``) as the reviewer's verified name; only
         behind an authenticating proxy, so only on a loopback host.
+    kernels : int, optional
+        Kernels Voila keeps pre-heated, each with the dashboard already built, so that many browser tabs
+        opened in a row get a ready page (default: ``WORKBENCH_POOL_SIZE``, else :data:`DEFAULT_KERNELS`;
+        0 starts a kernel per page instead). Each costs the memory of one open tab.
 
     SIGTERM, SIGHUP and Ctrl-C are passed to Voila's process group; serve waits for it to end
     (killing it after 10 s), so no orphaned server keeps the port.
@@ -272,7 +287,7 @@ def serve(target: str | os.PathLike | None = None, port: int = 8866, host: str =
     if conf is not None:
         env["JUPYTER_CONFIG_PATH"] = os.pathsep.join([str(conf), *filter(None, [env.get("JUPYTER_CONFIG_PATH")])])
     cmd = voila_command(app_notebook(), port=port, host=host, token=token, open_browser=open_browser,
-                        user_header=user_header)
+                        user_header=user_header, pool_size=kernels)
     url = f"http://{host}:{port}/" + (f"?token={token}" if token else "")
     print(f"serving {project} at {url}", flush=True)
     try:

@@ -159,6 +159,8 @@ def cmd_serve(args) -> int:
 
     from workbench.app import serve
 
+    if args.kernels is not None and args.kernels < 0:
+        raise CLIError(f"--kernels must be 0 or more, not {args.kernels}")
     password = None
     if args.password:
         password = os.environ.get("WORKBENCH_PASSWORD")
@@ -169,7 +171,7 @@ def cmd_serve(args) -> int:
         if not password:
             raise CLIError("--password needs a password (typed, or in WORKBENCH_PASSWORD)")
     return serve(args.target, port=args.port, host=args.host, token=args.token, open_browser=False,
-                 password=password, insecure=args.insecure, user_header=args.user_header)
+                 password=password, insecure=args.insecure, user_header=args.user_header, kernels=args.kernels)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -266,6 +268,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--insecure", action="store_true",
                    help="allow a non-loopback --host without a token or password")
     s.add_argument("--user-header", help="trust this header (set by an authenticating proxy) as the reviewer")
+    s.add_argument("--kernels", type=int, metavar="N",
+                   help="kernels kept pre-heated with the dashboard built, so N tabs opened in a row open at once "
+                        "(default: WORKBENCH_POOL_SIZE, else 2; 0 = a fresh kernel per page)")
     s.set_defaults(func=cmd_serve)
     return p
 
