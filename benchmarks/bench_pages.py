@@ -51,7 +51,7 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
 WB = Path(sys.executable).with_name("workbench")
-TIMEOUT_MS = 180_000
+TIMEOUT_MS = 120_000
 # issue 15's targets: (at <= 1k records, at 200k records)
 TARGET_WARM = (2.0, 3.0)
 TARGET_COLD = (12.0, 20.0)
@@ -195,10 +195,12 @@ def mark(ok: bool) -> str:
 
 
 def run(n: int, root: Path, n_actions: int, kernels: int | None) -> dict:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
     big = n > 1000
-    print(f"\n== {n:,} records")
+    print(f"\n== {n:,} records (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores: "
+          "other work on the machine slows every figure)")
     project = build_project(n, root)
     port = free_port()
     base = f"http://127.0.0.1:{port}/"
@@ -223,11 +225,15 @@ def run(n: int, root: Path, n_actions: int, kernels: int | None) -> dict:
             wait_pool_filled(log, 3, seconds=120)
             tabs, start = [], time.perf_counter()
             for i in range(3):
-                pg, paint, use = open_tab(browser, base + f"?reviewer=tab{i + 1}")
-                tabs.append(pg)
+                try:
+                    pg, paint, use = open_tab(browser, base + f"?reviewer=tab{i + 1}")
+                    tabs.append(pg)
+                except PlaywrightTimeout:  # reported as a miss, the run goes on
+                    print(f"  warm tab {i + 1}: not usable within {TIMEOUT_MS / 1000:.0f} s")
+                    paint = use = float("nan")
                 res[f"tab{i + 1}_paint"], res[f"tab{i + 1}"] = paint, use
             res["tabs_span"] = time.perf_counter() - start
-            res["actions"] = actions(tabs[0], n_actions)
+            res["actions"] = actions(tabs[0], n_actions) if tabs else {}
             res["rss"] = kernel_rss(proc)
         finally:
             browser.close()
