@@ -18,8 +18,8 @@ import pytest
 from hypothesis import HealthCheck, event, find, given, settings
 from hypothesis import strategies as st
 
-from workbench.io import LoadError, load
 import workbench.io.fastpath as fastpath
+from workbench.io import LoadError, load
 from workbench.io.fastpath import try_fast_load
 
 TEXT = st.sampled_from(["hi", "a b", "ünï 中文", "x\ny", "q?", "answer", "", " ", "\u3000", "\x1c", "\xa0x",

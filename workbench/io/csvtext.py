@@ -12,8 +12,9 @@ import csv
 import json
 import re
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from workbench.io.errors import LoadError, RowError
 from workbench.io.jsontext import RawRow, bad_utf8

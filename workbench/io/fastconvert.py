@@ -186,7 +186,6 @@ def _list_turns(col, key_field: str, value_field: str, aliases: dict[str, str]):
         return None
     if not pa.types.is_string(fields[key_field]) or not pa.types.is_string(fields[value_field]):
         return None
-    n = len(col)
     lengths = pc.fill_null(pc.list_value_length(col), 0).to_numpy(zero_copy_only=False).astype(np.int64)
     flat = pc.list_flatten(col)
     parents = pc.list_parent_indices(col).to_numpy(zero_copy_only=False).astype(np.int64)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -21,7 +22,13 @@ import pyarrow.compute as pc
 from workbench.io.convert import convert_rows, metadata_json
 from workbench.io.detect import SAMPLE, detect_format
 from workbench.io.errors import LoadError
-from workbench.io.fastconvert import convert_alpaca, convert_openai, convert_preference, convert_sharegpt, str_col
+from workbench.io.fastconvert import (
+    convert_alpaca,
+    convert_openai,
+    convert_preference,
+    convert_sharegpt,
+    str_col,
+)
 from workbench.io.fastscan import scan
 from workbench.io.formats import get_format
 from workbench.io.ids import ID_KEYS, assign_ids, resolve_source_ids
@@ -189,7 +196,7 @@ def _convert_batches(batches, fmt: str) -> dict | None:
     assistant turn, and the source's other columns (ids, category, extras) as one table.
     """
     convert = CONVERTERS[fmt]
-    out = {"messages": [], "chosen": [], "rejected": [], "bad": [], "assistant": [], "rest": []}
+    out: dict[str, Any] = {"messages": [], "chosen": [], "rejected": [], "bad": [], "assistant": [], "rest": []}
     consumed, rows, schema = None, 0, None
     for batch in batches:
         if schema is None:

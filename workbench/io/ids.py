@@ -101,7 +101,7 @@ def assign_ids(table: pa.Table, source_ids: pa.Array | None = None) -> pa.Array:
         return pa.array([], pa.string())
     need = np.ones(n, dtype=bool) if source_ids is None else \
         pc.is_null(source_ids).to_numpy(zero_copy_only=False)
-    if not need.any() and len(pc.unique(source_ids)) == n:
+    if source_ids is not None and not need.any() and len(pc.unique(source_ids)) == n:
         return source_ids.cast(pa.string())  # every row has its own unique source id: nothing to do
     out = None if source_ids is None else source_ids.cast(pa.string())
     if need.any():
@@ -153,7 +153,7 @@ def content_digests(keys: pa.Array) -> bytes:
     ``to_pylist``, no ``encode``, no Python string per id); it runs at about SHA-256's own speed.
     """
     data, offsets = utf8_buffers(keys)
-    view = memoryview(data)
+    view = data.data  # the array's own buffer as a memoryview: slices hash without copies
     sha = hashlib.sha256
     o = offsets.tolist()
     return b"".join([sha(view[a:b]).digest()[:8] for a, b in zip(o[:-1], o[1:])])

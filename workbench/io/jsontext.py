@@ -34,8 +34,10 @@ def _pairs(pairs: list[tuple[str, Any]]) -> dict:
     out = dict(pairs)
     if len(out) != len(pairs):
         seen: set[str] = set()
-        dup = next(k for k, _ in pairs if k in seen or seen.add(k))
-        raise _DuplicateKey(dup)
+        for k, _ in pairs:
+            if k in seen:
+                raise _DuplicateKey(k)
+            seen.add(k)
     return out
 
 
@@ -178,21 +180,21 @@ def rows_from_json_array(text: str) -> list[RawRow]:
         try:
             value, end = _STRICT.raw_decode(text, pos)
         except (json.JSONDecodeError, _DuplicateKey, RecursionError) as exc:
-            end = _skip_value(text, pos)
-            if end is None:  # the element never closes: nothing after it can be trusted
+            skipped = _skip_value(text, pos)
+            if skipped is None:  # the element never closes: nothing after it can be trusted
                 near_end = not isinstance(exc, json.JSONDecodeError) or exc.pos >= n - 1
                 err = RowError("truncated_line" if near_end else "parse_error",
                                f"{where}: the array ends inside this element; the rest cannot be read")
                 rows.append(RawRow(number, err, _raw(text[pos:])))
                 return rows
-            element = text[pos:end]
-            err = _text_error(element, where, check) if isinstance(exc, json.JSONDecodeError) else None
-            rows.append(RawRow(number, err or _decode_error(exc, where), _raw(element)))
-            pos = end
+            element = text[pos:skipped]
+            found = _text_error(element, where, check) if isinstance(exc, json.JSONDecodeError) else None
+            rows.append(RawRow(number, found or _decode_error(exc, where), _raw(element)))
+            pos = skipped
             continue
         element = text[pos:end]
-        err = _text_error(element, where, check)
-        rows.append(RawRow(number, err, _raw(element)) if err else _value_row(number, value, element, where))
+        problem = _text_error(element, where, check)
+        rows.append(RawRow(number, problem, _raw(element)) if problem else _value_row(number, value, element, where))
         pos = end
 
 

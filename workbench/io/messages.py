@@ -7,7 +7,7 @@ Reason codes follow the OpenAI cookbook's fine-tuning data checks where one appl
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Literal, overload
 
 from workbench.io.errors import RowError
 
@@ -166,6 +166,10 @@ def check_turns(messages: list[dict], where: str = "messages", need_assistant: b
         raise RowError(sorted(set(codes)), "; ".join(details))
 
 
+@overload
+def text_field(row: dict, key: str, required: Literal[True] = ...) -> str: ...
+@overload
+def text_field(row: dict, key: str, required: bool) -> str | None: ...
 def text_field(row: dict, key: str, required: bool = True) -> str | None:
     """A string field of a flat row, with the reason codes the loader reports."""
     if key not in row or row[key] is None:

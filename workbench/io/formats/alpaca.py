@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from workbench.io.errors import RowError
 from workbench.io.formats.base import Format, assistant_text
-from workbench.io.messages import check_turns, make_message
-from workbench.io.messages import text_field
+from workbench.io.messages import check_turns, make_message, text_field
 
 OUTPUT_KEYS = ("output", "response", "completion", "answer")
 

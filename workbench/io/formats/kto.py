@@ -6,8 +6,8 @@ from workbench.io.formats.base import Format
 from workbench.io.formats.openai import to_openai_messages
 from workbench.io.messages import check_turns, make_message, normalise_openai
 
-TRUE = {True, 1, "true", "True", "1", "desirable", "yes"}
-FALSE = {False, 0, "false", "False", "0", "undesirable", "no"}
+TRUE = {True, "true", "True", "1", "desirable", "yes"}
+FALSE = {False, "false", "False", "0", "undesirable", "no"}
 
 
 def parse_label(v) -> bool:

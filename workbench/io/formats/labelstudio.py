@@ -51,7 +51,7 @@ def result_events(record_id: str, ann: dict, rec: dict[str, Any]) -> list[Event]
     reviewer = annotator_name(ann)
     time = ann.get("updated_at") or ann.get("created_at")
     extra = {"time": time} if time else {}
-    order = list((rec.get("display_order") or ["chosen", "rejected"]))
+    order = list(rec.get("display_order") or ["chosen", "rejected"])
     events = []
 
     def add(kind, target, value):

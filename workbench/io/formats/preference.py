@@ -56,8 +56,8 @@ class PreferenceFormat(Format):
         chosen_raw, rejected_raw = row.get("chosen"), row.get("rejected")
         prompt_raw = row.get("prompt")
         if prompt_raw is None and is_hh(chosen_raw):
-            prompt, chosen, rejected = split_shared_prefix(parse_hh(chosen_raw, "chosen"),
-                                                           parse_hh(rejected_raw, "rejected"))
+            prompt, chosen, rejected = split_shared_prefix(parse_hh(chosen_raw, "chosen"),  # type: ignore[arg-type]
+                                                           parse_hh(rejected_raw, "rejected"))  # type: ignore[arg-type]
         elif prompt_raw is None:
             if not isinstance(chosen_raw, list) or not isinstance(rejected_raw, list):
                 raise RowError("missing_key", "missing key 'prompt' (and chosen/rejected are not conversations)")
