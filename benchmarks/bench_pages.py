@@ -229,7 +229,12 @@ def run(n: int, root: Path, n_actions: int, kernels: int | None) -> dict:
                     pg, paint, use = open_tab(browser, base + f"?reviewer=tab{i + 1}")
                     tabs.append(pg)
                 except PlaywrightTimeout:  # reported as a miss, the run goes on
-                    print(f"  warm tab {i + 1}: not usable within {TIMEOUT_MS / 1000:.0f} s")
+                    pages = browser.contexts[-1].pages if browser.contexts else []
+                    state = ""
+                    with contextlib.suppress(Exception):
+                        state = pages[-1].inner_text(".wb-review .wb-keys-state", timeout=2000)
+                    print(f"  warm tab {i + 1}: not usable within {TIMEOUT_MS / 1000:.0f} s"
+                          + (f" (keys badge: {state!r})" if state else ""))
                     paint = use = float("nan")
                 res[f"tab{i + 1}_paint"], res[f"tab{i + 1}"] = paint, use
             res["tabs_span"] = time.perf_counter() - start
