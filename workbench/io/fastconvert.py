@@ -13,10 +13,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from workbench.io.formats.alpaca import INPUT_KEYS, OUTPUT_KEYS
 from workbench.io.messages import OPENAI_ROLES, ROLE_ALIASES
 from workbench.model.schema import MESSAGE_TYPE
-
-OUTPUT_KEYS = ("output", "response", "completion", "answer")
 
 
 def str_col(raw: pa.Table, name: str):
@@ -112,9 +111,12 @@ def _order_errors(roles: np.ndarray, parents: np.ndarray, offsets: np.ndarray, n
 def convert_alpaca(raw: pa.Table):
     """Alpaca columns to messages with numpy scatter (system?, user, assistant?) per row."""
     cols = set(raw.column_names)
-    if "instruction" not in cols or "history" in cols or len(cols & set(OUTPUT_KEYS)) > 1:
-        return None  # the exact path picks the output key row by row
-    instr, inp, system = str_col(raw, "instruction"), str_col(raw, "input"), str_col(raw, "system")
+    if "instruction" not in cols or "history" in cols or len(cols & set(OUTPUT_KEYS)) > 1 \
+            or len(cols & set(INPUT_KEYS)) > 1:
+        return None  # the exact path picks the output (and input) key row by row
+    in_key = next((k for k in INPUT_KEYS if k in cols), None)
+    instr, system = str_col(raw, "instruction"), str_col(raw, "system")
+    inp = str_col(raw, in_key) if in_key else None
     out_key = next((k for k in OUTPUT_KEYS if k in cols), None)
     output = str_col(raw, out_key) if out_key else None
     if any(c is False for c in (instr, inp, system, output)):
@@ -148,7 +150,7 @@ def convert_alpaca(raw: pa.Table):
     pool = pa.concat_arrays([pc.fill_null(system, "") if system is not None else pa.nulls(n, pa.string()),
                              user, pc.fill_null(output, "") if output is not None else pa.nulls(n, pa.string())])
     messages = _messages(offsets, codes, pool.take(pa.array(take)))
-    consumed = {"instruction", "input", "system"} | ({out_key} if out_key else set())
+    consumed = {"instruction", "system"} | ({out_key} if out_key else set()) | ({in_key} if in_key else set())
     return messages, bad, consumed
 
 

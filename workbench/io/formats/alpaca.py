@@ -1,7 +1,9 @@
 """Alpaca: ``{"instruction", "input", "output", "system"?, "history"?}`` and its common renamings.
 
 Renamings seen in real files: ``response`` / ``completion`` / ``answer`` for ``output`` (self-instruct's
-predictions use ``response``), and flat ``prompt`` + ``completion`` rows without an instruction.
+predictions use ``response``), ``context`` for ``input`` (databricks-dolly-15k: the passage a closed-QA,
+extraction or summarisation instruction is about, so it belongs in the prompt, not in the metadata), and
+flat ``prompt`` + ``completion`` rows without an instruction.
 """
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from workbench.io.formats.base import Format, assistant_text
 from workbench.io.messages import check_turns, make_message, text_field
 
 OUTPUT_KEYS = ("output", "response", "completion", "answer")
+INPUT_KEYS = ("input", "context")  # the first one present is the input; another stays in the metadata
 
 
 class AlpacaFormat(Format):
@@ -26,9 +29,10 @@ class AlpacaFormat(Format):
         instruction = text_field(row, prompt_key)
         used = [prompt_key]
         user = instruction
-        if prompt_key == "instruction" and "input" in row:
-            used.append("input")
-            inp = text_field(row, "input", required=False)
+        in_key = next((k for k in INPUT_KEYS if k in row), None)
+        if prompt_key == "instruction" and in_key is not None:
+            used.append(in_key)
+            inp = text_field(row, in_key, required=False)
             if inp and inp.strip():
                 user = f"{instruction}\n\n{inp}"
         out_key = next((k for k in OUTPUT_KEYS if k in row), None)
