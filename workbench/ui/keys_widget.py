@@ -60,6 +60,8 @@ function render({ model, el }) {
   };
 
   function onKey(e) {
+    // a key right after the pane appeared may come before attach()'s next retry: look for the pane now
+    if (!root) ensureRoot();
     if (!root || e.wbHandled || e.isComposing || e.ctrlKey || e.metaKey || e.altKey) return;
     const target = e.target;
     const inside = root.contains(target);
@@ -91,12 +93,10 @@ function render({ model, el }) {
     model.send({ kind: 'key', key: key, shiftKey: e.shiftKey, editing: false });
   }
 
-  function attach() {
-    root = el.closest('.wb-review');
-    if (!root) {
-      if (tries++ < 600) timer = setTimeout(attach, 100);
-      return;
-    }
+  function ensureRoot() {
+    const found = el.closest('.wb-review');
+    if (!found) return false;
+    root = found;
     if (!root.hasAttribute('tabindex')) root.tabIndex = 0;
     root.addEventListener('focusin', () => { lastInside = true; idle(); });
     root.addEventListener('focusout', (e) => {
@@ -105,6 +105,11 @@ function render({ model, el }) {
     });
     document.addEventListener('mousedown', onDown, true);
     idle();
+    return true;
+  }
+  function attach() {
+    if (root || ensureRoot()) return;
+    if (tries++ < 600) timer = setTimeout(attach, 100);
   }
   const onDown = (e) => { if (root && !root.contains(e.target)) lastInside = false; };
   window.addEventListener('keydown', onKey, true);
