@@ -102,7 +102,8 @@ def cmd_report(args) -> int:
         guidelines = Guidelines.load(args.guidelines)
     obj = _project_or_dataset(args.path)
     try:  # a project brings its dataset, its guidelines (unless --guidelines) and its signal cache
-        res = report(obj, out=args.out, guidelines=guidelines)
+        res = report(obj, out=args.out, guidelines=guidelines, engine=args.engine, address=args.address,
+                     batch_size=args.batch_size)
     finally:
         if hasattr(obj, "close"):
             obj.close()
@@ -217,6 +218,11 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("path")
     r.add_argument("--out", required=True)
     r.add_argument("--guidelines")
+    r.add_argument("--engine", choices=["local", "ray"], default="local",
+                   help="where the per-record signals run: here, or on Ray (pip install 'workbench[ray]')")
+    r.add_argument("--address", help="the Ray cluster to join (ray://HOST:10001 or auto; default: a local Ray)")
+    r.add_argument("--batch-size", type=int, help="records per batch (default: the whole table locally, "
+                   "100,000 on Ray): the text of one batch is in memory at a time")
     r.set_defaults(func=cmd_report)
 
     g = sub.add_parser("guidelines", help="draft a starting guidelines file from a dataset")

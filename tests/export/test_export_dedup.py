@@ -5,7 +5,6 @@ import random
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 from export.export_helpers import corpus, near_copy, preference_rows
 
 from workbench.export.dedup import duplicate_groups, normalise
@@ -25,8 +24,10 @@ def test_normalise_equals_split_and_join_everywhere():
             parts += [rng.choice(["a", "B", "cé", "中", "x1"]), space]
         values.append((rng.choice(SPACES) if rng.random() < 0.2 else "") + "".join(parts))
     arr = pa.array(values)
-    expected = pc.binary_join(pc.utf8_split_whitespace(pc.utf8_lower(arr)), " ")
-    assert normalise(arr).to_pylist() == expected.to_pylist()
+    # Python's split is the reference: pyarrow 26's utf8_split_whitespace leaves a trailing "" (or a
+    # trailing space in the last word) when a string ends in whitespace
+    expected = [" ".join(v.lower().split()) for v in values]
+    assert normalise(arr).to_pylist() == expected
 
 
 def _table(rows):

@@ -76,7 +76,9 @@ def normalise(text: pa.Array) -> pa.Array:
     odd = pc.match_substring_regex(low, _ODD_SPACE)
     if not pc.any(odd).as_py():
         return low
-    fixed = pc.binary_join(pc.utf8_split_whitespace(pc.filter(low, odd)), " ")
+    # trimmed first: pyarrow 26 splits a string that ends in whitespace into a trailing "" (or keeps the
+    # space in its last token), so "a b " would come back "a b "
+    fixed = pc.binary_join(pc.utf8_split_whitespace(pc.utf8_trim_whitespace(pc.filter(low, odd))), " ")
     return pc.replace_with_mask(low, odd, fixed)
 
 

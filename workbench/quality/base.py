@@ -62,6 +62,9 @@ class SignalContext:
     fingerprint: str | None = None
     options: dict[str, Any] = field(default_factory=dict)
     results: dict[str, SignalResult] = field(default_factory=dict)
+    # the whole table (memory-mapped when the run is out of core): where a batchable signal's summarize
+    # reads back the few records it must see again (near duplicates verify their candidate pairs)
+    source: pa.Table | None = None
     _views: dict[int, Any] = field(default_factory=dict, repr=False)
 
     def views(self, table: pa.Table):
@@ -119,6 +122,21 @@ class SignalResult:
         return self
 
 
+# the columns of a record table a batchable signal's ``summarize`` may read: small, no texts
+KEY_COLUMNS = ("id", "kind", "label", "category", "source_file", "source_line")
+
+
+def key_columns(table: pa.Table) -> pa.Table:
+    """The :data:`KEY_COLUMNS` of ``table`` that it has."""
+    return table.select([c for c in KEY_COLUMNS if c in table.column_names])
+
+
+def without_working(rows: pd.DataFrame) -> pd.DataFrame:
+    """``rows`` without its working (``_``-prefixed) columns."""
+    drop = [c for c in rows.columns if str(c).startswith("_")]
+    return rows.drop(columns=drop) if drop else rows
+
+
 @dataclass(frozen=True)
 class NoConfig:
     """Configuration of a signal that has no options."""
@@ -137,6 +155,11 @@ class Signal:
     Config: ClassVar[type] = NoConfig
     requires: ClassVar[tuple[str, ...]] = ()  # signals whose results this one reads from ctx.results
     uses_guidelines: ClassVar[bool] = False  # whether the guidelines are part of the cache key
+    # True when the signal is split in two: ``compute_rows`` (per-record columns that are functions of
+    # the record alone, and of the same record's columns from required signals) and ``summarize``
+    # (everything that looks across records: shares, outliers, groups, the summary). Such a signal runs
+    # batch by batch (out of core, or on Ray) with the same answers as over the whole table.
+    batchable: ClassVar[bool] = False
 
     def __init__(self, config: Any = None, **overrides: Any) -> None:
         if config is None:
@@ -157,8 +180,25 @@ class Signal:
             self.setup()
             self._ready = True
 
-    def compute(self, table: pa.Table, ctx: SignalContext) -> SignalResult:  # pragma: no cover
-        raise NotImplementedError
+    def compute(self, table: pa.Table, ctx: SignalContext) -> SignalResult:
+        """The result over the whole table; a batchable signal is ``summarize(compute_rows(...))``."""
+        if not self.batchable:  # pragma: no cover - every unsplit signal overrides compute
+            raise NotImplementedError
+        rows = self.compute_rows(table, ctx)
+        if ctx.source is not table:
+            ctx = dataclasses.replace(ctx, source=table)
+        return self.summarize(rows, key_columns(table), ctx)
+
+    def compute_rows(self, table: pa.Table, ctx: SignalContext) -> pd.DataFrame:
+        """Per-record columns of ``table`` (one row per table row, positional), each a function of its
+        record alone. Columns whose name starts with ``_`` are working columns for ``summarize``, which
+        drops them."""
+        raise NotImplementedError(f"signal {self.name!r} is not batchable")
+
+    def summarize(self, rows: pd.DataFrame, keys: pa.Table, ctx: SignalContext) -> SignalResult:
+        """The result from the rows of every record (in table order) and the key columns of the table
+        (:data:`KEY_COLUMNS`: ids, kinds, categories, sources - no texts)."""
+        raise NotImplementedError(f"signal {self.name!r} is not batchable")
 
     def config_dict(self) -> dict[str, Any]:
         return jsonable(dataclasses.asdict(self.config))

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from workbench.model.turns import shared_strings
 from workbench.quality.base import Signal, SignalContext, SignalResult
 
 NO_CATEGORY = "(none)"
@@ -29,15 +30,20 @@ class CoverageSignal(Signal):
     name = "coverage"
     requires = ("language", "task_type")
     uses_guidelines = True
+    batchable = True  # nothing per record: everything is a share of the whole data set
 
     @dataclass(frozen=True)
     class Config:
         tolerance: float = 0.5
 
-    def compute(self, table: pa.Table, ctx: SignalContext) -> SignalResult:
-        gl, views = ctx.guidelines, ctx.views(table)
-        n = views.n
-        cats = np.where(views.categories == "", NO_CATEGORY, views.categories).astype(object)
+    def compute_rows(self, table: pa.Table, ctx: SignalContext) -> pd.DataFrame:
+        return pd.DataFrame(index=pd.RangeIndex(table.num_rows))
+
+    def summarize(self, rows: pd.DataFrame, keys: pa.Table, ctx: SignalContext) -> SignalResult:
+        gl = ctx.guidelines
+        n = keys.num_rows
+        names = shared_strings(keys.column("category"))
+        cats = np.where(names == "", NO_CATEGORY, names).astype(object)
         dist = distribution(cats)
         target = dict(gl.target_mix)
         share = pd.Series(cats).map({k: v["share"] for k, v in dist.items()}).to_numpy(dtype=float)

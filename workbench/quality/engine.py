@@ -152,7 +152,8 @@ class _Cache:
 def compute_signals(dataset_or_table: Dataset | pa.Table, guidelines: Guidelines | str | None = None,
                     signals: Iterable[str | Signal | type] | None = None,
                     cache_dir: str | os.PathLike | None = None,
-                    options: dict[str, Any] | None = None) -> SignalReport:
+                    options: dict[str, Any] | None = None, *, batch_size: int | None = None,
+                    engine: str = "local", address: str | None = None) -> SignalReport:
     """Compute quality signals over a dataset.
 
     Parameters
@@ -168,11 +169,23 @@ def compute_signals(dataset_or_table: Dataset | pa.Table, guidelines: Guidelines
         data and configuration reads them back instead of computing.
     options : dict, optional
         Passed to signals as ``ctx.options``.
+    batch_size : int, optional
+        Run the batchable signals (``Signal.batchable``) batch by batch over slices of this many records
+        and summarize once: the same columns and summaries as the whole-table run, with the text of one
+        batch in memory at a time (the table itself may be memory-mapped).
+    engine : {"local", "ray"}
+        ``"ray"`` runs the batchable signals' per-record part as Ray Data ``map_batches`` over the table
+        (``pip install workbench[ray]``); summaries are made here, from the collected columns.
+    address : str, optional
+        The Ray cluster to join (``ray://host:10001`` or ``auto``); default: a local Ray started on
+        first use.
 
     Returns
     -------
     SignalReport
     """
+    if engine not in ("local", "ray"):
+        raise ValueError(f"engine must be 'local' or 'ray', got {engine!r}")
     dataset = as_dataset(dataset_or_table)
     gl = as_guidelines(guidelines)
     table = dataset.table
@@ -195,15 +208,26 @@ def compute_signals(dataset_or_table: Dataset | pa.Table, guidelines: Guidelines
         if result is not None and len(result.frame) == table.num_rows:
             cached.append(sig.name)
             timings[sig.name] = 0.0
-        else:
-            start = time.perf_counter()
-            sig.ensure_setup()
-            result = sig.compute(table, ctx).validate(table.num_rows)
-            timings[sig.name] = round(time.perf_counter() - start, 4)
-            cache.save(key, result)
-            # Arrow's allocator keeps freed buffers for reuse; hand a signal's temporaries back to the
-            # OS so the peak of a run is the largest signal, not the sum of all of them
-            pa.default_memory_pool().release_unused()
+            ctx.results[sig.name] = result
+    todo = [s for s in chosen if s.name not in ctx.results]
+    if batch_size is not None or engine == "ray":
+        from workbench.quality.batches import run_batched
+
+        batched = batch_phase(todo)
+        for name, result, seconds in run_batched(batched, table, ctx, batch_size, engine, address):
+            timings[name] = seconds
+            cache.save(keys[name], result)
+            ctx.results[name] = result
+        todo = [s for s in todo if s.name not in ctx.results]
+    for sig in todo:
+        start = time.perf_counter()
+        sig.ensure_setup()
+        result = sig.compute(table, ctx).validate(table.num_rows)
+        timings[sig.name] = round(time.perf_counter() - start, 4)
+        cache.save(keys[sig.name], result)
+        # Arrow's allocator keeps freed buffers for reuse; hand a signal's temporaries back to the
+        # OS so the peak of a run is the largest signal, not the sum of all of them
+        pa.default_memory_pool().release_unused()
         ctx.results[sig.name] = result
     results = {name: r for name, r in ctx.results.items() if name in requested}
     ctx._views.clear()  # the text views are the largest objects of a run: free them now
@@ -213,6 +237,19 @@ def compute_signals(dataset_or_table: Dataset | pa.Table, guidelines: Guidelines
     pa.default_memory_pool().release_unused()
     return SignalReport(frame, {n: r.summary for n, r in results.items()},
                         {n: r.info for n, r in results.items()}, results, fingerprint, timings, cached)
+
+
+def batch_phase(todo: list[Signal]) -> list[Signal]:
+    """The signals of ``todo`` (in order) that can run batch by batch: batchable, and every signal they
+    require is either already computed (not in ``todo``) or batchable and run before them."""
+    names = {s.name for s in todo}
+    chosen: list[Signal] = []
+    ok: set[str] = set()
+    for sig in todo:
+        if sig.batchable and all(d not in names or d in ok for d in sig.requires):
+            chosen.append(sig)
+            ok.add(sig.name)
+    return chosen
 
 
 def combine_frames(table: pa.Table, results: Iterable[SignalResult]) -> pd.DataFrame:

@@ -120,22 +120,28 @@ class ExactDuplicateSignal(Signal):
     """
 
     name = "exact_duplicates"
+    batchable = True
 
     @dataclass(frozen=True)
     class Config:
         levels: tuple[str, ...] = ("prompt", "response", "record")
         batch_size: int = 20_000
 
-    def compute(self, table: pa.Table, ctx: SignalContext) -> SignalResult:
-        n = table.num_rows
-        ids = table.column("id").to_numpy(zero_copy_only=False).astype(object)
+    def compute_rows(self, table: pa.Table, ctx: SignalContext) -> pd.DataFrame:
+        """A 64-bit key per level and record (8 bytes a level: what the grouping needs of the texts)."""
+        keys = level_keys(table, self.config.batch_size)
+        return pd.DataFrame({f"_key_{level}": keys[level] for level in self.config.levels})
+
+    def summarize(self, rows: pd.DataFrame, keys: pa.Table, ctx: SignalContext) -> SignalResult:
+        """Groups of equal keys over the whole data set."""
+        n = len(rows)
+        ids = keys.column("id").to_numpy(zero_copy_only=False).astype(object)
         cols: dict = {}
         summary: dict = {}
         flag = np.zeros(n, dtype=bool)
         score = np.ones(n)
-        keys = level_keys(table, self.config.batch_size)
         for level in self.config.levels:
-            first, size = exact_groups(keys[level])
+            first, size = exact_groups(rows[f"_key_{level}"].to_numpy())
             dup = size > 1
             cols[f"{level}_dup_group"] = np.where(dup, ids[np.maximum(first, 0)], None)
             cols[f"{level}_dup_count"] = size

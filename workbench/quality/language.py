@@ -79,6 +79,7 @@ class LanguageSignal(Signal):
     name = "language"
     requires = ("task_type",)  # a requested translation is answered in another language
     version = "4"
+    batchable = True
 
     @dataclass(frozen=True)
     class Config:
@@ -99,7 +100,7 @@ class LanguageSignal(Signal):
     def setup(self) -> None:
         self._lid = BatchLangId(max_chars=self.config.max_chars, rare_weight=self.config.rare_weight)
 
-    def compute(self, table: pa.Table, ctx: SignalContext) -> SignalResult:
+    def compute_rows(self, table: pa.Table, ctx: SignalContext) -> pd.DataFrame:
         self.ensure_setup()
         c = self.config
         views = ctx.views(table)
@@ -128,28 +129,46 @@ class LanguageSignal(Signal):
         use_response = (r_macro != "und") & ~excused
         record_lang = np.where(use_response, r_macro, p_macro)
         record_conf = np.where(use_response, r_conf, p_conf)
+        score = np.where(mixed_turns, 1 - np.minimum(p_conf, r_conf), 1.0)
+        score = np.where(mixed_scr, np.minimum(score, 0.5), score)
+        return pd.DataFrame({
+            "language": language, "language_fine": fine,
+            "language_confidence": np.round(confidence.astype(float), 4),
+            "prompt_language": p_macro, "response_language": r_macro,
+            "is_mixed_language": mixed_turns, "is_mixed_script": mixed_scr,
+            "is_translation_request": translation,
+            "_record_language": record_lang, "_record_confidence": record_conf,
+            "_confidence": confidence, "_score": score,
+        })
+
+    def summarize(self, rows: pd.DataFrame, keys: pa.Table, ctx: SignalContext) -> SignalResult:
+        c = self.config
+        n = len(rows)
+        record_lang = rows["_record_language"].to_numpy()
+        record_conf = rows["_record_confidence"].to_numpy()
+        mixed_turns = rows["is_mixed_language"].to_numpy()
+        mixed_scr = rows["is_mixed_script"].to_numpy()
         unexpected = np.zeros(n, dtype=bool)
         expected = list(c.expected)
-        if not expected and n:
+        if not expected and n:  # "unexpected" is relative to the whole data set: decided here
             codes, counts = np.unique(record_lang.astype(str), return_counts=True)
             expected = [str(x) for x in codes[counts / n >= c.minority_share]]
         if expected:
             unexpected = ((record_lang != "und") & ~np.isin(record_lang.astype(str), expected)
                           & (record_conf >= c.min_confidence))
         issue = mixed_turns | mixed_scr | unexpected
-        score = np.where(mixed_turns, 1 - np.minimum(p_conf, r_conf), 1.0)
-        score = np.where(mixed_scr, np.minimum(score, 0.5), score)
-        score = np.where(unexpected, np.minimum(score, 1 - confidence), score)
-        frame = pd.DataFrame({
-            f"is_{self.name}_issue": issue, f"{self.name}_score": np.clip(score, 0, 1),
-            "language": language, "language_fine": fine,
-            "language_confidence": np.round(confidence.astype(float), 4),
-            "prompt_language": p_macro, "response_language": r_macro,
-            "is_mixed_language": mixed_turns, "is_mixed_script": mixed_scr,
-            "is_unexpected_language": unexpected,
-            "is_translation_request": translation,
-        })
-        ids = table.column("id").to_numpy(zero_copy_only=False)
+        score = np.where(unexpected, np.minimum(rows["_score"].to_numpy(), 1 - rows["_confidence"].to_numpy()),
+                         rows["_score"].to_numpy())
+        frame = pd.DataFrame({f"is_{self.name}_issue": issue, f"{self.name}_score": np.clip(score, 0, 1)})
+        for col in ("language", "language_fine", "language_confidence", "prompt_language",
+                    "response_language", "is_mixed_language", "is_mixed_script"):
+            frame[col] = rows[col].to_numpy()
+        frame["is_unexpected_language"] = unexpected
+        frame["is_translation_request"] = rows["is_translation_request"].to_numpy()
+        language, fine = frame["language"], frame["language_fine"]
+        p_macro, r_macro = frame["prompt_language"], frame["response_language"]
+        translation = frame["is_translation_request"].to_numpy()
+        ids = keys.column("id").to_numpy(zero_copy_only=False)
         summary = {
             "languages": dict(Counter(language.tolist()).most_common()),
             "languages_fine": dict(Counter(fine.tolist()).most_common()),

@@ -34,8 +34,9 @@ class MultiTurnSignal(Signal):
     """
 
     name = "multiturn"
+    batchable = True
 
-    def compute(self, table: pa.Table, ctx: SignalContext) -> SignalResult:
+    def compute_rows(self, table: pa.Table, ctx: SignalContext) -> pd.DataFrame:
         views = ctx.views(table)
         n, t = views.n, views.turns
         code = role_codes(t.role)
@@ -64,14 +65,18 @@ class MultiTurnSignal(Signal):
         checks = {"role_order": role_order, "consecutive_same_role": consecutive,
                   "bad_ending": bad_ending, "empty_turn": empty_turn}
         failed = sum(v.astype(np.int64) for v in checks.values())
-        frame = pd.DataFrame({f"is_{self.name}_issue": failed > 0, f"{self.name}_score": 1.0 / (1.0 + failed),
-                              **{f"mt_{k}": v for k, v in checks.items()}, "mt_turns": counts})
-        ids = table.column("id").to_numpy(zero_copy_only=False)
+        return pd.DataFrame({f"is_{self.name}_issue": failed > 0, f"{self.name}_score": 1.0 / (1.0 + failed),
+                             **{f"mt_{k}": v for k, v in checks.items()}, "mt_turns": counts})
+
+    def summarize(self, rows: pd.DataFrame, keys: pa.Table, ctx: SignalContext) -> SignalResult:
+        checks = {k: rows[f"mt_{k}"].to_numpy() for k in CHECKS}
+        counts = rows["mt_turns"].to_numpy()
+        ids = keys.column("id").to_numpy(zero_copy_only=False)
         summary = {"counts": {k: int(v.sum()) for k, v in checks.items()},
                    "multi_turn_records": int((counts > 2).sum()),
                    "turns": textops.describe(counts),
                    "examples": {k: textops.example_ids(ids, v, 3) for k, v in checks.items() if v.any()}}
-        return self.result(frame, summary)
+        return self.result(rows, summary)
 
 
 def role_codes(role: np.ndarray) -> np.ndarray:

@@ -5,6 +5,7 @@ always contains its exact members and ``near_extra_rows >= exact_extra_rows``.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,7 +14,7 @@ import pyarrow as pa
 
 from workbench.quality import minhash, textops
 from workbench.quality.base import Signal, SignalContext, SignalResult
-from workbench.quality.textviews import RecordTexts
+from workbench.quality.textviews import RecordTexts, TextViews
 from workbench.quality.tokens import set_keys, shingles, tokenize
 
 
@@ -82,8 +83,20 @@ class NearDuplicateFinder:
     def find(self, texts) -> NearDuplicates:
         """Search ``texts`` (strings, an Arrow string array, or a ``RecordTexts``) for near duplicates."""
         arr = texts if isinstance(texts, RecordTexts) else textops.as_strings(texts)
-        n = len(arr)
         keys, bkeys, sig16 = self._sketch(arr)
+        return self.resolve(keys, bkeys, sig16, lambda idx: arr.take(pa.array(idx)))
+
+    def sketch(self, texts) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(exact key, LSH band keys, 16-bit signature) of each text: all a search keeps of the texts
+        until verification, computed batch by batch (so any slicing of the data gives the same)."""
+        arr = texts if isinstance(texts, RecordTexts) else textops.as_strings(texts)
+        return self._sketch(arr)
+
+    def resolve(self, keys: np.ndarray, bkeys: np.ndarray, sig16: np.ndarray,
+                fetch: Callable[[np.ndarray], pa.Array]) -> NearDuplicates:
+        """The clusters from the sketches of every text; ``fetch(indices)`` returns the texts of the
+        candidate pairs (a few records) for the exact Jaccard check."""
+        n = len(keys)
         exact_rep = np.full(n, -1, dtype=np.int64)
         has = np.flatnonzero(keys != 0)
         if len(has):
@@ -96,7 +109,7 @@ class NearDuplicateFinder:
             est = (sig16[a] == sig16[b]).mean(axis=1)
             keep = est >= self.threshold - self.prefilter_margin
             a, b = a[keep], b[keep]
-        a, b, jac = self._verify(arr, a, b)
+        a, b, jac = self._verify(fetch, a, b)
         copies = np.flatnonzero((exact_rep >= 0) & (exact_rep != np.arange(n)))
         rep = minhash.components(n, np.concatenate([a, copies]), np.concatenate([b, exact_rep[copies]]))
         size = np.bincount(rep, minlength=n)[rep]
@@ -125,12 +138,12 @@ class NearDuplicateFinder:
             sig16[lo:hi] = sig.astype(np.uint16)
         return keys, bkeys, sig16
 
-    def _verify(self, arr: pa.Array, a: np.ndarray, b: np.ndarray):
+    def _verify(self, fetch: Callable[[np.ndarray], pa.Array], a: np.ndarray, b: np.ndarray):
         """Keep the candidate pairs whose exact shingle-set Jaccard reaches the threshold."""
         if not len(a):
             return a, b, np.zeros(0)
-        involved = np.unique(np.concatenate([a, b]))  # only these texts are shingled again
-        sets = minhash.shingle_sets(arr.take(pa.array(involved)), self.ngram, self.batch_size)
+        involved = np.unique(np.concatenate([a, b]))  # only these texts are read and shingled again
+        sets = minhash.shingle_sets(fetch(involved), self.ngram, self.batch_size)
         jac = minhash.jaccard_pairs(sets, np.searchsorted(involved, a), np.searchsorted(involved, b))
         ok = jac >= self.threshold
         return a[ok], b[ok], jac[ok]
@@ -162,6 +175,7 @@ class NearDuplicateSignal(Signal):
     """
 
     name = "near_duplicates"
+    batchable = True
 
     @dataclass(frozen=True)
     class Config:
@@ -172,17 +186,45 @@ class NearDuplicateSignal(Signal):
         batch_size: int = 20_000
         seed: int = 0
 
-    def compute(self, table: pa.Table, ctx: SignalContext) -> SignalResult:
-        views = ctx.views(table)
+    def finder(self) -> NearDuplicateFinder:
         c = self.config
-        finder = NearDuplicateFinder(c.threshold, c.ngram, c.num_bins, seed=c.seed, batch_size=c.batch_size)
-        ids = table.column("id").to_numpy(zero_copy_only=False).astype(object)
+        return NearDuplicateFinder(c.threshold, c.ngram, c.num_bins, seed=c.seed, batch_size=c.batch_size)
+
+    def compute_rows(self, table: pa.Table, ctx: SignalContext) -> pd.DataFrame:
+        """The sketches of each level: exact key, band keys and 16-bit signature (working columns)."""
+        views = ctx.views(table)
+        finder = self.finder()
+        cols: dict[str, np.ndarray] = {}
+        for level in self.config.levels:
+            keys, bkeys, sig16 = finder.sketch(RecordTexts(table) if level == "record" else views.prompt)
+            cols[f"_{level}_key"] = keys
+            cols.update({f"_{level}_band{i}": bkeys[:, i] for i in range(bkeys.shape[1])})
+            cols.update({f"_{level}_sig{i}": sig16[:, i] for i in range(sig16.shape[1])})
+        return pd.DataFrame(cols)
+
+    def summarize(self, rows: pd.DataFrame, keys: pa.Table, ctx: SignalContext) -> SignalResult:
+        """Candidates, verification (reading back the candidates' texts from ``ctx.source``) and clusters
+        over the whole data set."""
+        c = self.config
+        finder = self.finder()
+        bands, _ = finder.banding()
+        ids = keys.column("id").to_numpy(zero_copy_only=False).astype(object)
         frame = pd.DataFrame(index=pd.RangeIndex(len(ids)))
         summary: dict = {"threshold": c.threshold, "ngram": c.ngram}
         flag = np.zeros(len(ids), dtype=bool)
         score = np.ones(len(ids))
+        source = ctx.source
+        if source is None:
+            raise ValueError("near_duplicates needs ctx.source to verify its candidate pairs")
         for level in c.levels:
-            found = finder.find(RecordTexts(table) if level == "record" else views.prompt)
+            def fetch(idx: np.ndarray, level: str = level) -> pa.Array:
+                sub = source.take(pa.array(idx, pa.int64()))
+                return RecordTexts(sub).slice(0, len(idx)) if level == "record" else TextViews(sub).prompt
+
+            found = finder.resolve(
+                rows[f"_{level}_key"].to_numpy(),
+                rows[[f"_{level}_band{i}" for i in range(bands)]].to_numpy(),
+                rows[[f"_{level}_sig{i}" for i in range(c.num_bins)]].to_numpy(), fetch)
             prefix = "near_dup" if level == "record" else "prompt_near_dup"
             in_cluster = found.size > 1
             frame[f"{prefix}_cluster"] = np.where(in_cluster, ids[found.rep], None)

@@ -251,13 +251,14 @@ class PIISignal(Signal):
 
     name = "pii"
     version = "2"
+    batchable = True
 
     @dataclass(frozen=True)
     class Config:
         types: tuple[str, ...] = PII_NAMES
         flag_alone: tuple[str, ...] = tuple(t for t in PII_NAMES if t != "name")
 
-    def compute(self, table: pa.Table, ctx: SignalContext) -> SignalResult:
+    def compute_rows(self, table: pa.Table, ctx: SignalContext) -> pd.DataFrame:
         n = table.num_rows
         counts = {t: np.zeros(n, dtype=np.int64) for t in self.config.types}
         for col in TEXT_COLUMNS:  # every turn of every column, without joining them into one copy
@@ -270,15 +271,20 @@ class PIISignal(Signal):
         types_col = np.full(n, "", dtype=object)
         for i in np.flatnonzero(total > 0).tolist():  # few rows: a Python loop is fine here
             types_col[i] = ",".join(k for k, v in counts.items() if v[i])
-        frame = pd.DataFrame({f"is_{self.name}_issue": issue, f"{self.name}_score": 1.0 / (1.0 + total),
-                              **{f"pii_{k}": v for k, v in counts.items()},
-                              "pii_count": total, "pii_types": types_col})
-        ids = table.column("id").to_numpy(zero_copy_only=False)
+        return pd.DataFrame({f"is_{self.name}_issue": issue, f"{self.name}_score": 1.0 / (1.0 + total),
+                             **{f"pii_{k}": v for k, v in counts.items()},
+                             "pii_count": total, "pii_types": types_col})
+
+    def summarize(self, rows: pd.DataFrame, keys: pa.Table, ctx: SignalContext) -> SignalResult:
+        counts = {t: rows[f"pii_{t}"].to_numpy() for t in self.config.types}
+        total = rows["pii_count"].to_numpy()
+        issue = rows[f"is_{self.name}_issue"].to_numpy()
+        ids = keys.column("id").to_numpy(zero_copy_only=False)
         summary = {
             "records": {k: int((v > 0).sum()) for k, v in counts.items()},
             "occurrences": {k: int(v.sum()) for k, v in counts.items()},
-            "records_with_pii": int(issue.sum()),  # type: ignore[union-attr]  # a narrowing mypy cannot follow
-            "records_naming_people_only": int(((total > 0) & ~issue).sum()),  # type: ignore[union-attr]  # a narrowing mypy cannot follow
+            "records_with_pii": int(issue.sum()),
+            "records_naming_people_only": int(((total > 0) & ~issue).sum()),
             "examples": {k: textops.example_ids(ids, v > 0, 3) for k, v in counts.items() if v.any()},
         }
-        return self.result(frame, summary)
+        return self.result(rows, summary)

@@ -10,6 +10,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from workbench.model.text import join_turns
+from workbench.model.turns import shared_strings
 from workbench.quality import textops
 from workbench.quality.base import Signal, SignalContext, SignalResult
 from workbench.quality.exact_duplicates import exact_groups, normalised_keys
@@ -54,14 +55,15 @@ class PreferenceSignal(Signal):
     """
 
     name = "preference"
+    version = "2"  # 2: prompts_in_many_pairs counts normalised prompts (the groups), not raw strings
+    batchable = True
 
     @dataclass(frozen=True)
     class Config:
         near_identical: float = 0.95
         max_pairs_per_prompt: int = 5
 
-    def compute(self, table: pa.Table, ctx: SignalContext) -> SignalResult:
-        c = self.config
+    def compute_rows(self, table: pa.Table, ctx: SignalContext) -> pd.DataFrame:
         views = ctx.views(table)
         n, kinds = views.n, views.kinds
         pref = np.flatnonzero(kinds == "preference")
@@ -69,7 +71,7 @@ class PreferenceSignal(Signal):
         identical = np.zeros(n, dtype=bool)
         longer = np.zeros(n, dtype=bool)
         equal_len = np.zeros(n, dtype=bool)
-        prompt_pairs = np.zeros(n, dtype=np.int64)
+        prompt_key = np.zeros(n, dtype=np.uint64)
         if len(pref):
             chosen, rejected = _joined(table, "chosen", pref), _joined(table, "rejected", pref)
             ck, rk = normalised_keys(chosen), normalised_keys(rejected)
@@ -77,25 +79,43 @@ class PreferenceSignal(Signal):
             sim[pref] = similarity(chosen, rejected)
             cw, rw = textops.word_counts(chosen), textops.word_counts(rejected)
             longer[pref], equal_len[pref] = cw > rw, cw == rw
-            _, size = exact_groups(normalised_keys(views.prompt.take(pa.array(pref, pa.int64()))))
-            prompt_pairs[pref] = size
-        near = ~identical & (np.nan_to_num(sim) >= c.near_identical)
-        overused = prompt_pairs > c.max_pairs_per_prompt
+            prompt_key[pref] = normalised_keys(views.prompt.take(pa.array(pref, pa.int64())))
         ranking = np.flatnonzero(kinds == "ranking")
         dup_cand = np.zeros(n, dtype=bool)
         dup_cand[ranking] = duplicate_candidates(table, ranking)
+        return pd.DataFrame({"pref_similarity": np.round(sim, 4), "pref_identical": identical,
+                             "pref_chosen_longer": longer, "pref_duplicate_candidates": dup_cand,
+                             "_sim": sim, "_equal_length": equal_len, "_prompt_key": prompt_key})
+
+    def summarize(self, rows: pd.DataFrame, keys: pa.Table, ctx: SignalContext) -> SignalResult:
+        """Pairs per prompt are counted over the whole data set."""
+        c = self.config
+        n = len(rows)
+        kinds = shared_strings(keys.column("kind"))
+        pref = np.flatnonzero(kinds == "preference")
+        ranking = np.flatnonzero(kinds == "ranking")
+        sim, identical = rows["_sim"].to_numpy(), rows["pref_identical"].to_numpy()
+        longer, equal_len = rows["pref_chosen_longer"].to_numpy(), rows["_equal_length"].to_numpy()
+        dup_cand = rows["pref_duplicate_candidates"].to_numpy()
+        prompt_pairs = np.zeros(n, dtype=np.int64)
+        prompt_key = rows["_prompt_key"].to_numpy()
+        if len(pref):
+            _, size = exact_groups(prompt_key[pref])
+            prompt_pairs[pref] = size
+        near = ~identical & (np.nan_to_num(sim) >= c.near_identical)
+        overused = prompt_pairs > c.max_pairs_per_prompt
         issue = identical | near | overused | dup_cand
         score = np.where(identical, 0.0, np.where(near, 1.0 - np.nan_to_num(sim), 1.0))
         score = np.where(overused | dup_cand, np.minimum(score, 0.5), score)
         frame = pd.DataFrame({f"is_{self.name}_issue": issue, f"{self.name}_score": np.clip(score, 0, 1),
-                              "pref_similarity": np.round(sim, 4), "pref_identical": identical,
+                              "pref_similarity": rows["pref_similarity"].to_numpy(), "pref_identical": identical,
                               "pref_near_identical": near, "pref_chosen_longer": longer,
                               "pref_prompt_pairs": prompt_pairs, "pref_prompt_overused": overused,
                               "pref_duplicate_candidates": dup_cand})
         kto = kinds == "kto"
-        labels = pc.fill_null(table.column("label"), False).to_numpy(zero_copy_only=False)
+        labels = pc.fill_null(keys.column("label"), False).to_numpy(zero_copy_only=False)
         pairs = len(pref)
-        ids = table.column("id").to_numpy(zero_copy_only=False)
+        ids = keys.column("id").to_numpy(zero_copy_only=False)
         summary = {
             "applies": bool(pairs or len(ranking) or kto.any()),
             "pairs": pairs,
@@ -103,8 +123,7 @@ class PreferenceSignal(Signal):
             "near_identical_pairs": int(near.sum()),
             "chosen_longer_share": round(float(longer[pref].mean()), 4) if pairs else None,
             "equal_length_share": round(float(equal_len[pref].mean()), 4) if pairs else None,
-            "prompts_in_many_pairs": int(len(np.unique(views.prompt.take(pa.array(
-                np.flatnonzero(overused), pa.int64())).to_pylist()))) if overused.any() else 0,
+            "prompts_in_many_pairs": int(len(np.unique(prompt_key[overused]))),
             "max_pairs_per_prompt": int(prompt_pairs.max()) if pairs else 0,
             "rankings": int(len(ranking)),
             "rankings_with_duplicate_candidates": int(dup_cand.sum()),

@@ -69,6 +69,7 @@ class GuidelineRulesSignal(Signal):
     name = "rules"
     version = "2"  # 2: data-dependent rules are guideline options; content-word repeats check
     uses_guidelines = True
+    batchable = True
 
     @dataclass(frozen=True)
     class Config:
@@ -82,7 +83,7 @@ class GuidelineRulesSignal(Signal):
         """The rules that run under guidelines ``gl``: the universal ones and the options switched on."""
         return tuple(r for r in RULES if r in self.config.rules and (r in UNIVERSAL or gl.rule_on(r)))
 
-    def compute(self, table: pa.Table, ctx: SignalContext) -> SignalResult:
+    def compute_rows(self, table: pa.Table, ctx: SignalContext) -> pd.DataFrame:
         c, gl = self.config, ctx.guidelines
         on = self.active(gl)
         views = ctx.views(table)
@@ -109,10 +110,15 @@ class GuidelineRulesSignal(Signal):
         failed = np.full(n, "", dtype=object)
         for i in np.flatnonzero(broken).tolist():
             failed[i] = ",".join(k for k, v in rules.items() if v[i])
-        frame = pd.DataFrame({f"is_{self.name}_issue": broken > 0, f"{self.name}_score": 1.0 / (1.0 + broken),
-                              **{f"rule_{k}": v for k, v in rules.items()},
-                              "rules_broken": broken, "rules_failed": failed})
-        ids = table.column("id").to_numpy(zero_copy_only=False)
+        return pd.DataFrame({f"is_{self.name}_issue": broken > 0, f"{self.name}_score": 1.0 / (1.0 + broken),
+                             **{f"rule_{k}": v for k, v in rules.items()},
+                             "rules_broken": broken, "rules_failed": failed})
+
+    def summarize(self, rows: pd.DataFrame, keys: pa.Table, ctx: SignalContext) -> SignalResult:
+        gl = ctx.guidelines
+        rules = {k: rows[f"rule_{k}"].to_numpy() for k in RULES if f"rule_{k}" in rows.columns}
+        broken = rows["rules_broken"].to_numpy()
+        ids = keys.column("id").to_numpy(zero_copy_only=False)
         summary = {"counts": {k: int(v.sum()) for k, v in rules.items()},
                    "records_breaking_any": int((broken > 0).sum()),
                    "enabled": list(rules), "off": [r for r in RULES if r not in rules],
@@ -121,7 +127,7 @@ class GuidelineRulesSignal(Signal):
                        "default": gl.window_for(None),
                        "per_category": {k: gl.window_for(k) for k in gl.length_window_per_category}},
                    "examples": {k: textops.example_ids(ids, v, 3) for k, v in rules.items() if v.any()}}
-        return self.result(frame, summary)
+        return self.result(rows, summary)
 
     def _phrase_hits(self, resp: pa.Array, gl, on: tuple[str, ...]) -> dict[str, np.ndarray]:
         """Phrase rules over the responses: one union pass finds the rows, then one pass per rule."""

@@ -25,7 +25,7 @@ import pandas as pd
 import pyarrow as pa
 
 from workbench.quality import textops
-from workbench.quality.base import Signal, SignalContext, SignalResult
+from workbench.quality.base import Signal, SignalContext, SignalResult, without_working
 
 LEXICON_DIR = Path(__file__).with_name("lexicons")
 HARM_CATEGORIES = ("profanity", "hate", "violence", "self_harm", "sexual", "dangerous")
@@ -116,6 +116,7 @@ class SafetySignal(Signal):
 
     name = "safety"
     version = "3"
+    batchable = True
 
     @dataclass(frozen=True)
     class Config:
@@ -136,7 +137,7 @@ class SafetySignal(Signal):
         if self.config.use_model:
             self._model, self._model_error = load_detoxify()
 
-    def compute(self, table: pa.Table, ctx: SignalContext) -> SignalResult:
+    def compute_rows(self, table: pa.Table, ctx: SignalContext) -> pd.DataFrame:
         self.ensure_setup()
         c = self.config
         views = ctx.views(table)
@@ -149,8 +150,6 @@ class SafetySignal(Signal):
         cols = {f"safety_{k}": v for k, v in resp.items()}
         cols["safety_categories"] = _joined(resp, n)
         cols["safety_prompt_categories"] = _joined(prompt, n)
-        info = {"lexicon_terms": {k: len(load_lexicon(k, c.lexicon_dir)) for k in c.categories},
-                "model": "detoxify" if self._model is not None else None, "model_note": self._model_error}
         if c.use_classifier:
             from workbench.quality.toxicity import toxicity_scores
 
@@ -158,16 +157,25 @@ class SafetySignal(Signal):
             cols["toxicity_score"] = np.round(clf.astype(float), 4)
             issue = issue | (clf >= c.classifier_threshold)
             score = np.minimum(score, np.where(clf >= c.classifier_threshold, 1.0 - clf, 1.0))
-            info["classifier"] = ("hashed word and char n-grams + logistic regression "
-                                  "(models/toxicity_card.json)")
         if self._model is not None:
             tox = self._toxicity(views.response)
             cols["toxicity_model"] = tox
             issue = issue | (tox > c.model_threshold)
             score = np.minimum(score, 1.0 - tox)
-        frame = pd.DataFrame({f"is_{self.name}_issue": issue, f"{self.name}_score": np.clip(score, 0, 1),
-                              **cols})
-        ids = table.column("id").to_numpy(zero_copy_only=False)
+        return pd.DataFrame({f"is_{self.name}_issue": issue, f"{self.name}_score": np.clip(score, 0, 1),
+                             **cols, **{f"_prompt_{k}": v for k, v in prompt.items()}})
+
+    def summarize(self, rows: pd.DataFrame, keys: pa.Table, ctx: SignalContext) -> SignalResult:
+        self.ensure_setup()
+        c = self.config
+        resp = {k: rows[f"safety_{k}"].to_numpy() for k in c.categories}
+        prompt = {k: rows[f"_prompt_{k}"].to_numpy() for k in c.categories}
+        info = {"lexicon_terms": {k: len(load_lexicon(k, c.lexicon_dir)) for k in c.categories},
+                "model": "detoxify" if self._model is not None else None, "model_note": self._model_error}
+        if c.use_classifier:
+            info["classifier"] = ("hashed word and char n-grams + logistic regression "
+                                  "(models/toxicity_card.json)")
+        ids = keys.column("id").to_numpy(zero_copy_only=False)
         anywhere = {k: (resp[k] > 0) | (prompt[k] > 0) for k in c.categories}
         summary = {
             "counts": {k: int(v.sum()) for k, v in anywhere.items()},
@@ -176,7 +184,7 @@ class SafetySignal(Signal):
             "issue_categories": list(c.issue_categories),
             "examples": {k: textops.example_ids(ids, resp[k] > 0, 3) for k in c.categories if resp[k].any()},
         }
-        return self.result(frame, summary, info)
+        return self.result(without_working(rows), summary, info)
 
     def _toxicity(self, texts: pa.Array, batch: int = 64) -> np.ndarray:
         if self._model is None:

@@ -61,11 +61,16 @@ def model_probabilities(first_turns, user_turns=None, responses=None,
     ``weights["classes"]``."""
     w = weights or load_weights()
     views, emb, ngrams, struct = task_features.featurize(first_turns, user_turns, responses)
-    logits = emb @ w["coef_emb"] + np.asarray(ngrams @ w["coef_hash"]) + struct @ w["coef_struct"] + w["intercept"]
+    # the dense products in float64, rounded to float32 after: BLAS sums a row in an order that depends
+    # on the batch's shape and the threads, and in float32 that moved confidences by ~1e-7 between a
+    # whole-table run and a batch-by-batch one; in float64 the rounding hides it
+    f64 = np.float64
+    logits = (emb.astype(f64) @ w["coef_emb"].astype(f64) + np.asarray(ngrams @ w["coef_hash"], dtype=f64)
+              + struct.astype(f64) @ w["coef_struct"].astype(f64) + w["intercept"].astype(f64))
     logits -= logits.max(axis=1, keepdims=True)
     prob = np.exp(logits)
     prob /= prob.sum(axis=1, keepdims=True)
-    return views, prob
+    return views, prob.astype(np.float32)
 
 
 def classify_task_types(first_turns, user_turns=None, responses=None, systems=None,
@@ -178,7 +183,8 @@ class TaskTypeSignal(Signal):
     """
 
     name = "task_type"
-    version = "1"
+    version = "2"  # 2: tokens no longer depend on pyarrow's whitespace split of a trailing space
+    batchable = True
 
     @dataclass(frozen=True)
     class Config:
@@ -187,15 +193,19 @@ class TaskTypeSignal(Signal):
     def setup(self) -> None:
         load_weights()
 
-    def compute(self, table: pa.Table, ctx: SignalContext) -> SignalResult:
+    def compute_rows(self, table: pa.Table, ctx: SignalContext) -> pd.DataFrame:
         views = ctx.views(table)
         first, user_counts, system = first_user_turns(table, views)
         labels, conf = classify_task_types(first, user_counts, views.response, system)
         has_prompt = pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(first)), 0).to_numpy(zero_copy_only=False)
         issue = (labels == OTHER) & (conf < self.config.unsure_below) & has_prompt
-        frame = pd.DataFrame({f"is_{self.name}_issue": issue, f"{self.name}_score": conf,
-                              "task_type": pd.Categorical(labels, categories=list(TASK_TYPES)).astype(str),
-                              "task_type_confidence": conf})
+        return pd.DataFrame({f"is_{self.name}_issue": issue, f"{self.name}_score": conf,
+                             "task_type": pd.Categorical(labels, categories=list(TASK_TYPES)).astype(str),
+                             "task_type_confidence": conf})
+
+    def summarize(self, rows: pd.DataFrame, keys: pa.Table, ctx: SignalContext) -> SignalResult:
+        labels = rows["task_type"].to_numpy()
+        conf = rows["task_type_confidence"].to_numpy()
         counts = pd.Series(labels).value_counts()
         total = max(len(labels), 1)
         summary = {
@@ -207,4 +217,4 @@ class TaskTypeSignal(Signal):
         if CARD.exists():
             info["card"] = {k: v for k, v in json.loads(CARD.read_text(encoding="utf-8")).items()
                             if k in ("trained", "sources", "sizes")}
-        return self.result(frame, summary, info)
+        return self.result(rows, summary, info)

@@ -8,6 +8,7 @@ import pandas as pd
 import pyarrow as pa
 
 from workbench.model.schema import ROLES
+from workbench.model.turns import shared_strings
 from workbench.quality import textops
 from workbench.quality.base import Signal, SignalContext, SignalResult
 
@@ -45,6 +46,7 @@ class TextStatsSignal(Signal):
     """
 
     name = "text_stats"
+    batchable = True
 
     @dataclass(frozen=True)
     class Config:
@@ -52,7 +54,7 @@ class TextStatsSignal(Signal):
         min_group: int = 20
         chars_per_token: float = 4.0
 
-    def compute(self, table: pa.Table, ctx: SignalContext) -> SignalResult:
+    def compute_rows(self, table: pa.Table, ctx: SignalContext) -> pd.DataFrame:
         views = ctx.views(table)
         n = views.n
         turns = views.turns
@@ -60,32 +62,38 @@ class TextStatsSignal(Signal):
         chars = textops.char_counts(turns.content)
         tokens = np.ceil(chars / self.config.chars_per_token).astype(np.int64)
         frame = {}
-        summary: dict = {"roles": {}}
-        roles = [r for r in ROLES if r != "tool" or (turns.role == "tool").any()]
-        for role in roles:
+        for role in ROLES:  # tool columns too: summarize drops them when no record has a tool turn
             m = turns.role == role
             parent = turns.parent[m]
-            count = np.bincount(parent, minlength=n)
-            per = {unit: np.bincount(parent, weights=v[m], minlength=n).astype(np.int64)
-                   for unit, v in (("chars", chars), ("words", words), ("tokens", tokens))}
-            for unit, v in per.items():
-                frame[f"{role}_{unit}"] = v
-            frame[f"{role}_turns"] = count
-            has = count > 0
-            summary["roles"][role] = {"records": int(has.sum()), "turns": int(count.sum()),
-                                      **{unit: textops.describe(v[has]) for unit, v in per.items()}}
+            for unit, v in (("chars", chars), ("words", words), ("tokens", tokens)):
+                frame[f"{role}_{unit}"] = np.bincount(parent, weights=v[m], minlength=n).astype(np.int64)
+            frame[f"{role}_turns"] = np.bincount(parent, minlength=n)
         empty_turn = (words == 0) & ~turns.has_tool_calls  # a function call's turn has no text by design
         empty = np.bincount(turns.parent[empty_turn], minlength=n) if len(turns) else np.zeros(n, int)
         frame["turns"] = np.bincount(turns.parent, minlength=n) if len(turns) else np.zeros(n, int)
         frame["empty_turns"] = empty
+        frame["response_words"] = textops.word_counts(views.response)
+        frame["response_chars"] = textops.char_counts(views.response)
+        frame["prompt_words"] = frame["user_words"]
+        return pd.DataFrame(frame)
 
-        response_words = textops.word_counts(views.response)
-        response_chars = textops.char_counts(views.response)
-        prompt_words = frame["user_words"]
-        frame["response_words"] = response_words
-        frame["response_chars"] = response_chars
-        frame["prompt_words"] = prompt_words
-        cats = views.categories
+    def summarize(self, rows: pd.DataFrame, keys: pa.Table, ctx: SignalContext) -> SignalResult:
+        """Length outliers are robust z-scores within each category of the whole data set."""
+        if not rows["tool_turns"].to_numpy().any():
+            rows = rows.drop(columns=[f"tool_{u}" for u in ("chars", "words", "tokens", "turns")])
+        roles = [r for r in ROLES if f"{r}_turns" in rows.columns]
+        summary: dict = {"roles": {}}
+        for role in roles:
+            count = rows[f"{role}_turns"].to_numpy()
+            has = count > 0
+            summary["roles"][role] = {"records": int(has.sum()), "turns": int(count.sum()),
+                                      **{unit: textops.describe(rows[f"{role}_{unit}"].to_numpy()[has])
+                                         for unit in ("chars", "words", "tokens")}}
+        frame = {c: rows[c].to_numpy() for c in rows.columns}
+        empty = frame["empty_turns"]
+        response_words, response_chars = frame["response_words"], frame["response_chars"]
+        prompt_words = frame["prompt_words"]
+        cats = shared_strings(keys.column("category"))
         z_resp = robust_z(np.log1p(response_words), cats, response_words > 0, self.config.min_group)
         z_prompt = robust_z(np.log1p(prompt_words), cats, prompt_words > 0, self.config.min_group)
         thr = self.config.outlier_z
@@ -109,7 +117,7 @@ class TextStatsSignal(Signal):
             "records_with_empty_turns": int((empty > 0).sum()),
             "outlier_z": thr,
         })
-        ids = table.column("id").to_numpy(zero_copy_only=False)
+        ids = keys.column("id").to_numpy(zero_copy_only=False)
         summary["examples"] = {"outliers": textops.example_ids(ids, out["is_length_outlier"]),
                                "empty_turns": textops.example_ids(ids, empty > 0)}
         return self.result(out, summary)

@@ -46,7 +46,8 @@ def report_category_distribution(quality: dict[str, Any], summaries: dict[str, d
 def write_report(dataset: Dataset, out_dir: str | os.PathLike, guidelines=None,
                  signal_report: SignalReport | None = None,
                  extra_sections: Mapping[str, str] | list[tuple[str, str]] | None = None,
-                 cache_dir: str | os.PathLike | None = None) -> dict[str, Any]:
+                 cache_dir: str | os.PathLike | None = None, *, engine: str = "local",
+                 address: str | None = None, batch_size: int | None = None) -> dict[str, Any]:
     """Write the quality report files into ``out_dir``.
 
     Parameters
@@ -62,6 +63,9 @@ def write_report(dataset: Dataset, out_dir: str | os.PathLike, guidelines=None,
         rendered with raw HTML escaped.
     cache_dir : path, optional
         Signal cache (see ``compute_signals``).
+    engine, address, batch_size : optional
+        Where and how the signals run (see ``compute_signals``): ``engine="ray"`` on a Ray cluster
+        (``address``), ``batch_size`` records at a time.
 
     Returns
     -------
@@ -71,7 +75,8 @@ def write_report(dataset: Dataset, out_dir: str | os.PathLike, guidelines=None,
     """
     dataset = as_dataset(dataset)
     gl = as_guidelines(guidelines)
-    rep = signal_report or compute_signals(dataset, guidelines=gl, cache_dir=cache_dir)
+    rep = signal_report or compute_signals(dataset, guidelines=gl, cache_dir=cache_dir, engine=engine,
+                                           address=address, batch_size=batch_size)
     quality = build_quality(dataset, rep)
     # which guidelines judged the data: the file, or "none: neutral defaults" (a reused signal report
     # knows what it was computed with)
@@ -113,7 +118,8 @@ class ReportResult(ResultDict):
                 "issues": {k: v for k, v in self["report"].issues().items() if v}, "files": sorted(files)}
 
 
-def report(dataset, out, guidelines=None, cache_dir=None) -> ReportResult:
+def report(dataset, out, guidelines=None, cache_dir=None, *, engine: str = "local", address: str | None = None,
+           batch_size: int | None = None) -> ReportResult:
     """Compute every signal (cached under ``cache_dir`` if given) and write the report into ``out``.
 
     Parameters
@@ -124,6 +130,8 @@ def report(dataset, out, guidelines=None, cache_dir=None) -> ReportResult:
     out : path
     guidelines : Guidelines or path, optional
     cache_dir : path, optional
+    engine, address, batch_size : optional
+        See :func:`write_report`.
 
     Returns
     -------
@@ -137,7 +145,8 @@ def report(dataset, out, guidelines=None, cache_dir=None) -> ReportResult:
         dataset = project.dataset
         guidelines = project.guidelines if guidelines is None else guidelines
         cache_dir = project.cache_dir if cache_dir is None else cache_dir
-    return write_report(dataset, out, guidelines=guidelines, cache_dir=cache_dir)
+    return write_report(dataset, out, guidelines=guidelines, cache_dir=cache_dir, engine=engine, address=address,
+                        batch_size=batch_size)
 
 
 #: deprecated alias (plots.category_distribution draws a figure; this builds a report's JSON)

@@ -1,0 +1,129 @@
+"""Batch-by-batch signals give exactly the whole-table answers: every column, value for value, and every
+summary, on a mixture of real files of every record kind, for random batch sizes; and on Ray."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from workbench.io import load
+from workbench.model import RECORD_SCHEMA
+from workbench.quality import compute_signals
+from workbench.quality.base import Signal
+from workbench.quality.builtin import BUILTIN_SIGNALS, default_registry
+from workbench.quality.engine import batch_phase, resolve_signals
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+FILES = ("llamafactory_dpo_en_demo.json", "llamafactory_kto_en_demo.json",
+         "llamafactory_glaive_toolcall_en_demo_150.json", "llamafactory_alpaca_zh_demo_200.json",
+         "fastchat_dummy_conversation.json", "selfinstruct_text-davinci-003_predictions.jsonl")
+BATCHABLE = [cls.name for cls in BUILTIN_SIGNALS if cls.batchable]
+
+
+def _mixture() -> pa.Table:
+    """About 60 records of each file (preference, KTO, tool calls, Chinese, multi-turn, Alpaca-like),
+    interleaved, with some exact and near copies across batches so the grouping signals have work."""
+    parts = [load(FIXTURES / f).table.cast(RECORD_SCHEMA).slice(0, 60) for f in FILES]
+    table = pa.concat_tables(parts)
+    order = np.random.default_rng(0).permutation(table.num_rows)
+    table = table.take(pa.array(order))
+    copies = table.slice(0, 25)  # copies of early records at the end: groups span batches
+    ids = pa.array([f"copy-{i}" for i in range(copies.num_rows)])
+    copies = copies.set_column(copies.schema.get_field_index("id"), "id", ids)
+    return pa.concat_tables([table, copies])
+
+
+TABLE = _mixture()
+
+
+@pytest.fixture(scope="module")
+def whole():
+    return compute_signals(TABLE, signals=BATCHABLE)
+
+
+def _same(a, b) -> None:
+    pd.testing.assert_frame_equal(a.frame, b.frame, check_exact=True)
+    assert a.summaries == b.summaries
+    assert a.infos == b.infos
+
+
+def test_every_builtin_signal_but_the_embedding_ones_is_batchable():
+    assert set(BATCHABLE) == {cls.name for cls in BUILTIN_SIGNALS} - {"semantic_dup", "topics"}
+
+
+def test_the_mixture_exercises_the_signals(whole):
+    """Not a vacuous equality: the data has flags, groups and kinds of every signal's concern."""
+    s = whole.summaries
+    assert s["exact_duplicates"]["record"]["groups"] >= 20
+    assert s["near_duplicates"]["record"]["clusters"] >= 20
+    assert s["preference"]["pairs"] > 0 and s["preference"]["kto"]["records"] > 0
+    assert s["text_stats"]["roles"]["tool"]["records"] > 0
+    assert {"en", "zh"} <= set(s["language"]["languages"])
+    assert len(s["task_type"]["task_types"]) >= 6
+    assert whole.frame["is_multiturn_issue"].any() or whole.frame["mt_turns"].max() > 2
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(batch_size=st.integers(min_value=7, max_value=TABLE.num_rows + 10))
+def test_batches_give_the_whole_table_answers(whole, batch_size):
+    _same(whole, compute_signals(TABLE, signals=BATCHABLE, batch_size=batch_size))
+
+
+def test_one_record_per_batch_and_an_empty_table():
+    small = TABLE.slice(0, 12)
+    _same(compute_signals(small, signals=BATCHABLE), compute_signals(small, signals=BATCHABLE, batch_size=1))
+    empty = TABLE.slice(0, 0)
+    _same(compute_signals(empty, signals=BATCHABLE), compute_signals(empty, signals=BATCHABLE, batch_size=5))
+
+
+def test_a_batched_signal_reads_a_cached_requirement_batch_by_batch(tmp_path, whole):
+    """language requires task_type: with task_type read from the cache, its batches see their slice."""
+    compute_signals(TABLE, signals=["task_type"], cache_dir=tmp_path)
+    again = compute_signals(TABLE, signals=["task_type", "language"], cache_dir=tmp_path, batch_size=50)
+    assert again.cached == ["task_type"]
+    cols = [c for c in again.frame.columns if c != "id"]
+    pd.testing.assert_frame_equal(again.frame[cols], whole.frame[cols], check_exact=True)
+
+
+def test_signals_that_need_the_whole_data_run_whole_beside_batched_ones():
+    registry = default_registry()
+    chosen = resolve_signals(None, registry)
+    batched = [s.name for s in batch_phase(chosen)]
+    assert "semantic_dup" not in batched and "topics" not in batched
+    assert batched == [n for n in BATCHABLE]  # in the registry's dependency order
+    mixed = compute_signals(TABLE, signals=["text_stats", "topics"], batch_size=40)
+    assert mixed.frame["topic"].notna().all() and mixed.summaries["text_stats"]["outliers"] >= 0
+
+
+def test_a_signal_that_is_not_split_is_not_batched():
+    class Whole(Signal):
+        name = "whole_only"
+
+        def compute(self, table, ctx):
+            frame = pd.DataFrame({"is_whole_only_issue": np.zeros(table.num_rows, bool),
+                                  "whole_only_score": np.ones(table.num_rows)})
+            return self.result(frame, {"n": table.num_rows})
+
+    report = compute_signals(TABLE, signals=[Whole()], batch_size=10)
+    assert report.summaries["whole_only"] == {"n": TABLE.num_rows}
+
+
+def test_unknown_engine_is_a_one_line_error():
+    with pytest.raises(ValueError, match="engine must be 'local' or 'ray'"):
+        compute_signals(TABLE, signals=["text_stats"], engine="spark")
+
+
+def test_ray_gives_the_local_answers(whole):
+    """A real local Ray (2 CPUs): actors compute the rows of 4 batches, the driver summarizes."""
+    ray = pytest.importorskip("ray")  # an optional extra; `make test` installs it
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, ignore_reinit_error=True)
+    try:
+        on_ray = compute_signals(TABLE, signals=BATCHABLE, engine="ray", batch_size=100)
+    finally:
+        ray.shutdown()
+    _same(whole, on_ray)

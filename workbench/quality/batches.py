@@ -1,0 +1,210 @@
+"""Batchable signals run batch by batch: locally over slices of the table, or on Ray Data.
+
+A batchable signal (``Signal.batchable``) is two functions: ``compute_rows`` (per-record columns, each a
+function of its record) and ``summarize`` (what looks across records). Either engine computes the rows
+of every batch, gathers them in table order and summarizes once, so the columns and summaries are the
+same as over the whole table (``tests/quality/test_batches.py`` checks it on random batch sizes). Only
+one batch of text is held at a time; the table itself may be memory-mapped.
+
+On Ray, the rows are computed by actors (``map_batches`` over Arrow batches, one copy of each signal's
+models per actor) and come back as Arrow columns; the driver summarizes. Ray is an optional extra:
+``pip install workbench[ray]``.
+"""
+from __future__ import annotations
+
+import dataclasses
+import logging
+import time
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from workbench.quality.base import Signal, SignalContext, SignalResult, key_columns
+
+DEFAULT_BATCH = 100_000
+ROW = "__row"  # the position of each record, carried through Ray so the batches come back in order
+
+
+def run_batched(signals: Sequence[Signal], table: pa.Table, ctx: SignalContext, batch_size: int | None,
+                engine: str = "local", address: str | None = None
+                ) -> Iterator[tuple[str, SignalResult, float]]:
+    """(name, result, seconds) of each of ``signals`` (batchable, in dependency order), in order.
+
+    ``ctx.results`` holds the results computed before (a batch sees its slice of them) and receives each
+    new result before the next signal is summarized (a summary may read an earlier one's).
+    """
+    if not signals:
+        return
+    n = table.num_rows
+    size = max(int(batch_size or DEFAULT_BATCH), 1)
+    seconds = dict.fromkeys((s.name for s in signals), 0.0)
+    if engine == "ray":
+        parts = _ray_rows(signals, table, ctx, size, address)
+    else:
+        parts = {s.name: [] for s in signals}
+        for sig in signals:
+            sig.ensure_setup()
+        for lo in range(0, max(n, 1), size):
+            batch = table.slice(lo, size)
+            for name, (rows, spent) in batch_rows(signals, batch, ctx, lo).items():
+                parts[name].append(rows)
+                seconds[name] += spent
+    keys = key_columns(table)
+    whole = dataclasses.replace(ctx, source=table)
+    for sig in signals:
+        start = time.perf_counter()
+        rows = pd.concat(parts.pop(sig.name), ignore_index=True) if n else _empty_rows(sig, table, ctx)
+        if len(rows) != n:
+            rows = rows.reindex(pd.RangeIndex(n))  # a signal without columns gives no rows to count
+        result = sig.summarize(rows, keys, whole).validate(n)
+        del rows
+        ctx.results[sig.name] = result
+        pa.default_memory_pool().release_unused()
+        yield sig.name, result, round(seconds[sig.name] + time.perf_counter() - start, 4)
+
+
+def _empty_rows(sig: Signal, table: pa.Table, ctx: SignalContext) -> pd.DataFrame:
+    return sig.compute_rows(table, _batch_context(ctx, 0, 0, ()))
+
+
+def _batch_context(ctx: SignalContext, lo: int, length: int, skip: Sequence[str]) -> SignalContext:
+    """A context for one batch: the run's guidelines and options, and the slice ``lo:lo+length`` of the
+    results computed before (except ``skip``, recomputed in this batch)."""
+    results = {name: SignalResult(name, r.frame.iloc[lo:lo + length].reset_index(drop=True), r.summary, r.info)
+               for name, r in ctx.results.items() if name not in skip}
+    return SignalContext(guidelines=ctx.guidelines, fingerprint=ctx.fingerprint, options=ctx.options,
+                         results=results)
+
+
+def batch_rows(signals: Sequence[Signal], batch: pa.Table, ctx: SignalContext, lo: int
+               ) -> dict[str, tuple[pd.DataFrame, float]]:
+    """Each signal's rows of ``batch`` (records ``lo:lo+len``) and the seconds they took; a signal sees
+    the rows of the signals before it in this batch as their results."""
+    bctx = _batch_context(ctx, lo, batch.num_rows, [s.name for s in signals])
+    out: dict[str, tuple[pd.DataFrame, float]] = {}
+    for sig in signals:
+        start = time.perf_counter()
+        rows = sig.compute_rows(batch, bctx)
+        if len(rows) != batch.num_rows:
+            raise ValueError(f"signal {sig.name!r} returned {len(rows)} rows for a batch of {batch.num_rows}")
+        bctx.results[sig.name] = SignalResult(sig.name, rows)
+        out[sig.name] = (rows, time.perf_counter() - start)
+    return out
+
+
+# --- Ray ---------------------------------------------------------------------------------------------
+
+def _column(sig_index: int, column: str) -> str:
+    return f"{sig_index}\x1f{column}"
+
+
+class RowsOnActor:
+    """The Ray Data actor: builds the signals once (models load once per actor), then turns each Arrow
+    batch into the rows of every signal, as one Arrow table of prefixed columns."""
+
+    def __init__(self, specs: list[tuple[type, Any]], guidelines: Any, options: dict) -> None:
+        self.signals = [cls(config) for cls, config in specs]
+        for sig in self.signals:
+            sig.ensure_setup()
+        self.ctx = SignalContext(guidelines=guidelines, options=options)
+
+    def __call__(self, batch: pa.Table) -> pa.Table:
+        position = batch.column(ROW)
+        lo = int(position[0].as_py()) if len(position) else 0
+        out = batch_rows(self.signals, batch.drop_columns([ROW]), self.ctx, lo)
+        columns: dict[str, Any] = {ROW: position}
+        for i, sig in enumerate(self.signals):
+            rows = out[sig.name][0]
+            for col in rows.columns:
+                columns[_column(i, col)] = _arrow(rows[col])
+        return pa.table(columns)
+
+
+def _arrow(values: pd.Series) -> pa.Array:
+    """A rows column as Arrow; object columns of strings and None become strings."""
+    if values.dtype == object:
+        return pa.array(values.to_numpy(), type=pa.string(), from_pandas=True)
+    return pa.array(values.to_numpy())
+
+
+def ray_init(address: str | None = None) -> None:
+    """Join ``address`` (``auto``, ``ray://host:10001``) or start a local Ray, once."""
+    try:
+        import ray
+    except ImportError:
+        raise ImportError("engine='ray' needs Ray: pip install 'workbench[ray]'") from None
+    if not ray.is_initialized():
+        ray.init(address=address, include_dashboard=False, log_to_driver=False, logging_level=logging.WARNING,
+                 ignore_reinit_error=True)
+    ray.data.DataContext.get_current().enable_progress_bars = False  # the engine reports, not Ray's bars
+
+
+def _ray_rows(signals: Sequence[Signal], table: pa.Table, ctx: SignalContext, size: int,
+              address: str | None) -> dict[str, list[pd.DataFrame]]:
+    """The rows of every signal, computed by Ray actors over batches of ``size`` records.
+
+    A signal computed earlier in the run (its cached result, say) that one of ``signals`` requires is
+    computed again on the actors, beside it: the actors see no results but those of their batch.
+    """
+    ray_init(address)
+    import ray
+
+    chain = _with_requirements(signals, ctx)
+    specs = [(type(s), s.config) for s in chain]
+    n = table.num_rows
+    data = table.append_column(ROW, pa.array(np.arange(n, dtype=np.int64)))
+    cpus = max(int(ray.cluster_resources().get("CPU", 1)), 1)
+    # one block per batch, cut here: a repartition stage would wait for a CPU the actor pool holds
+    blocks = [data.slice(lo, size) for lo in range(0, n, size)] or [data]
+    actors = min(cpus, len(blocks))
+    ds = ray.data.from_arrow(blocks)
+    out = ds.map_batches(RowsOnActor, fn_constructor_args=(specs, ctx.guidelines, dict(ctx.options)),
+                         batch_size=None, batch_format="pyarrow",
+                         compute=ray.data.ActorPoolStrategy(min_size=actors, max_size=actors),
+                         zero_copy_batch=True, num_cpus=1)
+    batches: list[pa.Table] = [b for b in out.iter_batches(batch_format="pyarrow", batch_size=None)
+                               if b.num_rows]  # type: ignore[union-attr]  # pyarrow batches, as asked
+    batches.sort(key=lambda b: int(b.column(ROW)[0].as_py()))
+    wanted = {s.name for s in signals}
+    parts: dict[str, list[pd.DataFrame]] = {s.name: [] for s in signals}
+    for b in batches:
+        for i, sig in enumerate(chain):
+            if sig.name not in wanted:
+                continue
+            prefix = f"{i}\x1f"
+            cols = {name[len(prefix):]: b.column(name) for name in b.column_names if name.startswith(prefix)}
+            frame = pd.DataFrame({k: _pandas(v) for k, v in cols.items()}, index=pd.RangeIndex(b.num_rows))
+            parts[sig.name].append(frame)
+    return parts
+
+
+def _pandas(values: pa.ChunkedArray) -> np.ndarray:
+    """An Arrow column back as the numpy array the local engine holds (strings as objects)."""
+    if pa.types.is_string(values.type) or pa.types.is_large_string(values.type) or pa.types.is_null(values.type):
+        return np.array(values.to_pylist(), dtype=object)
+    return values.to_numpy()
+
+
+def _with_requirements(signals: Sequence[Signal], ctx: SignalContext) -> list[Signal]:
+    """``signals`` with the earlier-computed signals they require put before them (recomputed)."""
+    from workbench.quality.builtin import default_registry
+
+    registry = default_registry()
+    names = {s.name for s in signals}
+    chain: list[Signal] = []
+    seen: set[str] = set()
+
+    def add(sig: Signal) -> None:
+        for dep in sig.requires:
+            if dep not in seen and dep not in names:
+                add(registry.create(dep))
+        if sig.name not in seen:
+            seen.add(sig.name)
+            chain.append(sig)
+
+    for sig in signals:
+        add(sig)
+    return chain
