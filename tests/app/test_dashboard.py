@@ -89,14 +89,10 @@ def test_connect_takes_the_reviewer_and_refreshes_counts(project):
 
 
 def test_category_bar_click_filters_the_review_queue(project):
-    from plotly.callbacks import Points
-
     d = Dashboard(project, reviewer="alice")
-    fig = next(w for w in d.tabs.children[0].children if type(w).__name__ == "FigureWidget")
-    bars = fig.data[0]
-    i = list(bars.customdata).index("billing")
-    bars._dispatch_on_click(Points(point_inds=[i], xs=[bars.x[i]], ys=[bars.y[i]], trace_name=bars.name,
-                                   trace_index=0), None)
+    events = d.composition.events  # the page reports a click as (trace, point) indices of the static figure
+    bars = d.composition.figure.data[0]
+    events._receive(events, {"event": "click", "points": [[0, list(bars.customdata).index("billing")]]}, [])
     assert d.tabs.selected_index == 1
     assert d.session.filters.category == "billing"
     assert len(d.session.queue) == CATEGORIES.count("billing")
@@ -192,7 +188,11 @@ def test_static_charts_when_linked_charts_are_off(project, monkeypatch):
     monkeypatch.setenv("WORKBENCH_LINKED_CHARTS", "0")
     d = Dashboard(project, reviewer="alice")
     kinds = {type(w).__name__ for w in d.tabs.children[0].children}
-    assert "FigureWidget" not in kinds and "Output" in kinds
+    assert "PlotEvents" not in kinds and "FigureWidget" not in kinds and "Output" in kinds
+    assert d.composition.events is None
+    linked = Dashboard(project, reviewer="alice", linked_charts=True)
+    kinds = {type(w).__name__ for w in linked.composition.output.children}
+    assert kinds == {"Output", "PlotEvents"}
     assert Dashboard(project, linked_charts=True).linked_charts
 
 

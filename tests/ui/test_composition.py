@@ -7,7 +7,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 from helpers import widget_texts
-from plotly.callbacks import BoxSelector, LassoSelector, Points
 
 from workbench.io import load
 from workbench.plots.map import records_in_polygon, records_in_region
@@ -42,14 +41,15 @@ def dashboard(real, monkeypatch):
     return Dashboard(project, reviewer="alice")
 
 
-def _trace(fw, column):
-    return next(t for t in fw.data if isinstance(t.meta, dict) and t.meta.get("column") == column)
+def _trace(fig, column):
+    return next(t for t in fig.data if isinstance(t.meta, dict) and t.meta.get("column") == column)
 
 
-def _click(trace, key):
-    i = list(trace.customdata).index(key)
-    trace._dispatch_on_click(Points(point_inds=[i], xs=[trace.x[i]], ys=[trace.y[i]], trace_name=trace.name,
-                                    trace_index=0), None)
+def _click(panel, trace, key):
+    """A click on the bar of ``key`` as the page's events widget reports it (trace and point indices)."""
+    curve = list(panel.figure.data).index(trace)
+    panel.events._receive(panel.events, {"event": "click", "points": [[curve, list(trace.customdata).index(key)]]},
+                          [])
 
 
 def test_overview_names_inferred_task_types_and_topics_not_sample_categories(dashboard, real):
@@ -64,19 +64,26 @@ def test_overview_names_inferred_task_types_and_topics_not_sample_categories(das
     for label in frame.groupby("topic")["topic_label"].first().head(3):
         assert label in text  # escaped labels of terms like "sentence · language · words"
     assert not any(c in text for c in SAMPLE_CATEGORIES)
-    fw = dashboard.composition.figure_widget
+    fw = dashboard.composition.figure
     columns = [t.meta.get("column") for t in fw.data if isinstance(t.meta, dict)]
     assert "category" not in columns and {"task_type", "topic", "id"} <= set(columns)
     bars = _trace(fw, "task_type")
     assert set(bars.customdata) == set(frame["task_type"])
     assert dict(zip(bars.customdata, bars.x)) == frame["task_type"].value_counts().to_dict()
-    assert sum(type(w).__name__ == "FigureWidget" for w in overview) == 1
+    # one static figure (no FigureWidget: plotly.js would travel in its state) and its 2 KB events widget
+    assert not any("FigureWidget" in type(w).__name__ for w in overview)
+    linked = dashboard.composition.output
+    assert type(linked.children[1]).__name__ == "PlotEvents" and len(linked.children[1]._esm) < 4000
+    assert linked.children[1].target in linked.children[0]._dom_classes
+    shown = linked.children[0].outputs[0]["data"]["application/vnd.plotly.v1+json"]
+    assert len(shown["data"]) == len(fw.data)
 
 
 def test_task_type_bar_click_filters_the_queue(dashboard, real):
     _, frame = real
     key = frame["task_type"].value_counts().index[1]
-    _click(_trace(dashboard.composition.figure_widget, "task_type"), key)
+    panel = dashboard.composition
+    _click(panel, _trace(panel.figure, "task_type"), key)
     assert dashboard.tabs.selected_index == 1
     expected = np.flatnonzero(frame["task_type"].to_numpy() == key)
     assert dashboard.session.queue.tolist() == expected.tolist()
@@ -86,8 +93,8 @@ def test_task_type_bar_click_filters_the_queue(dashboard, real):
 
 def test_topic_bar_click_filters_the_queue(dashboard, real):
     _, frame = real
-    bars = _trace(dashboard.composition.figure_widget, "topic")
-    _click(bars, "1")
+    bars = _trace(dashboard.composition.figure, "topic")
+    _click(dashboard.composition, bars, "1")
     assert dashboard.session.queue.tolist() == np.flatnonzero(frame["topic"].to_numpy() == 1).tolist()
     label = frame.loc[frame["topic"] == 1, "topic_label"].iloc[0]
     assert f"topic 1 ({label})" in dashboard.message.value
@@ -101,26 +108,28 @@ def test_map_selection_reaches_records_that_were_not_drawn(real, monkeypatch):
     monkeypatch.setattr(Dashboard, "signals", lambda self: frame)
     d = Dashboard(project, reviewer="alice")
     panel = CompositionPanel(project.dataset, frame, d.filter_review, d.guard, max_points=40)
-    fw = panel.figure_widget
+    fw = panel.figure
     markers = [t for t in fw.data if isinstance(t.meta, dict) and t.meta.get("region")]
     # customdata = [record id, row position] per drawn marker (x / y travel base64-encoded)
     rows = [np.array([int(c[1]) for c in t.customdata]) for t in markers]
     assert sum(len(r) for r in rows) == 40  # sampled: 40 of 252 drawn, plus the density layer
     x0, x1 = np.percentile(frame["map_x"], [10, 70])
     y0, y1 = np.percentile(frame["map_y"], [10, 70])
-    box = BoxSelector(xrange=[x0, x1], yrange=[y0, y1])
     expected = records_in_region(frame, x0, x1, y0, y1)
     inside = [np.flatnonzero(np.isin(r, expected)).tolist() for r in rows]
     assert len(expected) > sum(map(len, inside)) > 0
-    for t, pts in zip(markers, inside):  # plotly calls every trace for one selection: it must act once
-        t._dispatch_on_selection(Points(point_inds=pts, xs=[], ys=[], trace_name=t.name, trace_index=0), box)
+    # one selection event from the page: the drawn points in it (any trace) and the box on the map's axes
+    curves = [list(fw.data).index(t) for t in markers]
+    points = [[c, i] for c, pts in zip(curves, inside) for i in pts]
+    panel.events._receive(panel.events, {"event": "select", "points": points, "box": [[x0, x1], [y0, y1]],
+                                         "lasso": None}, [])
     assert d.session.queue.tolist() == expected.tolist()
     assert d.session.filters.region == {"box": [x0, x1, y0, y1]}
     assert f"a box on the map ({len(expected)} records)" in d.message.value
 
     xs, ys = [x0, x1, x0], [y0, y0, y1]  # a triangle
-    lasso = LassoSelector(xs=xs, ys=ys)
-    markers[0]._dispatch_on_selection(Points(point_inds=[0], xs=[], ys=[], trace_name="", trace_index=0), lasso)
+    panel.events._receive(panel.events, {"event": "select", "points": [[curves[0], 0]], "box": None,
+                                         "lasso": [xs, ys]}, [])
     assert d.session.queue.tolist() == records_in_polygon(frame, xs, ys).tolist()
     assert 0 < len(d.session.queue) < len(expected)
     # narrowing the selection in the filters panel keeps the region; Clear drops it
@@ -133,11 +142,16 @@ def test_map_selection_reaches_records_that_were_not_drawn(real, monkeypatch):
 
 
 def test_a_selection_on_the_bars_leaves_the_queue_alone(dashboard):
-    markers = [t for t in dashboard.composition.figure_widget.data
-               if isinstance(t.meta, dict) and t.meta.get("region")]
-    markers[0]._dispatch_on_selection(Points(point_inds=[], xs=[], ys=[], trace_name="", trace_index=0),
-                                      BoxSelector(xrange=[0, 1], yrange=[0, 1]))
-    assert dashboard.session is None  # no map point selected: the Review tab was not even opened
+    panel = dashboard.composition
+    bars = list(panel.figure.data).index(_trace(panel.figure, "task_type"))
+    for event in ({"event": "select", "points": [], "box": [[0, 1], [0, 1]]},  # nothing drawn inside
+                  {"event": "select", "points": [[bars, 0]], "box": [[0, 1], [0, 1]]},  # bars only
+                  {"event": "click", "points": [[len(panel.figure.data) + 5, 0]]},  # no such trace
+                  {"event": "click", "points": [[bars, 10_000]]},  # no such bar
+                  {"event": "click", "points": [["0", "x"]]}):  # not indices
+        panel.events._receive(panel.events, event, [])
+    assert dashboard.session is None  # the Review tab was not even opened
+    assert "failed" not in dashboard.message.value
 
 
 def test_map_colour_choices(dashboard, real):
@@ -148,14 +162,16 @@ def test_map_colour_choices(dashboard, real):
     assert "flag: exact_duplicates" in labels
     project.decide("alice", str(frame["id"].iloc[0]), "accept")
     panel.color_choice.value = "review_status"
-    names = {t.name for t in panel.figure_widget.data[panel._n_fixed:]}
+    names = {t.name for t in panel.figure.data[panel._n_fixed:]}
     assert names == {"accept", "unreviewed"}
-    assert panel.figure_widget.layout.annotations[-1].text.startswith("map of the records by review_status")
+    assert panel.figure.layout.annotations[-1].text.startswith("map of the records by review_status")
+    shown = panel.output.children[0].outputs[0]["data"]["application/vnd.plotly.v1+json"]  # redrawn
+    assert {t.get("name") for t in shown["data"][panel._n_fixed:]} == {"accept", "unreviewed"}
     panel.color_choice.value = "task_type"
-    names = {t.name for t in panel.figure_widget.data[panel._n_fixed:]}
+    names = {t.name for t in panel.figure.data[panel._n_fixed:]}
     assert names == set(frame["task_type"])
     # the bars are untouched and still linked
-    _click(_trace(panel.figure_widget, "task_type"), frame["task_type"].iloc[0])
+    _click(panel, _trace(panel.figure, "task_type"), frame["task_type"].iloc[0])
     assert dashboard.session.filters.query == f"task_type == '{frame['task_type'].iloc[0]}'"
 
 
@@ -171,10 +187,10 @@ def test_data_with_categories_shows_them_and_the_inferred_composition(real, tmp_
     ds = Dataset(table)
     calls = []
     panel = CompositionPanel(ds, frame, lambda label=None, **f: calls.append((label, f)), lambda fn, what: fn)
-    columns = [t.meta.get("column") for t in panel.figure_widget.data if isinstance(t.meta, dict)]
+    columns = [t.meta.get("column") for t in panel.figure.data if isinstance(t.meta, dict)]
     assert columns[0] == "category" and "task_type" in columns and "topic" in columns
     assert "The data has no categories" not in panel.summary.value
-    _click(panel.figure_widget.data[0], "beta")
+    _click(panel, panel.figure.data[0], "beta")
     assert calls == [("category = beta", {"category": "beta"})]
 
 

@@ -8,8 +8,10 @@ Links: a category, task-type or topic bar opens the review queue on those record
 the category filter; task types and topics through the review query, ``task_type == 'code'`` /
 ``topic in [3, 4]``, which the reviewer then sees in the query box); a box or lasso selection on the map
 filters the queue to ALL records inside the region (:mod:`workbench.ui.regions`), also those the map
-did not draw. All charts share ONE ``FigureWidget``: each widget carries plotly.js (about 5 MB) to the
-browser, so one widget keeps the first paint as cheap as a single linked chart.
+did not draw. All charts are ONE static plotly figure (drawn by the page's plotly extension, loaded once
+with the page); its clicks and selections reach Python through :class:`workbench.ui.plot_events.PlotEvents`
+(2 KB of inline JavaScript). A plotly ``FigureWidget`` would carry plotly.js (5 MB) in its state to every
+page and hold the whole page back until the browser compiled it (see :mod:`workbench.ui.plot_events`).
 
 Everything comes from the signal frame the dashboard already holds (read from the project's cache);
 nothing is computed here but counts, and the prompts of the drawn markers for their hover text.
@@ -70,7 +72,7 @@ class CompositionPanel:
     status : callable, optional
         Returns the project's status frame; enables colouring the map by review status.
     linked : bool
-        One clickable ``FigureWidget`` (True) or a static figure.
+        Clicks and selections on the figure filter the queue (True) or the figure is only drawn.
     """
 
     def __init__(self, dataset, frame: pd.DataFrame | None, filter_review: Callable[..., Any],
@@ -80,9 +82,8 @@ class CompositionPanel:
         self.target_mix, self.status, self.linked, self.max_points = target_mix, status, linked, max_points
         self.frame = self._aligned(frame)
         self.color = "topic" if "topic" in self.frame.columns else "task_type"
-        self._last_selector: Any = None
         self._topics: pd.DataFrame | None = None
-        self.figure_widget: Any = None
+        self.events: Any = None  # the PlotEvents bridge of a linked figure
         self.summary = W.HTML(self._summary_html())
         self.color_choice = W.Dropdown(options=self.color_options(), description="colour map by",
                                        style={"description_width": "initial"})
@@ -200,32 +201,24 @@ class CompositionPanel:
         return map_figure(pd.DataFrame(data), color=color, hover="prompt", max_points=self.max_points)
 
     def _widget(self, fig) -> W.Widget:
-        if not self.linked:
-            out = W.Output()
-            self._show_static(out, fig)
-            return out
-        import plotly.graph_objects as go
+        out = W.Output()
+        self._show_static(out, fig)
+        if self.linked:
+            from workbench.ui.plot_events import PlotEvents
 
-        # the figure's JSON was validated when the charts were made: skip plotly's second validation
-        self.figure_widget = go.FigureWidget(fig.to_plotly_json(), _validate=False)
-        self._link(self.figure_widget.data)
-        return self.figure_widget
+            self.events = PlotEvents(self.guard(self.on_event, "composition filter"))
+            out.add_class(self.events.target)
+            return W.VBox([out, self.events])
+        return out
 
-    @staticmethod
-    def _show_static(out: W.Output, fig) -> None:
+    def _show_static(self, out: W.Output | None = None, fig=None) -> None:
+        """Draw ``fig`` (default: the panel's figure) as a static plotly output in ``out``."""
+        if out is None:  # the panel's own output (inside the VBox with the events bridge when linked)
+            out = self.output.children[0] if self.events is not None else self.output
+        fig = self.figure if fig is None else fig
         out.outputs = ({"output_type": "display_data", "metadata": {},
                         "data": {"application/vnd.plotly.v1+json": json.loads(fig.to_json()),
                                  "text/plain": "<composition>"}},)
-
-    def _link(self, traces) -> None:
-        click = self.guard(lambda tr, pts: self.on_click(tr, pts), "composition filter")
-        select = self.guard(lambda tr, pts, sel: self.on_selection(tr, pts, sel), "map selection")
-        for trace in traces:
-            meta = trace.meta if isinstance(trace.meta, dict) else {}
-            if meta.get("link") == "key":
-                trace.on_click(lambda tr, pts, _state: click(tr, pts) if pts.point_inds else None)
-            elif meta.get("region"):
-                trace.on_selection(select)
 
     def set_color(self, color: str) -> None:
         """Colour the map by ``color`` (one of :meth:`color_options`' columns)."""
@@ -237,24 +230,44 @@ class CompositionPanel:
         axes = {"xaxis": f"x{row if row > 1 else ''}", "yaxis": f"y{row if row > 1 else ''}"}
         for trace in new.data:
             trace.update(**axes)
-        title = new.layout.title.text
-        if self.figure_widget is None:
-            self.figure.data = self.figure.data[:self._n_fixed]
-            self.figure.add_traces(list(new.data))
-            self.figure.layout.annotations[row - 1].text = title
-            self._show_static(self.output, self.figure)
-            return
-        fw = self.figure_widget
-        fw.data = fw.data[:self._n_fixed]
-        fw.add_traces(new.to_plotly_json()["data"])
-        fw.layout.annotations[row - 1].text = title
-        self._link(fw.data[self._n_fixed:])
+        self.figure.data = self.figure.data[:self._n_fixed]
+        self.figure.add_traces(list(new.data))
+        self.figure.layout.annotations[row - 1].text = new.layout.title.text
+        self._show_static()
 
     # links -------------------------------------------------------------------------------------------
-    def on_click(self, trace, points) -> None:
+    def on_event(self, event: dict) -> None:
+        """An event of the figure from the page (:class:`~workbench.ui.plot_events.PlotEvents`): a click on
+        a bar filters the queue on that bar; a box or lasso on the map filters it to every record inside.
+        Indices come from the browser: anything that does not name a trace and point of this figure, or
+        a selection with no map point in it (one on the bars), is ignored."""
+        data = self.figure.data
+        points = [p for p in event.get("points") or [] if isinstance(p, (list, tuple)) and len(p) == 2
+                  and all(isinstance(i, int) and not isinstance(i, bool) for i in p) and 0 <= p[0] < len(data)]
+        if event.get("event") == "click":
+            for curve, index in points[:1]:
+                trace = data[curve]
+                meta = trace.meta if isinstance(trace.meta, dict) else {}
+                if meta.get("link") == "key" and trace.customdata is not None and 0 <= index < len(trace.customdata):
+                    self.on_click(trace, index)
+            return
+        if event.get("event") != "select" or not any(
+                isinstance(data[c].meta, dict) and data[c].meta.get("region") for c, _ in points):
+            return  # no map point selected (a selection on the bars, or an empty one)
+        if event.get("lasso"):
+            xs, ys = event["lasso"]
+            region = {"lasso": {"x": [float(v) for v in xs], "y": [float(v) for v in ys]}}
+        elif event.get("box"):
+            (x0, x1), (y0, y1) = event["box"]
+            region = {"box": [float(x0), float(x1), float(y0), float(y1)]}
+        else:
+            return
+        self.select_region(region)
+
+    def on_click(self, trace, index: int) -> None:
         """A click on a bar: filter the queue on that bar's category, task type or topic(s)."""
         meta = trace.meta if isinstance(trace.meta, dict) else {}
-        self.filter_by(meta.get("column"), trace.customdata[points.point_inds[0]])
+        self.filter_by(meta.get("column"), trace.customdata[index])
 
     def filter_by(self, column: str, key: Any) -> None:
         """Open the review queue on the records whose ``column`` ("category", "task_type" or "topic")
@@ -274,19 +287,6 @@ class CompositionPanel:
             self.filter_review(label=what, query=topic_query(ids))
         else:
             raise ValueError(f"this chart does not filter the queue ({column!r})")
-
-    def on_selection(self, trace, points, selector) -> None:
-        """A box or lasso on the map: filter the queue to every record inside it. plotly calls this
-        once per trace for one selection; the first call acts."""
-        if selector is None or not points.point_inds or selector is self._last_selector:
-            return  # no selection, one on another chart (no map point in it), or one already acted on
-        self._last_selector = selector
-        if selector.type == "box":
-            (x0, x1), (y0, y1) = selector.xrange, selector.yrange
-            region = {"box": [x0, x1, y0, y1]}
-        else:
-            region = {"lasso": {"x": list(selector.xs), "y": list(selector.ys)}}
-        self.select_region(region)
 
     def select_region(self, region: dict) -> np.ndarray:
         """Filter the queue to the records inside ``region`` (see :mod:`workbench.ui.regions`); returns

@@ -54,10 +54,10 @@ class Dashboard(IdentityBox, AgreementTab, ExportTab):
     server_user : Identity, optional
         The user the server vouches for (JupyterHub, a trusted proxy); the reviewer is then that user.
     linked_charts : bool, optional
-        Clicking a category bar filters the review queue. Such a chart is a ``FigureWidget``, which
-        carries plotly.js (about 5 MB) in its state and adds a second or two to the first paint; False
-        draws it static. Default: the ``WORKBENCH_LINKED_CHARTS`` environment variable ("0" turns
-        them off), else True.
+        Clicking a bar of the Overview's composition chart, or selecting a region of its map, filters
+        the review queue (through a 2 KB events widget beside the static figure; see
+        :mod:`workbench.ui.plot_events`); False only draws it. Default: the ``WORKBENCH_LINKED_CHARTS``
+        environment variable ("0" turns them off), else True.
     """
 
     def __init__(self, project, reviewer: str | None = None, query_string: str | None = None,
@@ -172,25 +172,15 @@ class Dashboard(IdentityBox, AgreementTab, ExportTab):
             what = label or ", ".join(f"{k} = {v}" for k, v in filters.items())
             self.say(f"review queue: {len(self.session.queue):,} records where {what}")
 
-    def _figure(self, fig, on_click: Callable | None = None, what: str = "filter") -> W.Widget:
-        """A clickable ``FigureWidget`` when ``on_click`` is given, else the figure as a static output.
-
-        A FigureWidget carries plotly.js (about 5 MB) in its own state, so only linked views use one;
-        static figures are rendered by the browser's plotly extension (loaded once, cached).
-        """
-        if on_click is None or not self.linked_charts:
-            out = W.Output()
-            out.outputs = ({"output_type": "display_data", "metadata": {},
-                            "data": {"application/vnd.plotly.v1+json": json.loads(fig.to_json()),
-                                     "text/plain": f"<{fig.layout.title.text or 'figure'}>"}},)
-            return out
-        import plotly.graph_objects as go
-
-        widget = go.FigureWidget(fig)
-        handler = self.guard(on_click, what)
-        for trace in widget.data:
-            trace.on_click(lambda tr, pts, _state, h=handler: h(tr, pts) if pts.point_inds else None)
-        return widget
+    def _figure(self, fig) -> W.Widget:
+        """The figure as a static output, drawn by the browser's plotly extension (loaded once with the
+        page). No plotly ``FigureWidget``: each carries plotly.js (5 MB) in its own state, and the page
+        shows nothing until the browser has compiled it (see :mod:`workbench.ui.plot_events`)."""
+        out = W.Output()
+        out.outputs = ({"output_type": "display_data", "metadata": {},
+                        "data": {"application/vnd.plotly.v1+json": json.loads(fig.to_json()),
+                                 "text/plain": f"<{fig.layout.title.text or 'figure'}>"}},)
+        return out
 
     # Overview -----------------------------------------------------------------------------------
     def counts(self) -> dict[str, int]:
