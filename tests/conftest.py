@@ -38,6 +38,8 @@ SLOW_MODULES = {
     "quality/test_report.py",
     "quality/test_topics.py",
     "store/test_pg_store.py",
+    "store/test_migrate.py",           # a PostgreSQL cluster
+    "quality/test_batches.py",         # 60 s: random batch sizes over real files, and a local Ray
     "agreement/test_agreement_sources.py",
     "store/test_readonly_after_undo.py",  # 13 tests over a whole project: report, export, agreement
     # single tests over 1 s (module path :: test function, every parameter)

@@ -92,6 +92,13 @@ def cmd_reviewers(args) -> int:
     return 0
 
 
+def cmd_migrate(args) -> int:
+    from workbench.store.migrate import migrate
+
+    print(migrate(args.path, args.to))
+    return 0
+
+
 def cmd_report(args) -> int:
     from workbench.report import report
 
@@ -203,6 +210,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="keep the event log in PostgreSQL (postgresql://USER@HOST/DB; the password comes from "
                         "PGPASSWORD or ~/.pgpass), shared by reviewers on several servers")
     i.set_defaults(func=cmd_init)
+
+    mg = sub.add_parser("migrate", help="move a project's event log to PostgreSQL (or back to its SQLite file)")
+    mg.add_argument("path")
+    mg.add_argument("--to", required=True, metavar="URL|sqlite",
+                    help="postgresql://USER@HOST/DB (no password: PGPASSWORD or ~/.pgpass), or 'sqlite'; stop "
+                         "serving the project first")
+    mg.set_defaults(func=cmd_migrate)
 
     rv = sub.add_parser("reviewers", help="register reviewers, their roles and keys (list, add, remove)")
     rv.add_argument("action", choices=["list", "add", "remove"])
