@@ -26,10 +26,15 @@ def test_never_more_markers_than_max_points():
     frame = map_frame(5_000)
     fig = map_figure(frame, max_points=1_000)
     assert markers(fig) == 1_000
-    density = [t for t in fig.data if isinstance(t, go.Histogram2d)]
-    assert len(density) == 1 and len(density[0].x) == 5_000  # the whole shape stays visible
+    density = [t for t in fig.data if t.name == "density"]
+    # the whole shape stays visible: every record counted, carried as 120 x 120 counts, not 5,000 points
+    assert len(density) == 1 and isinstance(density[0], go.Heatmap)
+    z = np.asarray(density[0].z, dtype=float)
+    assert z.shape == (120, 120) and np.nansum(z) == 5_000
+    counts, _, _ = np.histogram2d(frame["map_x"], frame["map_y"], bins=120)
+    assert np.array_equal(np.nan_to_num(z), counts.T)
     small = map_figure(frame.iloc[:300], max_points=1_000)
-    assert markers(small) == 300 and not any(isinstance(t, go.Histogram2d) for t in small.data)
+    assert markers(small) == 300 and not any(t.name == "density" for t in small.data)
 
 
 def test_customdata_links_each_marker_to_its_record():

@@ -33,7 +33,8 @@ from workbench.ui.filters import align_signals
 from workbench.ui.regions import describe_region, region_positions
 from workbench.ui.render import esc
 
-MAP_MAX_POINTS = 20_000  # markers drawn; the rest of the records are in the density layer and selections
+MAP_MAX_POINTS = 5_000  # markers drawn (each with its hover text: about 0.2 KB of page state); the rest of the
+# records are in the density layer and in selections, which reach every record inside the region
 REVIEW_STATUS = "review_status"
 
 
