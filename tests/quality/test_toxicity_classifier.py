@@ -51,6 +51,20 @@ def test_weights_ship_as_plain_arrays_with_a_card():
     assert card["test_metrics"]["n"] == 860 and card["test_metrics"]["positives"] == 240  # OLID test A
 
 
+def test_card_matches_the_weights_and_records_the_measured_quality():
+    from dataclasses import asdict
+
+    card = model_card()
+    _, _, params = load_model()
+    assert card["params"] == asdict(params)  # the card describes the weights that ship
+    assert card["nb_alpha"] > 0  # NBSVM scaling, folded into the weights
+    dev, test = card["dev_metrics"], card["test_metrics"]
+    assert dev["precision"] >= 0.70  # the threshold's constraint, on the dev tweets
+    # OLID test A as measured when the weights were written (tools/train_toxicity.py): precision
+    # target met, F1 not yet (0.56 < 0.60)
+    assert test["precision"] >= 0.70 and test["f1"] >= 0.56
+
+
 def test_tokens_are_lower_cased_words_without_mentions_links_or_row_crossing():
     got = tokens(["@Bob CHECK http://x.co/Ab, “Quoted” don't 2024!", "", "next row"])
     assert got[0] == ["", "check", "", "x", "co", "ab", "quoted", "don't", "0000"]

@@ -115,7 +115,7 @@ class SafetySignal(Signal):
     """
 
     name = "safety"
-    version = "3"
+    version = "4"
     batchable = True
 
     @dataclass(frozen=True)
@@ -125,10 +125,10 @@ class SafetySignal(Signal):
         use_model: bool = True  # Detoxify, only if importable and loadable offline
         model_threshold: float = 0.5
         use_classifier: bool = True  # the shipped n-gram classifier (workbench.quality.toxicity)
-        # above the model card's threshold (0.44, chosen for F1 on tweets) on purpose: 0.2% of a clean
-        # instruction set scores above 0.6 against 1.0% above 0.44
-        # (benchmarks/bench_signal_quality_toxicity.py)
-        classifier_threshold: float = 0.6
+        # above the model card's threshold (0.38, chosen for F1 on tweets) on purpose: with the lexicons
+        # the rule has the best F1 on OLID's training tweets (dev) whose flags stay <= 0.5% of a clean
+        # instruction set (0.5% at 0.44, 1.3% at 0.38) (benchmarks/bench_signal_quality_toxicity.py)
+        classifier_threshold: float = 0.44
         lexicon_dir: str = str(LEXICON_DIR)
 
     def setup(self) -> None:

@@ -1,8 +1,10 @@
 """A small offensive-language classifier whose weights ship in the package (no download, no pickle).
 
-Model: logistic regression over hashed word unigrams, word bigrams and character 3-5-grams inside
-words (like scikit-learn's ``analyzer="char_wb"``), trained by ``tools/train_toxicity.py`` with
-scikit-learn on public sets whose licences allow it (the card ``models/toxicity_card.json`` and the
+Model: logistic regression over hashed word unigrams, word bigrams and character n-grams inside
+words (like scikit-learn's ``analyzer="char_wb"``; the shipped weights use 4-5-grams, the lengths are
+stored with them), each feature scaled by its naive-Bayes log-count ratio (NBSVM-style; the scaling is
+folded into the shipped weights, so inference is one weight per feature), trained by
+``tools/train_toxicity.py`` with scikit-learn on public sets whose licences allow it (the card ``models/toxicity_card.json`` and the
 README list them): Davidson et al. 2017 tweets (t-davidson/hate-speech-and-offensive-language, MIT),
 Surge AI's toxicity sample (surge-ai/toxicity, MIT), ConvAbuse user turns (amandacurry/convabuse,
 CC BY 4.0), ToxiGen prompt sentences (microsoft/TOXIGEN, MIT), Toxic Spans / Civil Comments posts
