@@ -352,6 +352,24 @@ def test_overview_of_a_real_file_shows_its_composition_and_links_the_queue(serve
             assert f"review queue: {types.iloc[0]:,} records where task type = {top}" in status.inner_text()
             page.wait_for_selector(f"text=1 of {types.iloc[0]:,}", timeout=deadline.ms())
             assert page.get_by_role("tab", name="Review").get_attribute("aria-selected") == "true"
+
+            # a lasso drawn on the map (the figure's last subplot) filters the queue to the records inside
+            page.get_by_role("tab", name="Overview").click()
+            drag = page.locator(".js-plotly-plot").first.locator(".draglayer .nsewdrag").last
+            box = drag.bounding_box(timeout=deadline.ms())
+            x0, y0, w, h = box["x"], box["y"], box["width"], box["height"]
+            page.mouse.move(x0 + 0.1 * w, y0 + 0.1 * h)
+            page.mouse.down()
+            for fx, fy in ((0.9, 0.15), (0.85, 0.9), (0.15, 0.85), (0.1, 0.12)):
+                page.mouse.move(x0 + fx * w, y0 + fy * h, steps=8)
+            page.mouse.up()
+            status = page.locator(".wb-info[role=status]", has_text="points on the map (")
+            status.wait_for(timeout=deadline.ms())
+            n = int(status.inner_text().split("review queue: ")[1].split(" records")[0].replace(",", ""))
+            assert 0 < n < REAL_ROWS, status.inner_text()
+            # the queue's position line ("K of N": the record on screen stays when it is inside the region)
+            page.wait_for_selector(f"text=/\\b\\d+ of {n:,}\\b/", timeout=deadline.ms())
+            assert page.get_by_role("tab", name="Review").get_attribute("aria-selected") == "true"
         finally:
             browser.close()
     if os.environ.get("WORKBENCH_UPDATE_SCREENSHOT"):  # the README's Overview of a real file, on request
