@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from workbench.plots.map import map_figure, records_in_polygon, records_in_region
+from workbench.plots.map import SVG_MAX_POINTS, map_figure, records_in_polygon, records_in_region
 
 
 def map_frame(n: int, seed: int = 0) -> pd.DataFrame:
@@ -19,7 +19,7 @@ def map_frame(n: int, seed: int = 0) -> pd.DataFrame:
 
 
 def markers(fig: go.Figure) -> int:
-    return sum(len(t.x) for t in fig.data if isinstance(t, go.Scattergl))
+    return sum(len(t.x) for t in fig.data if isinstance(t, (go.Scatter, go.Scattergl)))
 
 
 def test_never_more_markers_than_max_points():
@@ -35,12 +35,16 @@ def test_never_more_markers_than_max_points():
     assert np.array_equal(np.nan_to_num(z), counts.T)
     small = map_figure(frame.iloc[:300], max_points=1_000)
     assert markers(small) == 300 and not any(t.name == "density" for t in small.data)
+    # SVG markers up to SVG_MAX_POINTS (no WebGL context for the page to pay for), WebGL above
+    assert {type(t) for t in fig.data if t.name != "density"} == {go.Scatter}
+    big = map_figure(map_frame(SVG_MAX_POINTS + 1), max_points=SVG_MAX_POINTS + 1)
+    assert {type(t) for t in big.data} == {go.Scattergl} and markers(big) == SVG_MAX_POINTS + 1
 
 
 def test_customdata_links_each_marker_to_its_record():
     frame = map_frame(2_000)
     fig = map_figure(frame, max_points=500)
-    for trace in (t for t in fig.data if isinstance(t, go.Scattergl)):
+    for trace in (t for t in fig.data if isinstance(t, (go.Scatter, go.Scattergl))):
         ids, rows = np.asarray(trace.customdata)[:, 0], np.asarray(trace.customdata)[:, 1].astype(int)
         assert (frame["id"].to_numpy()[rows] == ids).all()
         assert np.allclose(frame["map_x"].to_numpy()[rows], trace.x)
@@ -54,7 +58,7 @@ def test_region_returns_every_record_inside_including_unsampled():
     frame = map_frame(20_000)
     fig = map_figure(frame, max_points=1_000)
     drawn = set(np.concatenate([np.asarray(t.customdata)[:, 1].astype(int)
-                                for t in fig.data if isinstance(t, go.Scattergl)]).tolist())
+                                for t in fig.data if isinstance(t, (go.Scatter, go.Scattergl))]).tolist())
     got = records_in_region(frame, 4.0, 0.0, -0.5, 1.5)  # bounds in any order
     x, y = frame["map_x"].to_numpy(), frame["map_y"].to_numpy()
     expected = np.flatnonzero((x >= 0) & (x <= 4) & (y >= -0.5) & (y <= 1.5))
@@ -76,7 +80,7 @@ def test_hover_text_is_escaped():
     frame = map_frame(10)
     frame.loc[3, "prompt"] = "<script>alert('x')</script>\nsecond line"
     fig = map_figure(frame)
-    texts = [s for t in fig.data if isinstance(t, go.Scattergl) for s in t.text]
+    texts = [s for t in fig.data if isinstance(t, (go.Scatter, go.Scattergl)) for s in t.text]
     bad = [s for s in texts if "alert" in s][0]
     assert "<script>" not in bad and "&lt;script&gt;" in bad and "<br>" in bad
     html_out = fig.to_html(include_plotlyjs=False)
@@ -86,7 +90,7 @@ def test_hover_text_is_escaped():
 def test_colour_by_numeric_signal_and_by_status():
     frame = map_frame(400)
     fig = map_figure(frame, color="score", hover=None)
-    (trace,) = [t for t in fig.data if isinstance(t, go.Scattergl)]
+    (trace,) = [t for t in fig.data if isinstance(t, (go.Scatter, go.Scattergl))]
     assert trace.marker.showscale and len(trace.marker.color) == 400
     frame["status"] = np.where(np.arange(400) % 3 == 0, "accepted", "pending")
     fig = map_figure(frame, color="status")

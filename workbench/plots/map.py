@@ -24,6 +24,11 @@ import plotly.graph_objects as go
 from ._common import empty_figure, finish
 
 MAX_POINTS = 30_000
+# up to this many markers are SVG (``Scatter``), more are WebGL (``Scattergl``): a WebGL plot costs the page
+# seconds of main thread where the browser has no GPU (headless Chromium, many VMs: 8-10 s of a 17-20 s
+# Overview paint at 1k records on a loaded 2-core machine, 5-7 s with SVG; bench_pages), and Jupyter's plotly
+# renderer draws every figure a second time to rasterise it to PNG
+SVG_MAX_POINTS = 5_000
 HOVER_CHARS = 160
 MAX_LEGEND = 30      # categorical colours beyond this many values are pooled as "(other)"
 
@@ -68,7 +73,7 @@ def sample_positions(n: int, max_points: int, seed: int = 0) -> np.ndarray:
 def map_figure(frame: pd.DataFrame, color: str | None = "topic", hover: str | None = "prompt",
                max_points: int = MAX_POINTS, x: str = "map_x", y: str = "map_y", id_column: str = "id",
                seed: int = 0, title: str | None = None, density_bins: int = 120) -> go.Figure:
-    """A WebGL scatter of the map, at most ``max_points`` markers (see the module docstring).
+    """A scatter of the map, at most ``max_points`` markers (see the module docstring).
 
     Parameters
     ----------
@@ -87,7 +92,8 @@ def map_figure(frame: pd.DataFrame, color: str | None = "topic", hover: str | No
     Returns
     -------
     Figure
-        ``Scattergl`` traces (``customdata`` = [id, row position]); plus one ``Heatmap`` named
+        ``Scatter`` traces (``Scattergl`` above ``SVG_MAX_POINTS`` markers; ``customdata`` = [id, row
+        position]); plus one ``Heatmap`` named
         ``"density"`` (counts of all records) when the frame was sampled.
 
     Raises
@@ -111,14 +117,15 @@ def map_figure(frame: pd.DataFrame, color: str | None = "topic", hover: str | No
     if sampled:
         fig.add_trace(density_layer(frame[x].to_numpy(dtype=float), frame[y].to_numpy(dtype=float), density_bins))
     xs, ys = sub[x].to_numpy(), sub[y].to_numpy()
+    scatter = go.Scatter if len(rows) <= SVG_MAX_POINTS else go.Scattergl
     hovertemplate = ("%{text}" if hover else "%{customdata[0]}") + "<extra>%{fullData.name}</extra>"
     marker = {"size": 4 if len(rows) > 5_000 else 6, "opacity": 0.7}
     if color is None:
-        fig.add_trace(go.Scattergl(x=xs, y=ys, mode="markers", name="records", text=text, customdata=custom,
+        fig.add_trace(scatter(x=xs, y=ys, mode="markers", name="records", text=text, customdata=custom,
                                    hovertemplate=hovertemplate, marker=marker, meta=meta))
     elif pd.api.types.is_numeric_dtype(sub[color]) and not pd.api.types.is_bool_dtype(sub[color]) \
             and color != "topic" and sub[color].nunique() > MAX_LEGEND:
-        fig.add_trace(go.Scattergl(x=xs, y=ys, mode="markers", name=color, text=text, customdata=custom,
+        fig.add_trace(scatter(x=xs, y=ys, mode="markers", name=color, text=text, customdata=custom,
                                    hovertemplate=hovertemplate, meta={**meta, "color": color},
                                    marker={**marker, "color": sub[color].to_numpy(dtype=float),
                                            "colorscale": "Viridis", "showscale": True,
@@ -130,7 +137,7 @@ def map_figure(frame: pd.DataFrame, color: str | None = "topic", hover: str | No
                 ~sub[color].astype(str).isin([k for k, _ in groups if k is not None]).to_numpy()
             if not m.any():
                 continue
-            fig.add_trace(go.Scattergl(x=xs[m], y=ys[m], mode="markers", name=html.escape(name),
+            fig.add_trace(scatter(x=xs[m], y=ys[m], mode="markers", name=html.escape(name),
                                        text=text[m] if text is not None else None, customdata=custom[m],
                                        hovertemplate=hovertemplate, marker=marker,
                                        meta={**meta, "key": key, "key_column": color}))
