@@ -3,7 +3,8 @@ topics + map take at 200k and 1M records (time and peak memory)?
 
 Quality: a mixture of real public files (Alpaca demo EN and ZH, glaive tool-calling ShareGPT, FastChat's
 identity chats, MT-bench + Vicuna-bench questions, self-instruct's human eval) is clustered by the
-topics signal (automatic k); the normalised mutual information between topic and source file is
+topics signal (automatic k: k-means sub-clusters merged by Ward's criterion); the normalised mutual
+information between topic and source file is
 printed, beside a peer measured in the same run: the same spherical k-means over the WordLlama
 embeddings of the same prompts (``quality.embed``), same k.
 

@@ -14,7 +14,7 @@ from workbench.quality.base import SignalContext
 from workbench.quality.builtin import default_registry
 from workbench.quality.mapcoords import map_coordinates
 from workbench.quality.textviews import TextViews
-from workbench.quality.topics import TopicsSignal, choose_k, find_topics, topic_overview
+from workbench.quality.topics import TopicsSignal, choose_k, find_topics, topic_overview, ward_merge
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +32,7 @@ def majority_topic(frame: pd.DataFrame, source: np.ndarray, name: str) -> int:
 def test_topics_separate_unrelated_sources(mixed):
     _, source, result = mixed
     nmi = normalized_mutual_info_score(source, result.frame["topic"])
-    assert nmi >= 0.55, nmi  # measured 0.65 on this mixture; the benchmark's larger one is the target
+    assert nmi >= 0.72, nmi  # measured 0.78 on this mixture (seeds 1-3: 0.77-0.78); the benchmark's larger one is the target
 
 
 def test_labels_name_each_source(mixed):
@@ -57,7 +57,7 @@ def test_frame_and_summary_shape(mixed):
     sizes = {t["topic"]: t["size"] for t in result.summary["topics"]}
     assert sum(sizes.values()) == n
     assert list(sizes.values()) == sorted(sizes.values(), reverse=True)  # topic 0 is the largest
-    assert result.summary["k"] == choose_k(n) == len(sizes)
+    assert result.summary["k"] == len(sizes) <= choose_k(n)
     labels = f.groupby("topic")["topic_label"].nunique()
     assert (labels == 1).all()
 
@@ -191,3 +191,58 @@ def test_form_columns_make_topics_follow_the_sources():
     assert with_form >= without + 0.02, (with_form, without)
     off = TopicsSignal(form=False, map=False).compute(ds.table, SignalContext())
     assert "record form" not in off.summary["method"]
+
+
+def blobs(n_blobs: int, per_blob: int, sub: int, spread: float, seed: int = 0):
+    """Points in ``n_blobs`` far-apart groups, each cut into ``sub`` sub-clusters (ids blob * sub + i)."""
+    rng = np.random.default_rng(seed)
+    centres = 10 * rng.normal(size=(n_blobs, 8))
+    blob = np.repeat(np.arange(n_blobs), per_blob)
+    x = centres[blob] + spread * rng.normal(size=(len(blob), 8))
+    fine = np.empty(len(blob), dtype=np.int64)
+    for b in range(n_blobs):  # sub-clusters: slices of the blob along its first axis
+        rows = np.flatnonzero(blob == b)
+        fine[rows] = b * sub + np.argsort(np.argsort(x[rows, 0])) * sub // len(rows)
+    return x, fine, blob
+
+
+def test_ward_merge_joins_the_sub_clusters_of_each_part():
+    x, fine, blob = blobs(3, 200, 4, 1.0)
+    group = ward_merge(x, fine, 12, k_max=10, k_min=2)
+    assert group.max() + 1 == 3  # merging the parts themselves would cost far more than the 2% of variance
+    assert all(len(set(group[b * 4:(b + 1) * 4])) == 1 for b in range(3))
+    assert normalized_mutual_info_score(blob, group[fine]) == pytest.approx(1.0)
+    np.testing.assert_array_equal(group, ward_merge(x, fine, 12, k_max=10, k_min=2))  # deterministic
+
+
+def test_ward_merge_bounds():
+    x, fine, _ = blobs(3, 200, 4, 1.0)
+    assert ward_merge(x, fine, 12, k_max=2, k_min=2).max() + 1 == 2      # at most k_max, whatever it costs
+    assert ward_merge(x, fine, 12, k_max=10, k_min=5).max() + 1 == 5     # never below k_min
+    one, fine1, _ = blobs(1, 600, 12, 1.0)                               # one homogeneous part: cheap merges
+    assert ward_merge(one, fine1, 12, k_max=10, k_min=4).max() + 1 == 4
+    empty = np.where(fine == 11, 10, fine)                                 # sub-cluster 11 has no member
+    group = ward_merge(x, empty, 12, k_max=10, k_min=2)
+    assert group[:11].max() + 1 == 3 and group[11] == 0
+
+
+def test_automatic_k_merges_sub_clusters_of_one_source():
+    """Sub-clusters are merged where a merge is cheap, so a source is not cut into several topics: on
+    self-instruct + tool calls + MT-bench the automatic topics agree with the files better than k-means
+    with the same most topics (measured 0.87 / 0.89 / 0.87 against 0.79 / 0.81 / 0.79 for seeds 0-2)."""
+    from workbench.quality.topics import record_form
+
+    ds, source = mixed_real_dataset()
+    rows = np.flatnonzero(np.isin(source, ["selfinstruct", "toolcall", "mt_bench"]))
+    table, src = ds.table.take(rows), source[rows]
+    views = TextViews(table)
+    form = record_form(table, views)
+    found = find_topics(views.prompt, form=form)
+    fixed = find_topics(views.prompt, k=choose_k(len(rows)), form=form)
+    assert len(found.labels) < len(fixed.labels) == choose_k(len(rows))
+    merged, plain = (normalized_mutual_info_score(src, t) for t in (found.topic, fixed.topic))
+    assert merged >= 0.84 and merged >= plain + 0.04, (merged, plain)
+    # a topic's centre is the mean of its members, so most records are closest to their own topic's centre
+    has = found.topic >= 0
+    nearest = (found.features[has] @ found.centres.T).argmax(axis=1)
+    assert (nearest == found.topic[has]).mean() >= 0.9
