@@ -127,3 +127,45 @@ def test_ray_gives_the_local_answers(whole):
     finally:
         ray.shutdown()
     _same(whole, on_ray)
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 10_000), max_bucket=st.integers(2, 6))
+def test_ray_banding_stages_give_the_local_candidate_pairs(seed, max_bucket):
+    """The Ray LSH stages' per-block work (band rows, then the pairs of whole buckets) gives exactly the
+    candidate pairs and estimates that ``NearDuplicateFinder.resolve`` bands locally: exact copies
+    banded once, zero keys never, large buckets (> max_bucket) paired with their first member and
+    neighbour - here with many collisions, on any split of the buckets into blocks."""
+    from workbench.quality import minhash
+    from workbench.quality.batches import ROW, _band_rows, _block_pairs
+
+    rng = np.random.default_rng(seed)
+    n, bands, bins = 60, 3, 8
+    xkey = rng.integers(0, 25, n).astype(np.uint64)  # 0: no text; repeats: exact copies
+    bkeys = rng.integers(0, 6, (n, bands)).astype(np.uint64)  # few values: big buckets
+    sig = rng.integers(0, 3, (n, bins)).astype(np.uint16)
+    for k in np.unique(xkey):  # exact copies share their sketches
+        same = np.flatnonzero(xkey == k)
+        bkeys[same], sig[same] = bkeys[same[0]], sig[same[0]]
+    prefix = "7\x1f_record_"
+    batch = pa.table({ROW: np.arange(n, dtype=np.int64), prefix + "key": xkey,
+                      **{f"{prefix}band{b}": bkeys[:, b] for b in range(bands)},
+                      **{f"{prefix}sig{i}": sig[:, i] for i in range(bins)}})
+    rows = _band_rows(batch, prefix, bands, bins)
+    # split into blocks by a hash of (band, key), as the shuffle does: each bucket whole in one block
+    part = (rows.column("band").to_numpy() * 7 + rows.column("bkey").to_numpy()) % 3
+    found = [_block_pairs(rows.filter(pa.array(part == p)), bins, max_bucket) for p in range(3)]
+    a = np.concatenate([t.column("a").to_numpy() for t in found])
+    b = np.concatenate([t.column("b").to_numpy() for t in found])
+    e = np.concatenate([t.column("est").to_numpy() for t in found])
+    code, first = np.unique((a << 32) | b, return_index=True)
+
+    exact_rep = np.full(n, -1)
+    has = np.flatnonzero(xkey != 0)
+    _, idx, inv = np.unique(xkey[has], return_index=True, return_inverse=True)
+    exact_rep[has] = has[idx][inv]
+    reps = np.flatnonzero(exact_rep == np.arange(n))
+    la, lb = minhash.candidate_pairs(bkeys[reps], reps, max_bucket)
+    assert (code >> 32).tolist() == la.tolist() and (code & 0xFFFFFFFF).tolist() == lb.tolist()
+    assert np.array_equal(e[first], (sig[la] == sig[lb]).mean(axis=1))
+    assert len(la) > 0

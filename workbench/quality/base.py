@@ -65,6 +65,9 @@ class SignalContext:
     # the whole table (memory-mapped when the run is out of core): where a batchable signal's summarize
     # reads back the few records it must see again (near duplicates verify their candidate pairs)
     source: pa.Table | None = None
+    # what a distributed engine computed for a signal's summarize (signal name -> its own keys), e.g. the
+    # near-duplicate candidate pairs banded on Ray
+    shared: dict[str, Any] = field(default_factory=dict)
     _views: dict[int, Any] = field(default_factory=dict, repr=False)
 
     def views(self, table: pa.Table):

@@ -165,10 +165,22 @@ def _ray_rows(signals: Sequence[Signal], table: pa.Table, ctx: SignalContext, si
                          batch_size=None, batch_format="pyarrow",
                          compute=ray.data.ActorPoolStrategy(min_size=actors, max_size=actors),
                          zero_copy_batch=True, num_cpus=1)
+    near = next((i for i, s in enumerate(chain) if s.name == "near_duplicates" and s.name in names_wanted(signals)),
+                None)
+    if near is not None:  # LSH banding as Ray stages; the driver gets the candidate pairs, not the sketches
+        out = out.materialize()
+        sig: Any = chain[near]
+        bands, _ = sig.finder().banding()
+        ctx.shared[sig.name] = {level: _ray_candidate_pairs(out, near, level, bands, sig.config.num_bins,
+                                                            sig.finder().max_bucket, len(blocks))
+                                for level in sig.config.levels}
+        heavy = [name for name in out.columns() if name.startswith(f"{near}\x1f")
+                 and ("_band" in name or "_sig" in name)]
+        out = out.drop_columns(heavy)
     batches: list[pa.Table] = [b for b in out.iter_batches(batch_format="pyarrow", batch_size=None)
                                if b.num_rows]  # type: ignore[union-attr]  # pyarrow batches, as asked
     batches.sort(key=lambda b: int(b.column(ROW)[0].as_py()))
-    wanted = {s.name for s in signals}
+    wanted = names_wanted(signals)
     parts: dict[str, list[pd.DataFrame]] = {s.name: [] for s in signals}
     for b in batches:
         for i, sig in enumerate(chain):
@@ -179,6 +191,80 @@ def _ray_rows(signals: Sequence[Signal], table: pa.Table, ctx: SignalContext, si
             frame = pd.DataFrame({k: _pandas(v) for k, v in cols.items()}, index=pd.RangeIndex(b.num_rows))
             parts[sig.name].append(frame)
     return parts
+
+
+def names_wanted(signals: Sequence[Signal]) -> set[str]:
+    return {s.name for s in signals}
+
+
+def _band_rows(batch: pa.Table, prefix: str, bands: int, num_bins: int) -> pa.Table:
+    """One row per (band, band key) of every record that heads its exact-copy group in the batch's
+    sketches: band, band key, record, exact key, the 16-bit signature as 2 x ``num_bins`` bytes."""
+    rows = batch.column(ROW).to_numpy()
+    xkey = batch.column(prefix + "key").to_numpy()
+    sig = np.ascontiguousarray(np.stack([batch.column(f"{prefix}sig{i}").to_numpy() for i in range(num_bins)],
+                                        axis=1).astype(np.uint16))
+    parts = []
+    for b in range(bands):
+        bkey = batch.column(f"{prefix}band{b}").to_numpy()
+        m = np.flatnonzero((xkey != 0) & (bkey != 0))  # an empty text or a zero key bands nothing
+        raw = pa.py_buffer(sig[m].tobytes())
+        parts.append(pa.table({
+            "band": pa.array(np.full(len(m), b, np.int16)), "bkey": pa.array(bkey[m].view(np.int64)),
+            "row": pa.array(rows[m]), "xkey": pa.array(xkey[m].view(np.int64)),
+            "sig": pa.FixedSizeBinaryArray.from_buffers(pa.binary(2 * num_bins), len(m), [None, raw])}))
+    return pa.concat_tables(parts)
+
+
+def _block_pairs(block: pa.Table, num_bins: int, max_bucket: int) -> pa.Table:
+    """The candidate pairs of the buckets in ``block`` (every bucket whole: hash-partitioned by band and
+    key), banded as ``NearDuplicateFinder.resolve`` bands them, with their signature estimates."""
+    from workbench.quality import minhash
+
+    band = block.column("band").to_numpy()
+    out_a, out_b, out_e = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], [np.zeros(0)]
+    for b in np.unique(band):
+        m = np.flatnonzero(band == b)
+        key = block.column("bkey").to_numpy()[m]
+        row = block.column("row").to_numpy()[m]
+        xkey = block.column("xkey").to_numpy()[m]
+        sig = np.frombuffer(block.column("sig").take(pa.array(m)).combine_chunks().buffers()[1],
+                            dtype=np.uint16)[: len(m) * num_bins].reshape(len(m), num_bins)
+        order = np.lexsort((row, xkey, key))  # by bucket, exact key, record
+        key, row, xkey, sig = key[order], row[order], xkey[order], sig[order]
+        first = np.ones(len(key), bool)  # exact copies count once: the first record of each exact key
+        first[1:] = (key[1:] != key[:-1]) | (xkey[1:] != xkey[:-1])
+        key, row, sig = key[first], row[first], sig[first]
+        order = np.lexsort((row, key))  # members of a bucket in record order
+        key, row, sig = key[order], row[order], sig[order]
+        pos = np.arange(len(key), dtype=np.int64)
+        a, c = minhash._run_pairs(key.view(np.uint64), pos, max_bucket)
+        if len(a):
+            out_a.append(row[a])
+            out_b.append(row[c])
+            out_e.append((sig[a] == sig[c]).mean(axis=1))
+    return pa.table({"a": np.concatenate(out_a), "b": np.concatenate(out_b), "est": np.concatenate(out_e)})
+
+
+def _ray_candidate_pairs(out: Any, near: int, level: str, bands: int, num_bins: int, max_bucket: int,
+                         partitions: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """MinHash LSH as Ray stages: band rows from the sketches -> hash shuffle by (band, key) -> the pairs
+    of each bucket -> unique pairs (i < j) with their signature estimates, gathered here."""
+    prefix = f"{near}\x1f_{level}_"
+    keep = [ROW, prefix + "key", *(f"{prefix}band{b}" for b in range(bands)),
+            *(f"{prefix}sig{i}" for i in range(num_bins))]
+    banded = (out.select_columns(keep)
+              .map_batches(_band_rows, fn_args=(prefix, bands, num_bins), batch_format="pyarrow", batch_size=None)
+              .repartition(max(partitions, 2), keys=["band", "bkey"])
+              .map_batches(_block_pairs, fn_args=(num_bins, max_bucket), batch_format="pyarrow", batch_size=None))
+    a, b, est = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], [np.zeros(0)]
+    for t in banded.iter_batches(batch_format="pyarrow", batch_size=None):
+        a.append(t.column("a").to_numpy())
+        b.append(t.column("b").to_numpy())
+        est.append(t.column("est").to_numpy())
+    lo, hi, e = np.concatenate(a), np.concatenate(b), np.concatenate(est)
+    code, first = np.unique((lo << 32) | hi, return_index=True)  # a pair found in several bands: once
+    return code >> 32, code & 0xFFFFFFFF, e[first]
 
 
 def _pandas(values: pa.ChunkedArray) -> np.ndarray:

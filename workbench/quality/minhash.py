@@ -104,7 +104,9 @@ def band_keys(sig: np.ndarray, bands: int, rows: int) -> np.ndarray:
 def _run_pairs(keys: np.ndarray, ids: np.ndarray, max_bucket: int) -> tuple[np.ndarray, np.ndarray]:
     """Pairs of ``ids`` whose ``keys`` are equal: all pairs in buckets up to ``max_bucket`` members; in
     larger buckets (boilerplate) each member pairs with the bucket's first member and its neighbour."""
-    order = np.argsort(keys)
+    # stable: a bucket's members stay in the order of ``ids`` (record order), so a large bucket's
+    # "first member and neighbour" pairs are the same whoever forms the bucket (here, or a Ray group)
+    order = np.argsort(keys, kind="stable")
     k, ids = keys[order], ids[order]
     m = len(k)
     if m < 2:

@@ -92,21 +92,28 @@ class NearDuplicateFinder:
         arr = texts if isinstance(texts, RecordTexts) else textops.as_strings(texts)
         return self._sketch(arr)
 
-    def resolve(self, keys: np.ndarray, bkeys: np.ndarray, sig16: np.ndarray,
-                fetch: Callable[[np.ndarray], pa.Array]) -> NearDuplicates:
+    def resolve(self, keys: np.ndarray, bkeys: np.ndarray | None, sig16: np.ndarray | None,
+                fetch: Callable[[np.ndarray], pa.Array],
+                pairs: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None) -> NearDuplicates:
         """The clusters from the sketches of every text; ``fetch(indices)`` returns the texts of the
-        candidate pairs (a few records) for the exact Jaccard check."""
+        candidate pairs (a few records) for the exact Jaccard check. ``pairs``: the candidate pairs
+        (i < j, unique) and their signature estimates, when they were banded elsewhere (on Ray: the stages of
+        :mod:`workbench.quality.batches`); then ``bkeys`` and ``sig16`` are not needed."""
         n = len(keys)
         exact_rep = np.full(n, -1, dtype=np.int64)
         has = np.flatnonzero(keys != 0)
         if len(has):
             _, first, inverse = np.unique(keys[has], return_index=True, return_inverse=True)
             exact_rep[has] = has[first][inverse]
-        reps = np.flatnonzero(exact_rep == np.arange(n))  # exact copies are sketched and banded once
-        a, b = minhash.candidate_pairs(bkeys[reps], reps, self.max_bucket)
+        if pairs is None:
+            assert bkeys is not None and sig16 is not None
+            reps = np.flatnonzero(exact_rep == np.arange(n))  # exact copies are sketched and banded once
+            a, b = minhash.candidate_pairs(bkeys[reps], reps, self.max_bucket)
+            est = (sig16[a] == sig16[b]).mean(axis=1) if len(a) else np.zeros(0)
+        else:
+            a, b, est = pairs
         n_candidates = len(a)
         if len(a) and self.prefilter_margin < 1:
-            est = (sig16[a] == sig16[b]).mean(axis=1)
             keep = est >= self.threshold - self.prefilter_margin
             a, b = a[keep], b[keep]
         a, b, jac = self._verify(fetch, a, b)
@@ -175,6 +182,7 @@ class NearDuplicateSignal(Signal):
     """
 
     name = "near_duplicates"
+    version = "2"  # 2: a large LSH bucket's members in record order (stable sort)
     batchable = True
 
     @dataclass(frozen=True)
@@ -221,10 +229,14 @@ class NearDuplicateSignal(Signal):
                 sub = source.take(pa.array(idx, pa.int64()))
                 return RecordTexts(sub).slice(0, len(idx)) if level == "record" else TextViews(sub).prompt
 
-            found = finder.resolve(
-                rows[f"_{level}_key"].to_numpy(),
-                rows[[f"_{level}_band{i}" for i in range(bands)]].to_numpy(),
-                rows[[f"_{level}_sig{i}" for i in range(c.num_bins)]].to_numpy(), fetch)
+            banded = ctx.shared.get(self.name, {}).get(level)  # candidate pairs banded on Ray
+            if banded is not None:
+                found = finder.resolve(rows[f"_{level}_key"].to_numpy(), None, None, fetch, pairs=banded)
+            else:
+                found = finder.resolve(
+                    rows[f"_{level}_key"].to_numpy(),
+                    rows[[f"_{level}_band{i}" for i in range(bands)]].to_numpy(),
+                    rows[[f"_{level}_sig{i}" for i in range(c.num_bins)]].to_numpy(), fetch)
             prefix = "near_dup" if level == "record" else "prompt_near_dup"
             in_cluster = found.size > 1
             frame[f"{prefix}_cluster"] = np.where(in_cluster, ids[found.rep], None)
