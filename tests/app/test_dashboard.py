@@ -219,3 +219,26 @@ def test_overview_shows_machine_suggestions_apart(tmp_path):
     box = d._machine_suggestions().value
     assert "Machine suggestions" in box and "model:x" in box and "not human annotations" in box
     assert project.annotations_long().empty  # a suggestion is never a human annotation
+
+
+def test_a_histogram_of_many_values_is_shown_as_bars_of_its_counts():
+    import numpy as np
+    import pandas as pd
+
+    from workbench import plots
+    from workbench.ui.dashboard import binned
+
+    values = np.random.default_rng(0).integers(1, 400, size=20_000)
+    frame = pd.DataFrame({"id": [f"r{i}" for i in range(len(values))], "response_words": values})
+    fig = plots.length_histogram(frame, "response_words", window=(50, 300))
+    small = binned(fig, max_values=len(values))
+    assert small is fig  # at most max_values: the figure as it is
+    out = binned(fig, max_values=1_000)
+    (bars,) = out.data
+    assert bars.type == "bar" and int(np.sum(bars.y)) == len(values)
+    b = fig.data[0].xbins
+    edges = b.start + b.size * np.arange(len(bars.y) + 1)
+    assert edges[-1] >= values.max() and list(bars.y) == np.histogram(values, bins=edges)[0].tolist()
+    assert bars.text[0] == f"{edges[0]:g}-{edges[1]:g}" and "%{text}" in bars.hovertemplate
+    assert out.layout.shapes == fig.layout.shapes  # the guideline window stays
+    assert len(out.to_json()) < len(fig.to_json()) / 20
