@@ -109,8 +109,23 @@ def cmd_report(args) -> int:
         guidelines = Guidelines.load(args.guidelines)
     obj = _project_or_dataset(args.path)
     try:  # a project brings its dataset, its guidelines (unless --guidelines) and its signal cache
-        res = report(obj, out=args.out, guidelines=guidelines, engine=args.engine, address=args.address,
-                     batch_size=args.batch_size)
+        bar = None
+        if args.batch_size and args.engine == "local":
+            from tqdm import tqdm
+
+            bar = tqdm(total=None, unit=" records", desc="signals", file=sys.stderr, disable=None)
+
+        def advance(done: int, total: int) -> None:
+            if bar is not None:
+                bar.total = total
+                bar.update(done - bar.n)
+
+        try:
+            res = report(obj, out=args.out, guidelines=guidelines, engine=args.engine, address=args.address,
+                         batch_size=args.batch_size, progress=advance)
+        finally:
+            if bar is not None:
+                bar.close()
     finally:
         if hasattr(obj, "close"):
             obj.close()

@@ -169,3 +169,34 @@ def test_ray_banding_stages_give_the_local_candidate_pairs(seed, max_bucket):
     assert (code >> 32).tolist() == la.tolist() and (code & 0xFFFFFFFF).tolist() == lb.tolist()
     assert np.array_equal(e[first], (sig[la] == sig[lb]).mean(axis=1))
     assert len(la) > 0
+
+
+def test_progress_is_reported_after_each_batch_and_ctrl_c_caches_nothing_unfinished(tmp_path):
+    seen = []
+    compute_signals(TABLE, signals=["text_stats", "multiturn"], batch_size=100,
+                    progress=lambda done, total: seen.append((done, total)))
+    n = TABLE.num_rows
+    assert seen == [(min(lo + 100, n), n) for lo in range(0, n, 100)]
+
+    def stop(done, total):
+        if done >= 200:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        compute_signals(TABLE, signals=["text_stats"], batch_size=100, cache_dir=tmp_path, progress=stop)
+    assert not list(tmp_path.glob("text_stats-*"))  # nothing half-computed is cached
+    again = compute_signals(TABLE, signals=["text_stats"], batch_size=100, cache_dir=tmp_path)
+    assert again.cached == [] and len(again.frame) == n
+
+
+def test_cli_report_batch_by_batch_writes_the_same_report(tmp_path):
+    import json
+
+    from workbench.cli import main
+
+    data = FIXTURES / "llamafactory_dpo_en_demo.json"
+    assert main(["report", str(data), "--out", str(tmp_path / "whole")]) == 0
+    assert main(["report", str(data), "--out", str(tmp_path / "batches"), "--batch-size", "64"]) == 0
+    whole = json.loads((tmp_path / "whole" / "quality.json").read_text())
+    batched = json.loads((tmp_path / "batches" / "quality.json").read_text())
+    assert whole["rows"]["valid"] == 300 and whole == batched

@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -29,7 +29,8 @@ ROW = "__row"  # the position of each record, carried through Ray so the batches
 
 
 def run_batched(signals: Sequence[Signal], table: pa.Table, ctx: SignalContext, batch_size: int | None,
-                engine: str = "local", address: str | None = None
+                engine: str = "local", address: str | None = None,
+                progress: Callable[[int, int], Any] | None = None
                 ) -> Iterator[tuple[str, SignalResult, float]]:
     """(name, result, seconds) of each of ``signals`` (batchable, in dependency order), in order.
 
@@ -52,6 +53,8 @@ def run_batched(signals: Sequence[Signal], table: pa.Table, ctx: SignalContext, 
             for name, (rows, spent) in batch_rows(signals, batch, ctx, lo).items():
                 parts[name].append(rows)
                 seconds[name] += spent
+            if progress is not None:
+                progress(lo + batch.num_rows, n)
     keys = key_columns(table)
     whole = dataclasses.replace(ctx, source=table)
     for sig in signals:

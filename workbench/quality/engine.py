@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -153,7 +153,8 @@ def compute_signals(dataset_or_table: Dataset | pa.Table, guidelines: Guidelines
                     signals: Iterable[str | Signal | type] | None = None,
                     cache_dir: str | os.PathLike | None = None,
                     options: dict[str, Any] | None = None, *, batch_size: int | None = None,
-                    engine: str = "local", address: str | None = None) -> SignalReport:
+                    engine: str = "local", address: str | None = None,
+                    progress: Callable[[int, int], Any] | None = None) -> SignalReport:
     """Compute quality signals over a dataset.
 
     Parameters
@@ -179,6 +180,10 @@ def compute_signals(dataset_or_table: Dataset | pa.Table, guidelines: Guidelines
     address : str, optional
         The Ray cluster to join (``ray://host:10001`` or ``auto``); default: a local Ray started on
         first use.
+    progress : callable, optional
+        Called as ``progress(records_done, records)`` after each batch of the local batch engine (a
+        progress bar's update; the CLI shows one). Ctrl-C between batches stops the run: nothing is
+        cached for the signals not finished.
 
     Returns
     -------
@@ -214,7 +219,8 @@ def compute_signals(dataset_or_table: Dataset | pa.Table, guidelines: Guidelines
         from workbench.quality.batches import run_batched
 
         batched = batch_phase(todo)
-        for name, result, seconds in run_batched(batched, table, ctx, batch_size, engine, address):
+        for name, result, seconds in run_batched(batched, table, ctx, batch_size, engine, address,
+                                                 progress):
             timings[name] = seconds
             cache.save(keys[name], result)
             ctx.results[name] = result

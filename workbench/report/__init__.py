@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +47,8 @@ def write_report(dataset: Dataset, out_dir: str | os.PathLike, guidelines=None,
                  signal_report: SignalReport | None = None,
                  extra_sections: Mapping[str, str] | list[tuple[str, str]] | None = None,
                  cache_dir: str | os.PathLike | None = None, *, engine: str = "local",
-                 address: str | None = None, batch_size: int | None = None) -> dict[str, Any]:
+                 address: str | None = None, batch_size: int | None = None,
+                 progress: Callable[[int, int], Any] | None = None) -> dict[str, Any]:
     """Write the quality report files into ``out_dir``.
 
     Parameters
@@ -63,9 +64,9 @@ def write_report(dataset: Dataset, out_dir: str | os.PathLike, guidelines=None,
         rendered with raw HTML escaped.
     cache_dir : path, optional
         Signal cache (see ``compute_signals``).
-    engine, address, batch_size : optional
+    engine, address, batch_size, progress : optional
         Where and how the signals run (see ``compute_signals``): ``engine="ray"`` on a Ray cluster
-        (``address``), ``batch_size`` records at a time.
+        (``address``), ``batch_size`` records at a time, ``progress(done, total)`` after each batch.
 
     Returns
     -------
@@ -76,7 +77,7 @@ def write_report(dataset: Dataset, out_dir: str | os.PathLike, guidelines=None,
     dataset = as_dataset(dataset)
     gl = as_guidelines(guidelines)
     rep = signal_report or compute_signals(dataset, guidelines=gl, cache_dir=cache_dir, engine=engine,
-                                           address=address, batch_size=batch_size)
+                                           address=address, batch_size=batch_size, progress=progress)
     quality = build_quality(dataset, rep)
     # which guidelines judged the data: the file, or "none: neutral defaults" (a reused signal report
     # knows what it was computed with)
@@ -119,7 +120,7 @@ class ReportResult(ResultDict):
 
 
 def report(dataset, out, guidelines=None, cache_dir=None, *, engine: str = "local", address: str | None = None,
-           batch_size: int | None = None) -> ReportResult:
+           batch_size: int | None = None, progress: Callable[[int, int], Any] | None = None) -> ReportResult:
     """Compute every signal (cached under ``cache_dir`` if given) and write the report into ``out``.
 
     Parameters
@@ -130,7 +131,7 @@ def report(dataset, out, guidelines=None, cache_dir=None, *, engine: str = "loca
     out : path
     guidelines : Guidelines or path, optional
     cache_dir : path, optional
-    engine, address, batch_size : optional
+    engine, address, batch_size, progress : optional
         See :func:`write_report`.
 
     Returns
@@ -146,7 +147,7 @@ def report(dataset, out, guidelines=None, cache_dir=None, *, engine: str = "loca
         guidelines = project.guidelines if guidelines is None else guidelines
         cache_dir = project.cache_dir if cache_dir is None else cache_dir
     return write_report(dataset, out, guidelines=guidelines, cache_dir=cache_dir, engine=engine, address=address,
-                        batch_size=batch_size)
+                        batch_size=batch_size, progress=progress)
 
 
 #: deprecated alias (plots.category_distribution draws a figure; this builds a report's JSON)
