@@ -200,3 +200,22 @@ def test_cli_report_batch_by_batch_writes_the_same_report(tmp_path):
     whole = json.loads((tmp_path / "whole" / "quality.json").read_text())
     batched = json.loads((tmp_path / "batches" / "quality.json").read_text())
     assert whole["rows"]["valid"] == 300 and whole == batched
+
+
+def test_ray_workers_read_the_records_from_the_parquet_file(whole, tmp_path):
+    """engine='ray' with the table's Parquet file: Ray tasks read its row groups (several, not aligned
+    with the batches) and the answers are the same."""
+    import pyarrow.parquet as pq
+
+    ray = pytest.importorskip("ray")
+    path = tmp_path / "source.parquet"
+    pq.write_table(TABLE, path, row_group_size=150)
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, ignore_reinit_error=True)
+    try:
+        on_ray = compute_signals(pq.read_table(path), signals=BATCHABLE, engine="ray", batch_size=100,
+                                 parquet=path)
+        with pytest.raises(ValueError, match="not its source"):
+            compute_signals(TABLE.slice(0, 10), signals=["text_stats"], engine="ray", parquet=path)
+    finally:
+        ray.shutdown()
+    _same(whole, on_ray)

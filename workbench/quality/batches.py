@@ -30,7 +30,7 @@ ROW = "__row"  # the position of each record, carried through Ray so the batches
 
 def run_batched(signals: Sequence[Signal], table: pa.Table, ctx: SignalContext, batch_size: int | None,
                 engine: str = "local", address: str | None = None,
-                progress: Callable[[int, int], Any] | None = None
+                progress: Callable[[int, int], Any] | None = None, parquet: str | None = None
                 ) -> Iterator[tuple[str, SignalResult, float]]:
     """(name, result, seconds) of each of ``signals`` (batchable, in dependency order), in order.
 
@@ -43,7 +43,7 @@ def run_batched(signals: Sequence[Signal], table: pa.Table, ctx: SignalContext, 
     size = max(int(batch_size or DEFAULT_BATCH), 1)
     seconds = dict.fromkeys((s.name for s in signals), 0.0)
     if engine == "ray":
-        parts = _ray_rows(signals, table, ctx, size, address)
+        parts = _ray_rows(signals, table, ctx, size, address, parquet)
     else:
         parts = {s.name: [] for s in signals}
         for sig in signals:
@@ -143,11 +143,48 @@ def ray_init(address: str | None = None) -> None:
         ray.init(address=address, include_dashboard=False, log_to_driver=False, logging_level=logging.WARNING,
                  ignore_reinit_error=True)
     ray.data.DataContext.get_current().enable_progress_bars = False  # the engine reports, not Ray's bars
+    logging.getLogger("ray.data").setLevel(logging.WARNING)  # not a line per stage on the user's terminal
+
+
+def _read_row_groups(items: pa.Table, size: int) -> Iterator[pa.Table]:
+    """A Ray task: the records of the row groups ``items`` names (path, group, offset), ``size`` at a
+    time, each with its position in the file (ROW). Paths may be object-store URLs pyarrow reads."""
+    import pyarrow.fs as pafs
+    import pyarrow.parquet as pq
+
+    for item in items.to_pylist():
+        path = item["path"]
+        fs, where = pafs.FileSystem.from_uri(path) if "://" in path else (None, path)
+        at = int(item["offset"])
+        for batch in pq.ParquetFile(where, filesystem=fs).iter_batches(batch_size=size, row_groups=[item["group"]]):
+            t = pa.Table.from_batches([batch])
+            yield t.append_column(ROW, pa.array(np.arange(at, at + t.num_rows, dtype=np.int64)))
+            at += t.num_rows
+
+
+def _parquet_blocks(ray: Any, path: str, n: int, size: int) -> tuple[Any, int]:
+    """A Ray dataset of the records of the Parquet file at ``path`` (the table's own: same rows, same
+    order), read by Ray tasks; and how many blocks it makes."""
+    import pyarrow.fs as pafs
+    import pyarrow.parquet as pq
+
+    fs, where = pafs.FileSystem.from_uri(path) if "://" in path else (None, path)
+    meta = pq.ParquetFile(where, filesystem=fs).metadata  # the footer only
+    counts = [meta.row_group(g).num_rows for g in range(meta.num_row_groups)]
+    if sum(counts) != n:
+        raise ValueError(f"{path} holds {sum(counts)} records, the table {n}: not its source")
+    offsets = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(int)
+    items = [{"path": path, "group": g, "offset": int(o)} for g, o in enumerate(offsets)]
+    # reading takes no CPU slot: the actor pool holds them all, and a read waiting for one would wait forever
+    ds = ray.data.from_items(items).map_batches(_read_row_groups, fn_args=(size,), batch_size=1,
+                                                batch_format="pyarrow", num_cpus=0)
+    return ds, sum(-(-c // size) for c in counts) or 1
 
 
 def _ray_rows(signals: Sequence[Signal], table: pa.Table, ctx: SignalContext, size: int,
-              address: str | None) -> dict[str, list[pd.DataFrame]]:
-    """The rows of every signal, computed by Ray actors over batches of ``size`` records.
+              address: str | None, parquet: str | None = None) -> dict[str, list[pd.DataFrame]]:
+    """The rows of every signal, computed by Ray actors over batches of ``size`` records (read by Ray
+    tasks from ``parquet``, the table's own file, when given; else sent from here).
 
     A signal computed earlier in the run (its cached result, say) that one of ``signals`` requires is
     computed again on the actors, beside it: the actors see no results but those of their batch.
@@ -158,12 +195,15 @@ def _ray_rows(signals: Sequence[Signal], table: pa.Table, ctx: SignalContext, si
     chain = _with_requirements(signals, ctx)
     specs = [(type(s), s.config) for s in chain]
     n = table.num_rows
-    data = table.append_column(ROW, pa.array(np.arange(n, dtype=np.int64)))
     cpus = max(int(ray.cluster_resources().get("CPU", 1)), 1)
-    # one block per batch, cut here: a repartition stage would wait for a CPU the actor pool holds
-    blocks = [data.slice(lo, size) for lo in range(0, n, size)] or [data]
-    actors = min(cpus, len(blocks))
-    ds = ray.data.from_arrow(blocks)
+    if parquet is not None:  # the workers read the records themselves, a row group at a time
+        ds, n_blocks = _parquet_blocks(ray, str(parquet), n, size)
+    else:
+        data = table.append_column(ROW, pa.array(np.arange(n, dtype=np.int64)))
+        # one block per batch, cut here: a repartition stage would wait for a CPU the actor pool holds
+        blocks = [data.slice(lo, size) for lo in range(0, n, size)] or [data]
+        ds, n_blocks = ray.data.from_arrow(blocks), len(blocks)
+    actors = min(cpus, n_blocks)
     out = ds.map_batches(RowsOnActor, fn_constructor_args=(specs, ctx.guidelines, dict(ctx.options)),
                          batch_size=None, batch_format="pyarrow",
                          compute=ray.data.ActorPoolStrategy(min_size=actors, max_size=actors),
@@ -175,13 +215,13 @@ def _ray_rows(signals: Sequence[Signal], table: pa.Table, ctx: SignalContext, si
         sig: Any = chain[near]
         bands, _ = sig.finder().banding()
         ctx.shared[sig.name] = {level: _ray_candidate_pairs(out, near, level, bands, sig.config.num_bins,
-                                                            sig.finder().max_bucket, len(blocks))
+                                                            sig.finder().max_bucket, n_blocks)
                                 for level in sig.config.levels}
         heavy = [name for name in out.columns() if name.startswith(f"{near}\x1f")
                  and ("_band" in name or "_sig" in name)]
         out = out.drop_columns(heavy)
     batches: list[pa.Table] = [b for b in out.iter_batches(batch_format="pyarrow", batch_size=None)
-                               if b.num_rows]  # type: ignore[union-attr]  # pyarrow batches, as asked
+                               if b.num_rows]
     batches.sort(key=lambda b: int(b.column(ROW)[0].as_py()))
     wanted = names_wanted(signals)
     parts: dict[str, list[pd.DataFrame]] = {s.name: [] for s in signals}

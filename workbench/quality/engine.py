@@ -154,7 +154,8 @@ def compute_signals(dataset_or_table: Dataset | pa.Table, guidelines: Guidelines
                     cache_dir: str | os.PathLike | None = None,
                     options: dict[str, Any] | None = None, *, batch_size: int | None = None,
                     engine: str = "local", address: str | None = None,
-                    progress: Callable[[int, int], Any] | None = None) -> SignalReport:
+                    progress: Callable[[int, int], Any] | None = None,
+                    parquet: str | os.PathLike | None = None) -> SignalReport:
     """Compute quality signals over a dataset.
 
     Parameters
@@ -184,6 +185,10 @@ def compute_signals(dataset_or_table: Dataset | pa.Table, guidelines: Guidelines
         Called as ``progress(records_done, records)`` after each batch of the local batch engine (a
         progress bar's update; the CLI shows one). Ctrl-C between batches stops the run: nothing is
         cached for the signals not finished.
+    parquet : path or URL, optional
+        The Parquet file the table was read from (a project's frozen ``source.parquet``): on Ray the
+        workers read their row groups from it (a local path on a shared volume, or an object-store URL
+        pyarrow reads) instead of receiving the table from here.
 
     Returns
     -------
@@ -220,7 +225,7 @@ def compute_signals(dataset_or_table: Dataset | pa.Table, guidelines: Guidelines
 
         batched = batch_phase(todo)
         for name, result, seconds in run_batched(batched, table, ctx, batch_size, engine, address,
-                                                 progress):
+                                                 progress, None if parquet is None else str(parquet)):
             timings[name] = seconds
             cache.save(keys[name], result)
             ctx.results[name] = result

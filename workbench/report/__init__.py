@@ -48,7 +48,8 @@ def write_report(dataset: Dataset, out_dir: str | os.PathLike, guidelines=None,
                  extra_sections: Mapping[str, str] | list[tuple[str, str]] | None = None,
                  cache_dir: str | os.PathLike | None = None, *, engine: str = "local",
                  address: str | None = None, batch_size: int | None = None,
-                 progress: Callable[[int, int], Any] | None = None) -> dict[str, Any]:
+                 progress: Callable[[int, int], Any] | None = None, parquet: str | os.PathLike | None = None
+                 ) -> dict[str, Any]:
     """Write the quality report files into ``out_dir``.
 
     Parameters
@@ -66,7 +67,8 @@ def write_report(dataset: Dataset, out_dir: str | os.PathLike, guidelines=None,
         Signal cache (see ``compute_signals``).
     engine, address, batch_size, progress : optional
         Where and how the signals run (see ``compute_signals``): ``engine="ray"`` on a Ray cluster
-        (``address``), ``batch_size`` records at a time, ``progress(done, total)`` after each batch.
+        (``address``), ``batch_size`` records at a time, ``progress(done, total)`` after each batch, the
+        workers reading the records from ``parquet`` (the dataset's own file).
 
     Returns
     -------
@@ -77,7 +79,8 @@ def write_report(dataset: Dataset, out_dir: str | os.PathLike, guidelines=None,
     dataset = as_dataset(dataset)
     gl = as_guidelines(guidelines)
     rep = signal_report or compute_signals(dataset, guidelines=gl, cache_dir=cache_dir, engine=engine,
-                                           address=address, batch_size=batch_size, progress=progress)
+                                           address=address, batch_size=batch_size, progress=progress,
+                                           parquet=parquet)
     quality = build_quality(dataset, rep)
     # which guidelines judged the data: the file, or "none: neutral defaults" (a reused signal report
     # knows what it was computed with)
@@ -139,6 +142,7 @@ def report(dataset, out, guidelines=None, cache_dir=None, *, engine: str = "loca
     ReportResult
         See :func:`write_report`.
     """
+    from workbench.store.folder import SOURCE
     from workbench.store.project import Project
 
     if isinstance(dataset, Project):
@@ -146,8 +150,11 @@ def report(dataset, out, guidelines=None, cache_dir=None, *, engine: str = "loca
         dataset = project.dataset
         guidelines = project.guidelines if guidelines is None else guidelines
         cache_dir = project.cache_dir if cache_dir is None else cache_dir
+        parquet = project.path / SOURCE  # on Ray, the workers read the frozen source themselves
+    else:
+        parquet = None
     return write_report(dataset, out, guidelines=guidelines, cache_dir=cache_dir, engine=engine, address=address,
-                        batch_size=batch_size, progress=progress)
+                        batch_size=batch_size, progress=progress, parquet=parquet)
 
 
 #: deprecated alias (plots.category_distribution draws a figure; this builds a report's JSON)
