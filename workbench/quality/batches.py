@@ -214,9 +214,8 @@ def _ray_rows(signals: Sequence[Signal], table: pa.Table, ctx: SignalContext, si
         out = out.materialize()
         sig: Any = chain[near]
         bands, _ = sig.finder().banding()
-        ctx.shared[sig.name] = {level: _ray_candidate_pairs(out, near, level, bands, sig.config.num_bins,
-                                                            sig.finder().max_bucket, n_blocks)
-                                for level in sig.config.levels}
+        ctx.shared[sig.name] = _ray_candidate_pairs(out, near, tuple(sig.config.levels), bands,
+                                                    sig.config.num_bins, sig.finder().max_bucket, n_blocks)
         heavy = [name for name in out.columns() if name.startswith(f"{near}\x1f")
                  and ("_band" in name or "_sig" in name)]
         out = out.drop_columns(heavy)
@@ -240,74 +239,100 @@ def names_wanted(signals: Sequence[Signal]) -> set[str]:
     return {s.name for s in signals}
 
 
-def _band_rows(batch: pa.Table, prefix: str, bands: int, num_bins: int) -> pa.Table:
-    """One row per (band, band key) of every record that heads its exact-copy group in the batch's
-    sketches: band, band key, record, exact key, the 16-bit signature as 2 x ``num_bins`` bytes."""
+def _band_rows(batch: pa.Table, prefixes: Sequence[str], bands: int) -> pa.Table:
+    """One row per (level, band, band key) of every record with text in the batch's sketches: level,
+    band, band key, record, exact key (27 bytes: what the shuffle moves)."""
     rows = batch.column(ROW).to_numpy()
-    xkey = batch.column(prefix + "key").to_numpy()
-    sig = np.ascontiguousarray(np.stack([batch.column(f"{prefix}sig{i}").to_numpy() for i in range(num_bins)],
-                                        axis=1).astype(np.uint16))
     parts = []
-    for b in range(bands):
-        bkey = batch.column(f"{prefix}band{b}").to_numpy()
-        m = np.flatnonzero((xkey != 0) & (bkey != 0))  # an empty text or a zero key bands nothing
-        raw = pa.py_buffer(sig[m].tobytes())
-        parts.append(pa.table({
-            "band": pa.array(np.full(len(m), b, np.int16)), "bkey": pa.array(bkey[m].view(np.int64)),
-            "row": pa.array(rows[m]), "xkey": pa.array(xkey[m].view(np.int64)),
-            "sig": pa.FixedSizeBinaryArray.from_buffers(pa.binary(2 * num_bins), len(m), [None, raw])}))
+    for level, prefix in enumerate(prefixes):
+        xkey = batch.column(prefix + "key").to_numpy()
+        for b in range(bands):
+            bkey = batch.column(f"{prefix}band{b}").to_numpy()
+            m = np.flatnonzero((xkey != 0) & (bkey != 0))  # an empty text or a zero key bands nothing
+            parts.append(pa.table({
+                "level": pa.array(np.full(len(m), level, np.int8)),
+                "band": pa.array(np.full(len(m), b, np.int16)), "bkey": pa.array(bkey[m].view(np.int64)),
+                "row": pa.array(rows[m]), "xkey": pa.array(xkey[m].view(np.int64))}))
     return pa.concat_tables(parts)
 
 
-def _block_pairs(block: pa.Table, num_bins: int, max_bucket: int) -> pa.Table:
+def _block_pairs(block: pa.Table, max_bucket: int) -> pa.Table:
     """The candidate pairs of the buckets in ``block`` (every bucket whole: hash-partitioned by band and
-    key), banded as ``NearDuplicateFinder.resolve`` bands them, with their signature estimates."""
+    key), banded as ``NearDuplicateFinder.resolve`` bands them."""
     from workbench.quality import minhash
 
-    band = block.column("band").to_numpy()
-    out_a, out_b, out_e = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], [np.zeros(0)]
+    band = block.column("band").to_numpy().astype(np.int64)
+    if "level" in block.column_names:
+        band = band + 1_000 * block.column("level").to_numpy().astype(np.int64)
+    out_a, out_b, out_l = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], [np.zeros(0, np.int8)]
     for b in np.unique(band):
         m = np.flatnonzero(band == b)
         key = block.column("bkey").to_numpy()[m]
         row = block.column("row").to_numpy()[m]
         xkey = block.column("xkey").to_numpy()[m]
-        sig = np.frombuffer(block.column("sig").take(pa.array(m)).combine_chunks().buffers()[1],
-                            dtype=np.uint16)[: len(m) * num_bins].reshape(len(m), num_bins)
         order = np.lexsort((row, xkey, key))  # by bucket, exact key, record
-        key, row, xkey, sig = key[order], row[order], xkey[order], sig[order]
+        key, row, xkey = key[order], row[order], xkey[order]
         first = np.ones(len(key), bool)  # exact copies count once: the first record of each exact key
         first[1:] = (key[1:] != key[:-1]) | (xkey[1:] != xkey[:-1])
-        key, row, sig = key[first], row[first], sig[first]
+        key, row = key[first], row[first]
         order = np.lexsort((row, key))  # members of a bucket in record order
-        key, row, sig = key[order], row[order], sig[order]
-        pos = np.arange(len(key), dtype=np.int64)
-        a, c = minhash._run_pairs(key.view(np.uint64), pos, max_bucket)
-        if len(a):
-            out_a.append(row[a])
-            out_b.append(row[c])
-            out_e.append((sig[a] == sig[c]).mean(axis=1))
-    return pa.table({"a": np.concatenate(out_a), "b": np.concatenate(out_b), "est": np.concatenate(out_e)})
+        key, row = key[order], row[order]
+        a, c = minhash._run_pairs(key.view(np.uint64), row, max_bucket)
+        out_a.append(a)
+        out_b.append(c)
+        out_l.append(np.full(len(a), b // 1_000, np.int8))
+    return pa.table({"a": np.concatenate(out_a), "b": np.concatenate(out_b), "level": np.concatenate(out_l)})
 
 
-def _ray_candidate_pairs(out: Any, near: int, level: str, bands: int, num_bins: int, max_bucket: int,
-                         partitions: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """MinHash LSH as Ray stages: band rows from the sketches -> hash shuffle by (band, key) -> the pairs
-    of each bucket -> unique pairs (i < j) with their signature estimates, gathered here."""
-    prefix = f"{near}\x1f_{level}_"
-    keep = [ROW, prefix + "key", *(f"{prefix}band{b}" for b in range(bands)),
-            *(f"{prefix}sig{i}" for i in range(num_bins))]
-    banded = (out.select_columns(keep)
-              .map_batches(_band_rows, fn_args=(prefix, bands, num_bins), batch_format="pyarrow", batch_size=None)
-              .repartition(max(partitions, 2), keys=["band", "bkey"])
-              .map_batches(_block_pairs, fn_args=(num_bins, max_bucket), batch_format="pyarrow", batch_size=None))
-    a, b, est = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], [np.zeros(0)]
-    for t in banded.iter_batches(batch_format="pyarrow", batch_size=None):
-        a.append(t.column("a").to_numpy())
-        b.append(t.column("b").to_numpy())
-        est.append(t.column("est").to_numpy())
-    lo, hi, e = np.concatenate(a), np.concatenate(b), np.concatenate(est)
-    code, first = np.unique((lo << 32) | hi, return_index=True)  # a pair found in several bands: once
-    return code >> 32, code & 0xFFFFFFFF, e[first]
+def _signatures_of(batch: pa.Table, prefixes: Sequence[str], num_bins: int,
+                   wanted: Sequence[np.ndarray]) -> pa.Table:
+    """The 16-bit signatures (per level ``l``: columns ``l:s0``...) of the records of ``batch`` listed
+    in any of ``wanted`` (sorted positions per level)."""
+    rows = batch.column(ROW).to_numpy()
+    m = np.flatnonzero(np.isin(rows, np.unique(np.concatenate(list(wanted)))))
+    return pa.table({"row": rows[m], **{f"{lv}:s{i}": batch.column(f"{prefix}sig{i}").to_numpy()[m]
+                                        for lv, prefix in enumerate(prefixes) for i in range(num_bins)}})
+
+
+def _ray_candidate_pairs(out: Any, near: int, levels: tuple[str, ...], bands: int, num_bins: int,
+                         max_bucket: int, partitions: int) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """MinHash LSH as Ray stages, every level at once: band rows from the sketches -> hash shuffle by
+    (level, band, key) -> the pairs of each bucket -> unique pairs (i < j) per level, gathered here; then
+    the candidates' signatures are read back for their estimates. Two Ray executions in all."""
+    prefixes = [f"{near}\x1f_{level}_" for level in levels]
+    cols = [ROW, *(c for p in prefixes for c in (p + "key", *(f"{p}band{b}" for b in range(bands))))]
+    banded = (out.select_columns(cols)
+              .map_batches(_band_rows, fn_args=(prefixes, bands), batch_format="pyarrow", batch_size=None)
+              .repartition(max(partitions, 2), keys=["level", "band", "bkey"])
+              .map_batches(_block_pairs, fn_args=(max_bucket,), batch_format="pyarrow", batch_size=None))
+    found = [t for t in banded.iter_batches(batch_format="pyarrow", batch_size=None)]
+    a = np.concatenate([np.zeros(0, np.int64), *(t.column("a").to_numpy() for t in found)])
+    b = np.concatenate([np.zeros(0, np.int64), *(t.column("b").to_numpy() for t in found)])
+    lv = np.concatenate([np.zeros(0, np.int8), *(t.column("level").to_numpy() for t in found)])
+    pairs = []
+    for i in range(len(levels)):
+        code = np.unique((a[lv == i] << 32) | b[lv == i])  # a pair found in several bands: once
+        pairs.append((code >> 32, code & 0xFFFFFFFF))
+    # the signature estimates of the candidates: their records' signatures, read back from the sketches
+    wanted = [np.unique(np.concatenate([lo, hi])) for lo, hi in pairs]
+    sigs = [np.zeros((len(w), num_bins), np.uint16) for w in wanted]
+    if any(len(w) for w in wanted):
+        cols = [ROW, *(f"{p}sig{i}" for p in prefixes for i in range(num_bins))]
+        back = out.select_columns(cols).map_batches(_signatures_of, fn_args=(prefixes, num_bins, wanted),
+                                                    batch_format="pyarrow", batch_size=None)
+        for t in back.iter_batches(batch_format="pyarrow", batch_size=None):
+            rows = t.column("row").to_numpy()
+            for i, w in enumerate(wanted):
+                has = np.isin(rows, w)
+                at = np.searchsorted(w, rows[has])
+                sigs[i][at] = np.stack([t.column(f"{i}:s{k}").to_numpy()[has] for k in range(num_bins)], axis=1)
+    result = {}
+    for i, level in enumerate(levels):
+        lo, hi = pairs[i]
+        w, sig = wanted[i], sigs[i]
+        est = (sig[np.searchsorted(w, lo)] == sig[np.searchsorted(w, hi)]).mean(axis=1) if len(lo) else np.zeros(0)
+        result[level] = (lo, hi, est)
+    return result
 
 
 def _pandas(values: pa.ChunkedArray) -> np.ndarray:
