@@ -21,51 +21,16 @@ import os
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 import pandas as pd
-import psutil
 import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_quality import make_table  # noqa: E402
+from bench_quality import PeakRSS, make_table  # noqa: E402
 
 ENGINES = {"whole": {}, "batches": {"batch_size": 100_000}, "ray": {"engine": "ray", "batch_size": 100_000}}
-
-
-class PeakRSS:
-    """Peak RSS of this process plus its children (Ray's raylet and workers), sampled every 50 ms."""
-
-    def __init__(self) -> None:
-        self.proc = psutil.Process()
-        self.peak = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _total(self) -> int:
-        total = self.proc.memory_info().rss
-        for child in self.proc.children(recursive=True):
-            try:
-                total += child.memory_info().rss
-            except psutil.Error:
-                pass
-        return total
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            self.peak = max(self.peak, self._total())
-            time.sleep(0.05)
-
-    def __enter__(self) -> PeakRSS:
-        self.peak = self._total()
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._stop.set()
-        self._thread.join()
 
 
 def digest(report) -> str:
@@ -103,7 +68,7 @@ def measure(path: str, engine: str, cpus: int) -> None:
                 finally:
                     summarizing[0] += time.perf_counter() - t0
             cls.summarize = timed
-    with PeakRSS() as mem:
+    with PeakRSS(children=True, interval=0.05) as mem:
         t = time.perf_counter()
         rep = compute_signals(ds, signals=names, **ENGINES[engine])
         seconds = time.perf_counter() - t

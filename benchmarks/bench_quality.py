@@ -120,21 +120,33 @@ def best_of(fn, repeat: int = 3) -> float:
 
 
 class PeakRSS:
-    """Samples the process RSS every 10 ms (Arrow allocations are invisible to tracemalloc)."""
+    """Samples the process RSS every ``interval`` seconds (Arrow allocations are invisible to
+    tracemalloc); with ``children``, its child processes' too (Ray's raylet and workers)."""
 
-    def __init__(self) -> None:
+    def __init__(self, children: bool = False, interval: float = 0.01) -> None:
         self.proc = psutil.Process()
+        self.children = children
+        self.interval = interval
         self.peak = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
+    def _total(self) -> int:
+        total = self.proc.memory_info().rss
+        for child in self.proc.children(recursive=True) if self.children else ():
+            try:
+                total += child.memory_info().rss
+            except psutil.Error:
+                pass
+        return total
+
     def _run(self) -> None:
         while not self._stop.is_set():
-            self.peak = max(self.peak, self.proc.memory_info().rss)
-            time.sleep(0.01)
+            self.peak = max(self.peak, self._total())
+            time.sleep(self.interval)
 
     def __enter__(self) -> PeakRSS:
-        self.peak = self.proc.memory_info().rss
+        self.peak = self._total()
         self._thread.start()
         return self
 

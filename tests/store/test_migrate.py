@@ -7,30 +7,18 @@ import subprocess
 import sys
 
 import pytest
-from store.pg_cluster import Cluster, pg_bin
 from store.store_helpers import make_dataset
 
 from workbench.store import Project
 from workbench.store.errors import ProjectError
 from workbench.store.migrate import KEPT, log_digest, migrate
 
-pytest.importorskip("psycopg")  # the optional extra (installed by make test)
-pytestmark = pytest.mark.skipif(pg_bin() is None, reason="PostgreSQL binaries not installed (.ci/run installs them)")
-
-
-@pytest.fixture(scope="module")
-def cluster():
-    c = Cluster().start()
-    yield c
-    c.stop()
-
-
 _DB = iter(range(1000))
 
 
 @pytest.fixture
-def url(cluster):
-    return cluster.createdb(f"m{next(_DB)}")
+def url(pg_cluster):  # the session's throwaway cluster (tests/store/conftest.py)
+    return pg_cluster.createdb(f"m{next(_DB)}")
 
 
 def _reviewed(path):
