@@ -146,17 +146,21 @@ def ray_init(address: str | None = None) -> None:
     logging.getLogger("ray.data").setLevel(logging.WARNING)  # not a line per stage on the user's terminal
 
 
-def _read_row_groups(items: pa.Table, size: int) -> Iterator[pa.Table]:
-    """A Ray task: the records of the row groups ``items`` names (path, group, offset), ``size`` at a
-    time, each with its position in the file (ROW). Paths may be object-store URLs pyarrow reads."""
+def _parquet_file(path: str) -> Any:
+    """The Parquet file at a local path or an object-store URL pyarrow reads (``s3://...``)."""
     import pyarrow.fs as pafs
     import pyarrow.parquet as pq
 
+    fs, where = pafs.FileSystem.from_uri(path) if "://" in path else (None, path)
+    return pq.ParquetFile(where, filesystem=fs)
+
+
+def _read_row_groups(items: pa.Table, size: int) -> Iterator[pa.Table]:
+    """A Ray task: the records of the row groups ``items`` names (path, group, offset), ``size`` at a
+    time, each with its position in the file (ROW)."""
     for item in items.to_pylist():
-        path = item["path"]
-        fs, where = pafs.FileSystem.from_uri(path) if "://" in path else (None, path)
         at = int(item["offset"])
-        for batch in pq.ParquetFile(where, filesystem=fs).iter_batches(batch_size=size, row_groups=[item["group"]]):
+        for batch in _parquet_file(item["path"]).iter_batches(batch_size=size, row_groups=[item["group"]]):
             t = pa.Table.from_batches([batch])
             yield t.append_column(ROW, pa.array(np.arange(at, at + t.num_rows, dtype=np.int64)))
             at += t.num_rows
@@ -165,11 +169,7 @@ def _read_row_groups(items: pa.Table, size: int) -> Iterator[pa.Table]:
 def _parquet_blocks(ray: Any, path: str, n: int, size: int) -> tuple[Any, int]:
     """A Ray dataset of the records of the Parquet file at ``path`` (the table's own: same rows, same
     order), read by Ray tasks; and how many blocks it makes."""
-    import pyarrow.fs as pafs
-    import pyarrow.parquet as pq
-
-    fs, where = pafs.FileSystem.from_uri(path) if "://" in path else (None, path)
-    meta = pq.ParquetFile(where, filesystem=fs).metadata  # the footer only
+    meta = _parquet_file(path).metadata  # the footer only
     counts = [meta.row_group(g).num_rows for g in range(meta.num_row_groups)]
     if sum(counts) != n:
         raise ValueError(f"{path} holds {sum(counts)} records, the table {n}: not its source")
@@ -208,35 +208,31 @@ def _ray_rows(signals: Sequence[Signal], table: pa.Table, ctx: SignalContext, si
                          batch_size=None, batch_format="pyarrow",
                          compute=ray.data.ActorPoolStrategy(min_size=actors, max_size=actors),
                          zero_copy_batch=True, num_cpus=1)
-    near = next((i for i, s in enumerate(chain) if s.name == "near_duplicates" and s.name in names_wanted(signals)),
-                None)
+    wanted = {s.name for s in signals}
+    near = next((i for i, s in enumerate(chain) if s.name == "near_duplicates" and s.name in wanted), None)
     if near is not None:  # LSH banding as Ray stages; the driver gets the candidate pairs, not the sketches
         out = out.materialize()
         sig: Any = chain[near]
-        bands, _ = sig.finder().banding()
-        ctx.shared[sig.name] = _ray_candidate_pairs(out, near, tuple(sig.config.levels), bands,
-                                                    sig.config.num_bins, sig.finder().max_bucket, n_blocks)
-        heavy = [name for name in out.columns() if name.startswith(f"{near}\x1f")
+        finder = sig.finder()
+        ctx.shared[sig.name] = _ray_candidate_pairs(out, near, tuple(sig.config.levels), finder.banding()[0],
+                                                    sig.config.num_bins, finder.max_bucket, n_blocks)
+        heavy = [name for name in out.columns() if name.startswith(_column(near, ""))
                  and ("_band" in name or "_sig" in name)]
         out = out.drop_columns(heavy)
     batches: list[pa.Table] = [b for b in out.iter_batches(batch_format="pyarrow", batch_size=None)
                                if b.num_rows]
     batches.sort(key=lambda b: int(b.column(ROW)[0].as_py()))
-    wanted = names_wanted(signals)
     parts: dict[str, list[pd.DataFrame]] = {s.name: [] for s in signals}
     for b in batches:
         for i, sig in enumerate(chain):
             if sig.name not in wanted:
                 continue
-            prefix = f"{i}\x1f"
-            cols = {name[len(prefix):]: b.column(name) for name in b.column_names if name.startswith(prefix)}
-            frame = pd.DataFrame({k: _pandas(v) for k, v in cols.items()}, index=pd.RangeIndex(b.num_rows))
+            prefix = _column(i, "")
+            # strings come back as object arrays of str and None, as the local engine holds them
+            cols = {name[len(prefix):]: b.column(name).to_numpy() for name in b.column_names if name.startswith(prefix)}
+            frame = pd.DataFrame(cols, index=pd.RangeIndex(b.num_rows))
             parts[sig.name].append(frame)
     return parts
-
-
-def names_wanted(signals: Sequence[Signal]) -> set[str]:
-    return {s.name for s in signals}
 
 
 def _band_rows(batch: pa.Table, prefixes: Sequence[str], bands: int) -> pa.Table:
@@ -261,9 +257,7 @@ def _block_pairs(block: pa.Table, max_bucket: int) -> pa.Table:
     key), banded as ``NearDuplicateFinder.resolve`` bands them."""
     from workbench.quality import minhash
 
-    band = block.column("band").to_numpy().astype(np.int64)
-    if "level" in block.column_names:
-        band = band + 1_000 * block.column("level").to_numpy().astype(np.int64)
+    band = block.column("band").to_numpy().astype(np.int64) + 1_000 * block.column("level").to_numpy().astype(np.int64)
     out_a, out_b, out_l = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], [np.zeros(0, np.int8)]
     for b in np.unique(band):
         m = np.flatnonzero(band == b)
@@ -299,7 +293,7 @@ def _ray_candidate_pairs(out: Any, near: int, levels: tuple[str, ...], bands: in
     """MinHash LSH as Ray stages, every level at once: band rows from the sketches -> hash shuffle by
     (level, band, key) -> the pairs of each bucket -> unique pairs (i < j) per level, gathered here; then
     the candidates' signatures are read back for their estimates. Two Ray executions in all."""
-    prefixes = [f"{near}\x1f_{level}_" for level in levels]
+    prefixes = [_column(near, f"_{level}_") for level in levels]
     cols = [ROW, *(c for p in prefixes for c in (p + "key", *(f"{p}band{b}" for b in range(bands))))]
     banded = (out.select_columns(cols)
               .map_batches(_band_rows, fn_args=(prefixes, bands), batch_format="pyarrow", batch_size=None)
@@ -333,13 +327,6 @@ def _ray_candidate_pairs(out: Any, near: int, levels: tuple[str, ...], bands: in
         est = (sig[np.searchsorted(w, lo)] == sig[np.searchsorted(w, hi)]).mean(axis=1) if len(lo) else np.zeros(0)
         result[level] = (lo, hi, est)
     return result
-
-
-def _pandas(values: pa.ChunkedArray) -> np.ndarray:
-    """An Arrow column back as the numpy array the local engine holds (strings as objects)."""
-    if pa.types.is_string(values.type) or pa.types.is_large_string(values.type) or pa.types.is_null(values.type):
-        return np.array(values.to_pylist(), dtype=object)
-    return values.to_numpy()
 
 
 def _with_requirements(signals: Sequence[Signal], ctx: SignalContext) -> list[Signal]:

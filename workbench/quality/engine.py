@@ -226,9 +226,8 @@ def compute_signals(dataset_or_table: Dataset | pa.Table, guidelines: Guidelines
         batched = batch_phase(todo)
         for name, result, seconds in run_batched(batched, table, ctx, batch_size, engine, address,
                                                  progress, None if parquet is None else str(parquet)):
-            timings[name] = seconds
+            timings[name] = seconds  # run_batched has put the result in ctx.results
             cache.save(keys[name], result)
-            ctx.results[name] = result
         todo = [s for s in todo if s.name not in ctx.results]
     for sig in todo:
         start = time.perf_counter()
