@@ -21,6 +21,14 @@ tool ``fetch`` leaves in ``/work/.mirror/<owner>+<name>/repo``; nothing is downl
   labelled hate or harassment (positive) or nothing at all (negative); it lowered the dev F1.
 - not by default: HKUST-KnowComp/MLMA_hate_speech ``hate_speech_mlma.zip`` (MIT), English tweets; it
   lowered the dev average precision.
+- not by default: HateXplain (hate-alert/HateXplain, MIT; 19,229 tweets and Gab posts with a majority
+  label, 11,415 hatespeech or offensive), read from the copy of the whole set in Media-Bias-Group/MBIB
+  ``datasets/092_HateXplain/092-HateXplain.csv`` (HateXplain's post ids, joined tokens and majority
+  category; the hate-alert snapshot lacks ``Data/dataset.json``). It lowered the dev average precision
+  0.680 -> 0.655 and the dev F1 at precision >= 0.70 0.570 -> 0.526 (C 0.5-4, alpha 1-5, weight x2 all
+  lower; only its positives 0.532, only its tweets 0.511, only its negatives 0.512): its "normal" posts
+  hold much profanity and its positives are identity-directed hate, while OLID calls any profanity or
+  insult offensive and is full of political tweets naming groups.
 
 Development set (threshold, C and the naive-Bayes smoothing are chosen on it; never trained on): the OLID / OffensEval
 2019 *training* tweets (idontflow/OLID ``olid-training-v1.0.tsv``). The OLID *test* set A
@@ -38,6 +46,15 @@ Tried and not better on the dev set: WordLlama mean embeddings alone (average pr
 Llama-2 vocabulary splits most insults into pieces) or beside the n-grams (0.657), per-source class
 balancing (0.650), one model per source with the mean or max of their logits (0.54), char 2-6 / 3-6-grams,
 2^20 hashed features, and weighting Davidson / Toxic Spans / ConvAbuse x0.5 or x2 (F1 0.556-0.579, noise).
+Per-source sample weights (``--weights``) and a wider C / alpha grid (2026-12-05): leaving HateCheck out
+raised the dev F1 0.570 -> 0.580 (C 2, alpha 2: 0.596; AP 0.684) but lowered plain identity-hate
+sentences ("Muslims are disgusting vermin." 0.69 -> 0.39) below the threshold; HateCheck at weight 0.25
+with C in {1, 2, 4} and alpha in {1, 2, 5} kept most of them (0.63 at C 2, alpha 2) and chose C 2,
+alpha 1: dev P 0.700 R 0.513 F1 0.592 (AP 0.686) at threshold 0.37. Measured once on OLID test A
+after that choice: P 0.685 R 0.508 F1 0.584 (AP 0.677; shipped: P 0.721 R 0.463 F1 0.564, AP 0.675) -
+higher F1, but precision under the 0.70 target (the dev threshold sat at the edge of the constraint),
+so it was not shipped and no other candidate was measured on the test set. Reproduce with
+``--weights hatecheck=0.25 --C 1 2 4 --alpha 1 2 5 --dry-run``.
 The decision threshold is the dev-F1-best one whose dev precision is at least
 ``--min-precision``. Writes float16 coefficients (compressed ``.npz``, no pickle) and a JSON card
 with sources, licences and metrics.
@@ -160,6 +177,18 @@ def read_mlma(data=None, mirror=MIRROR):
     return texts, np.array(labels, dtype=bool)
 
 
+def read_hatexplain(data=None, mirror=MIRROR):
+    """HateXplain posts (tweets and Gab posts): offensive when most annotators chose hatespeech or
+    offensive; posts without a majority are left out. Read from the copy of the whole set in
+    Media-Bias-Group/MBIB (its process.py keeps HateXplain's post id, the joined post tokens and the
+    majority category: 0 normal, 1 hatespeech, 2 offensive, 3 undecided); the hate-alert/HateXplain
+    snapshot lacks its 12 MB ``Data/dataset.json``."""
+    rows = _rows(read_source("Media-Bias-Group/MBIB", "datasets/092_HateXplain/092-HateXplain.csv",
+                             data, mirror))
+    rows = [r for r in rows if r.get("category") in ("0", "1", "2")]
+    return [r["text"] for r in rows], np.array([r["category"] != "0" for r in rows], dtype=bool)
+
+
 def read_moderation(data=None, mirror=MIRROR):
     """OpenAI's moderation evaluation samples: offensive when labelled hate (H, H2) or harassment (HR);
     not offensive when every category is labelled 0; the rest (sexual, self-harm, violence only, or
@@ -210,6 +239,10 @@ SOURCES = {
     "mlma": (read_mlma, "MLMA hate speech, English tweets (Ousidhoum et al. 2019)",
              "github.com/HKUST-KnowComp/MLMA_hate_speech hate_speech_mlma.zip en_dataset_with_stop_words.csv",
              "MIT", "offensive/abusive/hateful/disrespectful/fearful, not 'normal'"),
+    "hatexplain": (read_hatexplain, "HateXplain (Mathew et al. 2021), tweets and Gab posts",
+                   "github.com/hate-alert/HateXplain (MIT), the copy in github.com/Media-Bias-Group/MBIB "
+                   "datasets/092_HateXplain/092-HateXplain.csv", "MIT",
+                   "most annotators chose hatespeech or offensive"),
     "moderation": (read_moderation, "OpenAI moderation evaluation samples (Markov et al. 2022)",
                    "github.com/openai/moderation-api-release data/samples-1680.jsonl.gz", "MIT",
                    "hate (H, H2) or harassment (HR)"),
@@ -271,9 +304,14 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=None, help="folder with copies of the source files")
     ap.add_argument("--mirror", type=Path, default=MIRROR)
-    # mlma and moderation are readable but left out by default: they lowered the dev average precision
-    # (0.656 -> 0.646) or the dev F1 (0.539 -> 0.535)
-    ap.add_argument("--sources", default=",".join(k for k in SOURCES if k not in ("mlma", "moderation")))
+    # mlma, moderation and hatexplain are readable but left out by default: they lowered the dev average
+    # precision (0.656 -> 0.646; 0.680 -> 0.655) or the dev F1 (0.539 -> 0.535)
+    ap.add_argument("--sources", default=",".join(k for k in SOURCES
+                                                  if k not in ("mlma", "moderation", "hatexplain")))
+    # "--weights hatecheck=0.25 --C 1 2 4 --alpha 1 2 5" raised the dev F1 (0.570 -> 0.592) but not the
+    # OLID test A precision (0.72 -> 0.69): not shipped (see the docstring)
+    ap.add_argument("--weights", default="",
+                    help="per-source sample weights in the logistic regression, name=w,... (default 1)")
     ap.add_argument("--C", type=float, nargs="+", default=[1.0, 4.0])
     ap.add_argument("--alpha", type=float, nargs="+", default=[1.0, 5.0],
                     help="smoothing of the naive-Bayes log-count ratios (chosen on dev with C)")
@@ -284,7 +322,8 @@ def main() -> int:
     from scipy.sparse import diags
     from sklearn.linear_model import LogisticRegression
 
-    texts, labels, used = [], [], []
+    weights = {k: float(v) for k, v in (kv.split("=") for kv in args.weights.split(",") if kv)}
+    texts, labels, used, sample_w = [], [], [], []
     for name in args.sources.split(","):
         reader, title, source, licence, positive = SOURCES[name]
         t, y = reader(args.data, args.mirror)
@@ -292,10 +331,12 @@ def main() -> int:
             sys.exit(f"missing {name}: {source} (neither in --data nor in a snapshot under {args.mirror})")
         texts += t
         labels.append(y)
+        sample_w.append(np.full(len(t), weights.get(name, 1.0)))
         used.append({"name": title, "source": source, "licence": licence, "rows": len(t),
-                     "positives": int(y.sum()), "positive": positive})
+                     "positives": int(y.sum()), "positive": positive, "weight": weights.get(name, 1.0)})
         print(f"{name}: {len(t)} rows, {int(y.sum())} positive", file=sys.stderr)
     y = np.concatenate(labels)
+    sw = np.concatenate(sample_w)
     dev = read_olid_train(args.data, args.mirror)
     if dev is None:
         sys.exit("missing the OLID training tweets (idontflow/OLID olid-training-v1.0.tsv), the dev set")
@@ -308,7 +349,7 @@ def main() -> int:
         xr = x @ diags(r)
         for c in args.C:
             model = LogisticRegression(C=c, max_iter=3000, class_weight="balanced", solver="liblinear")
-            model.fit(xr, y)
+            model.fit(xr, y, sample_weight=sw)
             coef16 = (model.coef_[0] * r).astype(np.float16)  # what ships: r * w
             prob = 1 / (1 + np.exp(-(xd @ coef16.astype(np.float32) + model.intercept_[0])))
             th = pick_threshold(prob, dev[1], args.min_precision)
