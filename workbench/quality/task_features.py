@@ -12,6 +12,9 @@ records. Features:
   model) of the tokens that are whole pieces of its vocabulary ("▁word", or a character);
 - hashed token 1-, 2- and 3-grams (``N_HASH`` bins, binary, L2-normalised): for Chinese these are
   character n-grams, i.e. words;
+- the view's opening, as its first 1, 2 and 3 tokens hashed apart from the n-grams (``PREFIX_TOKENS``,
+  each ``1/sqrt(PREFIX_TOKENS)``, in the same bins): "What are some ...", "Given this paragraph ...",
+  "Classify ..." say more at the start of a prompt than inside it;
 - a few structural flags (passage, length, multi-turn, code fence, digits, CJK share, question mark).
 """
 from __future__ import annotations
@@ -27,10 +30,12 @@ HEAD_CHARS = 400       # the instruction is at the start; a passage after it is 
 TAIL_CHARS = 200       # a short last paragraph (the question after a passage) is read too
 MAX_TOKENS = 96        # tokens per view: bounded time at 1M records
 N_HASH = 1 << 16       # hashed n-gram bins (weights: N_HASH x classes)
+PREFIX_TOKENS = 3      # opening tokens hashed as position features (0: none)
 PASSAGE_MIN = 120      # characters after the first paragraph that make a "given passage"
 STRUCT_NAMES = ("has_passage", "log_chars", "multi_turn", "fence_prompt", "fence_response",
                 "digit_share", "cjk_share", "question_mark")
 _MULT = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(0x165667B19E3779F9))
+_PREFIX_SALT = np.uint64(0xD6E8FEB86659FD93)
 _CJK = r"[\x{3040}-\x{30ff}\x{3400}-\x{9fff}\x{f900}-\x{faff}\x{ac00}-\x{d7af}]"
 _PARA = "\n\n"
 
@@ -146,7 +151,8 @@ def embeddings(ids: np.ndarray, rows: np.ndarray, n: int) -> np.ndarray:
 
 
 def hashed_ngrams(hashes: np.ndarray, rows: np.ndarray, n: int) -> sp.csr_matrix:
-    """Binary, L2-normalised hashed token 1/2/3-grams per view as a CSR matrix (n x N_HASH)."""
+    """Binary, L2-normalised hashed token 1/2/3-grams per view plus its hashed opening (see the module
+    docstring) as a CSR matrix (n x N_HASH)."""
     cols, out_rows = [], []
     for k in range(3):
         if len(hashes) <= k:
@@ -165,7 +171,29 @@ def hashed_ngrams(hashes: np.ndarray, rows: np.ndarray, n: int) -> sp.csr_matrix
     mat.data[:] = 1.0
     norms = np.sqrt(np.diff(mat.indptr).astype(np.float32))
     mat.data /= np.repeat(np.maximum(norms, 1.0), np.diff(mat.indptr))
+    if PREFIX_TOKENS and len(hashes):
+        pc_, pr = _prefix_codes(hashes, rows)
+        pre = sp.csr_matrix((np.ones(len(pc_), np.float32), (pr, pc_)), shape=(n, N_HASH))
+        pre.sum_duplicates()
+        pre.data[:] = 1.0 / np.sqrt(PREFIX_TOKENS)
+        mat = (mat + pre).tocsr()
     return mat
+
+
+def _prefix_codes(hashes: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(bin, row) of the hashed openings "^t0", "^t0 t1", "^t0 t1 t2" of every view (``rows`` is sorted)."""
+    first = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+    last = len(rows) - 1
+    h = np.zeros(len(first), np.uint64)
+    cols, out_rows = [], []
+    with np.errstate(over="ignore"):
+        for j in range(PREFIX_TOKENS):
+            idx = np.minimum(first + j, last)
+            ok = (first + j <= last) & (rows[idx] == rows[first])
+            h = np.where(ok, (h ^ (hashes[idx] + np.uint64(j + 11))) * _PREFIX_SALT, h)
+            cols.append(((h[ok] >> np.uint64(40)) % np.uint64(N_HASH)).astype(np.int64))
+            out_rows.append(rows[first[ok]])
+    return np.concatenate(cols), np.concatenate(out_rows)
 
 
 def structural(views: pa.Array, passages: np.ndarray, first_turns: pa.Array, user_turns: np.ndarray,

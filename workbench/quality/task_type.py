@@ -48,7 +48,9 @@ def load_weights(path: str | None = None) -> dict[str, np.ndarray]:
         raise FileNotFoundError(f"task-type weights not found at {p}; run tools/train_task_types.py")
     with np.load(p, allow_pickle=False) as z:
         w = {k: z[k] for k in z.files}
-    if int(w["n_hash"]) != task_features.N_HASH or int(w["max_tokens"]) != task_features.MAX_TOKENS:
+    prefix = int(w["prefix_tokens"]) if "prefix_tokens" in w else 0  # weights before v3 had no opening features
+    if (int(w["n_hash"]) != task_features.N_HASH or int(w["max_tokens"]) != task_features.MAX_TOKENS
+            or prefix != task_features.PREFIX_TOKENS):
         raise ValueError(f"{p} was trained with other feature settings; retrain it")
     out = {k: (v.astype(np.float32) if v.dtype.kind == "f" else v) for k, v in w.items()}
     out["classes"] = np.array([str(c) for c in w["classes"]], dtype=object)
@@ -183,7 +185,9 @@ class TaskTypeSignal(Signal):
     """
 
     name = "task_type"
-    version = "2"  # 2: tokens no longer depend on pyarrow's whitespace split of a trailing space
+    # 2: tokens no longer depend on pyarrow's whitespace split of a trailing space
+    # 3: retrained with the prompt's opening tokens as features and Dolly passage tasks also without a passage
+    version = "3"
     batchable = True
 
     @dataclass(frozen=True)
