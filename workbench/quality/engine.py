@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -111,13 +112,46 @@ def resolve_signals(signals: Iterable[str | Signal | type] | None, registry: Reg
     return list(out.values())
 
 
+_SAFE = re.compile(r"[A-Za-z0-9_.-]{1,100}")
+
+
 class _Cache:
     """Parquet (per-record frame) + JSON (summary, info) per signal key, written atomically."""
 
-    def __init__(self, root: str | os.PathLike | None) -> None:
+    def __init__(self, root: str | os.PathLike | None, create: bool = True) -> None:
         self.root = Path(root) if root is not None else None
-        if self.root is not None:
+        if self.root is not None and create:
             self.root.mkdir(parents=True, exist_ok=True)
+
+    def _index_path(self, fingerprint: str) -> Path:
+        assert self.root is not None
+        return self.root / f"index-{fingerprint[:20]}.json"
+
+    def save_index(self, fingerprint: str, guidelines: Guidelines, entries: list[tuple[str, str]]) -> None:
+        """Record which entries make the default report of ``fingerprint`` (see :func:`cached_signals`)."""
+        if self.root is None:
+            return
+        index = {"fingerprint": fingerprint, "guidelines": guidelines_digest(guidelines), "code": code_digest(),
+                 "signals": [list(e) for e in entries]}
+        path = self._index_path(fingerprint)
+        tmp = path.with_suffix(f".json.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(index), encoding="utf-8")
+        os.replace(tmp, path)
+
+    def load_index(self, fingerprint: str, guidelines: Guidelines) -> list[tuple[str, str]] | None:
+        if self.root is None:
+            return None
+        try:
+            index = json.loads(self._index_path(fingerprint).read_text(encoding="utf-8"))
+            if (index.get("fingerprint") != fingerprint or index.get("guidelines") != guidelines_digest(guidelines)
+                    or index.get("code") != code_digest()):
+                return None
+            entries = [(str(name), str(key)) for name, key in index["signals"]]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None  # no index, or a damaged one: the caller computes
+        if not all(_SAFE.fullmatch(name) and _SAFE.fullmatch(key) for name, key in entries):
+            return None  # names become file names: nothing but a plain name is trusted
+        return entries
 
     def _paths(self, name: str, key: str) -> tuple[Path, Path]:
         assert self.root is not None
@@ -241,12 +275,76 @@ def compute_signals(dataset_or_table: Dataset | pa.Table, guidelines: Guidelines
         ctx.results[sig.name] = result
     results = {name: r for name, r in ctx.results.items() if name in requested}
     ctx._views.clear()  # the text views are the largest objects of a run: free them now
+    if signals is None and not options and fingerprint is not None:
+        cache.save_index(fingerprint, gl, [(s.name, keys[s.name]) for s in chosen])
+    return _report(table, results, fingerprint, timings, cached)
+
+
+def _report(table: pa.Table, results: dict[str, SignalResult], fingerprint: str | None,
+            timings: dict[str, float], cached: list[str]) -> SignalReport:
     frame = combine_frames(table, results.values())
     for r in results.values():  # share the combined frame's columns (copy-on-write) instead of a copy
         r.frame = frame[list(r.frame.columns)]
     pa.default_memory_pool().release_unused()
     return SignalReport(frame, {n: r.summary for n, r in results.items()},
                         {n: r.info for n, r in results.items()}, results, fingerprint, timings, cached)
+
+
+def cached_signals(dataset_or_table: Dataset | pa.Table, guidelines: Guidelines | str | None,
+                   cache_dir: str | os.PathLike | None) -> SignalReport | None:
+    """The report :func:`compute_signals` gives for every built-in signal with default options, read from
+    ``cache_dir`` alone - no signal implementation is imported - or None when the cache is not fresh.
+
+    A full default run of :func:`compute_signals` with a ``cache_dir`` writes an index there
+    (``index-<fingerprint>.json``): the data's fingerprint, a digest of the guidelines, a digest of the
+    signals' code and data files (this package) and each signal's cache key, in order. The index is
+    used only when all of these still match and every entry it names is in the cache with one row per
+    record; anything else (new data, guidelines or signal code; a missing or damaged entry) returns
+    None, and the caller computes (which reads what is still cached and writes a new index).
+    The report equals the all-cached :func:`compute_signals` one: same frame, summaries, infos and
+    order; every signal counted as cached.
+    """
+    if cache_dir is None:
+        return None
+    dataset = as_dataset(dataset_or_table)
+    gl = as_guidelines(guidelines)
+    cache = _Cache(cache_dir, create=False)
+    fingerprint = dataset.fingerprint
+    entries = cache.load_index(fingerprint, gl)
+    if entries is None:
+        return None
+    n = dataset.table.num_rows
+    results: dict[str, SignalResult] = {}
+    for name, key in entries:
+        result = cache.load(name, key)
+        if result is None or len(result.frame) != n:
+            return None
+        results[name] = result
+    return _report(dataset.table, results, fingerprint, {name: 0.0 for name in results}, list(results))
+
+
+def code_digest() -> str:
+    """SHA-256 (20 hex digits) of the quality package's files (code, lexicons, model weights) and the
+    workbench version: a cache index made by other signal code is not used."""
+    import hashlib
+
+    from workbench import __version__
+
+    h = hashlib.sha256(__version__.encode())
+    root = Path(__file__).resolve().parent
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        h.update(str(path.relative_to(root)).encode() + b"\0")
+        h.update(path.read_bytes())
+    return h.hexdigest()[:20]
+
+
+def guidelines_digest(guidelines: Guidelines) -> str:
+    import hashlib
+
+    from workbench.quality.base import jsonable
+
+    blob = json.dumps(jsonable(guidelines.to_dict()), sort_keys=True, default=str).encode()
+    return hashlib.sha256(blob).hexdigest()[:20]
 
 
 def batch_phase(todo: list[Signal]) -> list[Signal]:

@@ -151,9 +151,11 @@ class Dashboard(IdentityBox, AgreementTab, ExportTab):
     def signals(self):
         """The per-record quality signal frame from the project's cache (None when unavailable)."""
         if self._signals is None:
-            from workbench.workflows.signals import signals_or_none
+            rep = fresh_cached_signals(self.project)
+            if rep is None:  # not cached, or cached by other data, guidelines or signal code: compute
+                from workbench.workflows.signals import signals_or_none
 
-            rep = signals_or_none(self.project, say=lambda message: self.say(message, "warning"))
+                rep = signals_or_none(self.project, say=lambda message: self.say(message, "warning"))
             self._signals = False if rep is None else rep.frame
         return self._signals if self._signals is not False else None
 
@@ -287,6 +289,19 @@ class Dashboard(IdentityBox, AgreementTab, ExportTab):
             text = (f"{plural(len(others), 'other reviewer')} worked on it (their answers stay hidden "
                     f"until you decide){mine}" if others else f"not reviewed by others yet{mine}")
         self.record_status.value = (f"<div class='wb-record-status'><b>{esc(s.current_id)}</b> · {text}</div>")
+
+
+def fresh_cached_signals(project):
+    """The project's signal report read from its cache alone when the cache is fresh (no signal
+    implementation imported: :func:`workbench.quality.engine.cached_signals`), else None."""
+    try:
+        from workbench.quality.engine import cached_signals
+        from workbench.workflows.signals import signal_cache
+
+        return cached_signals(project.dataset, project.guidelines, signal_cache(project))
+    except Exception:  # noqa: BLE001 - the computing path reads the cache too and reports failures
+        log.debug("reading the signal cache failed", exc_info=True)
+        return None
 
 
 HISTOGRAM_MAX_VALUES = 5_000  # a histogram of more values is shown as bars of its counts
