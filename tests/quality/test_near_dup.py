@@ -51,6 +51,25 @@ def test_exact_jaccard_verification():
     assert j[0] == pytest.approx(2 / 4) and j[1] == 0.0
 
 
+def test_jaccard_chunks_by_shingle_budget_give_the_same_values():
+    import pyarrow as pa
+
+    texts = rand_texts(60, length=40, seed=3) + [""]
+    sets = minhash.shingle_sets(pa.array(texts), 3)
+    rng = np.random.default_rng(0)
+    a, b = rng.integers(0, len(texts), 500), rng.integers(0, len(texts), 500)
+    a[:3], b[:3] = 60, 60  # two empty sets: 1.0
+    whole = minhash.jaccard_pairs(sets, a, b, budget=1 << 40)
+    expect = [len(set(sets.hashes[sets.offsets[i]:sets.offsets[i + 1]])
+                  & set(sets.hashes[sets.offsets[j]:sets.offsets[j + 1]]))
+              / max(len(set(sets.hashes[sets.offsets[i]:sets.offsets[i + 1]])
+                        | set(sets.hashes[sets.offsets[j]:sets.offsets[j + 1]])), 1) if (i, j) != (60, 60) else 1.0
+              for i, j in zip(a, b, strict=True)]
+    assert whole == pytest.approx(expect)
+    for budget in (1, 50, 977):  # one pair per chunk, a few pairs, chunks cut mid-way
+        assert minhash.jaccard_pairs(sets, a, b, budget=budget).tolist() == whole.tolist()
+
+
 def test_signal_clusters_records_and_prompts():
     rows = [sft("a", "How can I change the delivery address of my order?", answer(150)),
             sft("b", "How can I change the delivery address of my order please?", answer(150)),

@@ -293,6 +293,8 @@ def _ray_candidate_pairs(out: Any, near: int, levels: tuple[str, ...], bands: in
     """MinHash LSH as Ray stages, every level at once: band rows from the sketches -> hash shuffle by
     (level, band, key) -> the pairs of each bucket -> unique pairs (i < j) per level, gathered here; then
     the candidates' signatures are read back for their estimates. Two Ray executions in all."""
+    from workbench.quality import minhash
+
     prefixes = [_column(near, f"_{level}_") for level in levels]
     cols = [ROW, *(c for p in prefixes for c in (p + "key", *(f"{p}band{b}" for b in range(bands))))]
     banded = (out.select_columns(cols)
@@ -324,7 +326,7 @@ def _ray_candidate_pairs(out: Any, near: int, levels: tuple[str, ...], bands: in
     for i, level in enumerate(levels):
         lo, hi = pairs[i]
         w, sig = wanted[i], sigs[i]
-        est = (sig[np.searchsorted(w, lo)] == sig[np.searchsorted(w, hi)]).mean(axis=1) if len(lo) else np.zeros(0)
+        est = minhash.signature_agreement(sig, np.searchsorted(w, lo), np.searchsorted(w, hi))
         result[level] = (lo, hi, est)
     return result
 

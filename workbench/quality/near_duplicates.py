@@ -105,17 +105,17 @@ class NearDuplicateFinder:
         if len(has):
             _, first, inverse = np.unique(keys[has], return_index=True, return_inverse=True)
             exact_rep[has] = has[first][inverse]
+        # candidates whose signatures agree too little are dropped before the exact check (and counted out)
+        min_estimate = self.threshold - self.prefilter_margin if self.prefilter_margin < 1 else 0.0
         if pairs is None:
             assert bkeys is not None and sig16 is not None
             reps = np.flatnonzero(exact_rep == np.arange(n))  # exact copies are sketched and banded once
-            a, b = minhash.candidate_pairs(bkeys[reps], reps, self.max_bucket)
-            est = (sig16[a] == sig16[b]).mean(axis=1) if len(a) else np.zeros(0)
+            a, b = minhash.candidate_pairs(bkeys[reps], reps, self.max_bucket, sig16, min_estimate)
         else:
             a, b, est = pairs
-        n_candidates = len(a)
-        if len(a) and self.prefilter_margin < 1:
-            keep = est >= self.threshold - self.prefilter_margin
+            keep = est >= min_estimate
             a, b = a[keep], b[keep]
+        n_candidates = len(a)
         a, b, jac = self._verify(fetch, a, b)
         copies = np.flatnonzero((exact_rep >= 0) & (exact_rep != np.arange(n)))
         rep = minhash.components(n, np.concatenate([a, copies]), np.concatenate([b, exact_rep[copies]]))
@@ -182,7 +182,8 @@ class NearDuplicateSignal(Signal):
     """
 
     name = "near_duplicates"
-    version = "2"  # 2: a large LSH bucket's members in record order (stable sort)
+    version = "3"  # 2: a large LSH bucket's members in record order (stable sort); 3: candidate_pairs counts
+    #                the candidates that pass the signature prefilter (filtered band by band)
     batchable = True
 
     @dataclass(frozen=True)
