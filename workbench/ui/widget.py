@@ -25,6 +25,11 @@ HELP = ("Keys (click the review pane first): <b>j</b>/→ next · <b>k</b>/← p
         "<b>s</b> accept the selected suggestion · <b>?</b> all keys")
 FOLDED = '<details class="wb-fold">'
 
+TOOLS = ("filters", "editor", "bulk")  # the accordion's panels, in order
+TOOL_TITLES = ("Filters & sort", "Edit text (diff below)", "Bulk actions")
+LAZY_PANELS = (*TOOLS, "adjudication")
+PANEL_CLASSES = {"filters": FiltersPanel, "editor": Editor, "bulk": BulkPanel, "adjudication": AdjudicationPanel}
+
 MODE_NOTES = {
     "calibration": "Calibration: the shared calibration set comes first; the team discusses disagreements.",
     "adjudicate": "Adjudication: every annotator's values side by side; your decision is final.",
@@ -52,15 +57,11 @@ class ReviewWidget:
         session.auto_advance = bool(auto_advance)
         self.expanded = False  # "o": long texts shown unfolded
         self.toolbar = Toolbar(session)
-        self.filters = FiltersPanel(session)
         self.record = RecordView(session)
-        self.editor = Editor(session)
         self.rating = RatingPanel(session)
         self.labels = LabelPanel(session)
         self.decision = DecisionPanel(session)
         self.preference = PreferencePanel(session)
-        self.bulk = BulkPanel(session)
-        self.adjudication = AdjudicationPanel(session)
         self.suggestions = SuggestionPanel(session)
         self.message = w.HTML()
         self.help = w.HTML(f'<div class="wb-help" style="color:#666;font-size:11px">{HELP}</div>')
@@ -71,31 +72,72 @@ class ReviewWidget:
         self.advance = w.Checkbox(value=session.auto_advance, description="next record after a decision",
                                   indent=False, layout=w.Layout(width="auto"))
         self.advance.observe(lambda ch: setattr(session, "auto_advance", bool(ch["new"])), names="value")
-        self.editor.box.add_class("wb-editor")
         self.decision.undo.tooltip = "undo your last action on this record (u; Shift+U: on any record)"
         self.decision.redo.tooltip = "redo your last undo on this record"
-        self._views = [self.toolbar, self.record, self.editor, self.rating, self.labels, self.decision,
-                       self.preference, self.bulk, self.adjudication, self.suggestions]
+        self._views = [self.toolbar, self.record, self.rating, self.labels, self.decision, self.preference,
+                       self.suggestions]
         side = w.VBox([self.rating.box, self.labels.box, self.decision.box, self.preference.box,
                        self.suggestions.box],
                       layout=w.Layout(flex="2 1 0%", min_width="320px"))
-        self.tools = w.Accordion(children=[self.filters.box, self.editor.box, self.bulk.box],
-                                 titles=("Filters & sort", "Edit text (diff below)", "Bulk actions"))
-        self.adjudication.box.layout.display = None if session.mode == "adjudicate" else "none"
+        # the rarely used panels (about 140 widget models) are built the first time they are opened or
+        # used (see _panel): the Review tab's first paint creates only what is on screen
+        self._panels: dict[str, Any] = {}
+        self._slots = {name: w.VBox() for name in LAZY_PANELS}
+        self.tools = w.Accordion(children=[self._slots[name] for name in TOOLS], titles=TOOL_TITLES)
+        self.tools.observe(self._open_tool, names="selected_index")
+        self._adjudicating = session.mode == "adjudicate"
+        if self._adjudicating:
+            self._panel("adjudication")
         self.widget = w.VBox([self.toolbar.box, self.mode_note, self.message,
                               w.HBox([self.keys, self.advance], layout=w.Layout(align_items="center")),
-                              self.help, self.keymap, w.HBox([self.record.box, side]), self.adjudication.box,
-                              self.tools])
+                              self.help, self.keymap, w.HBox([self.record.box, side]),
+                              self._slots["adjudication"], self.tools])
         self.widget.add_class("wb-review")
         self._unobserve = session.observe(self._on_change)
         self.follower = None
         self._others_seq = session.project.log.max_seq()
-        self.filters.refresh()
         self.refresh()
         if follow:
             self.follow()
 
     # other reviewers' work -----------------------------------------------------------------------
+    # panels built on first use ---------------------------------------------------------------------
+    def _panel(self, name: str):
+        """The panel ``name`` of :data:`LAZY_PANELS`, built (and put in its place) on first use."""
+        panel = self._panels.get(name)
+        if panel is None:
+            panel = self._panels[name] = PANEL_CLASSES[name](self.session)
+            if name == "editor":
+                panel.box.add_class("wb-editor")
+            if name == "adjudication":
+                panel.box.layout.display = None if self._adjudicating else "none"
+            self._slots[name].children = (panel.box,)
+            panel.refresh()
+            if name != "filters":  # the filters follow the queue ("queue" changes), not each record
+                self._views.append(panel)
+        return panel
+
+    def _open_tool(self, change) -> None:
+        index = change["new"]
+        if index is not None and 0 <= index < len(TOOLS):
+            self.session.guard(self._panel)(TOOLS[index])
+
+    @property
+    def filters(self) -> FiltersPanel:
+        return self._panel("filters")
+
+    @property
+    def editor(self) -> Editor:
+        return self._panel("editor")
+
+    @property
+    def bulk(self) -> BulkPanel:
+        return self._panel("bulk")
+
+    @property
+    def adjudication(self) -> AdjudicationPanel:
+        return self._panel("adjudication")
+
     def follow(self, schedule: Callable[[Callable[[], None]], None] | None = None, wait_seconds: float = 2.0):
         """Start following the event log (see the class docstring). ``schedule`` runs a callback on the
         thread that owns the widgets (default: the kernel's event loop, so widget state is only ever
@@ -138,10 +180,12 @@ class ReviewWidget:
             self.message.value = render.message_html(self.session.message, self.session.level)
             return
         if change == "bulk":
-            self.bulk.refresh()
+            if "bulk" in self._panels:
+                self._panels["bulk"].refresh()
             return
         if change == "queue":
-            self.filters.refresh()
+            if "filters" in self._panels:
+                self._panels["filters"].refresh()
             if self.follower is not None or self.toolbar.reload.button_style:
                 self._reloaded()  # a rebuild re-read the log: nothing waits any more
         self.refresh()
