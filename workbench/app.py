@@ -199,10 +199,15 @@ def open_dashboard(path: str | os.PathLike | None = None, reviewer: str | None =
 def _warm_signals(path: Path) -> None:
     """Compute the quality signals into the project's cache now (a no-op when cached), so no browser
     tab waits for them; a failure is printed and the app starts without them."""
+    from workbench.quality.engine import cached_signals
     from workbench.store import Project
-    from workbench.workflows.signals import signals_or_none
+    from workbench.workflows.signals import signal_cache
 
     with Project.open(path) as project:
+        if cached_signals(project.dataset, project.guidelines, signal_cache(project)) is not None:
+            return  # fresh: checked without importing the signals (seconds of a cold start)
+        from workbench.workflows.signals import signals_or_none
+
         signals_or_none(project, say=lambda message: print(f"workbench: {message}", file=sys.stderr))
 
 

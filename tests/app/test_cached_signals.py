@@ -127,3 +127,17 @@ def test_dashboard_reads_the_fresh_cache_and_computes_when_stale(project, monkey
     d2 = Dashboard(project, query_string="")
     assert d2.signals() is not None and calls == [1], "stale cache: computed"
     pd.testing.assert_frame_equal(d2.signals(), d.signals())
+
+
+def test_serve_warms_only_a_stale_cache(project, monkeypatch):
+    import workbench.workflows.signals as ws
+    from workbench.app import _warm_signals
+
+    calls = []
+    real = ws.signals_or_none
+    monkeypatch.setattr(ws, "signals_or_none", lambda *a, **kw: calls.append(1) or real(*a, **kw))
+    _warm_signals(project.path)  # nothing cached: computed, index written
+    assert calls == [1] and list(Path(project.cache_dir).glob("index-*.json"))
+    _warm_signals(project.path)  # fresh: only checked
+    assert calls == [1]
+    assert cached_signals(project.dataset, project.guidelines, project.cache_dir) is not None
