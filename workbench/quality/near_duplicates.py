@@ -105,7 +105,7 @@ class NearDuplicateFinder:
         if len(has):
             _, first, inverse = np.unique(keys[has], return_index=True, return_inverse=True)
             exact_rep[has] = has[first][inverse]
-        # candidates whose signatures agree too little are dropped before the exact check (and counted out)
+        # candidates whose signatures agree too little never reach the exact check, nor the candidate count
         min_estimate = self.threshold - self.prefilter_margin if self.prefilter_margin < 1 else 0.0
         if pairs is None:
             assert bkeys is not None and sig16 is not None

@@ -100,7 +100,6 @@ class ReviewWidget:
         if follow:
             self.follow()
 
-    # other reviewers' work -----------------------------------------------------------------------
     # panels built on first use ---------------------------------------------------------------------
     def _panel(self, name: str):
         """The panel ``name`` of :data:`LAZY_PANELS`, built (and put in its place) on first use."""
@@ -138,6 +137,7 @@ class ReviewWidget:
     def adjudication(self) -> AdjudicationPanel:
         return self._panel("adjudication")
 
+    # other reviewers' work -----------------------------------------------------------------------
     def follow(self, schedule: Callable[[Callable[[], None]], None] | None = None, wait_seconds: float = 2.0):
         """Start following the event log (see the class docstring). ``schedule`` runs a callback on the
         thread that owns the widgets (default: the kernel's event loop, so widget state is only ever
