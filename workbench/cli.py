@@ -167,12 +167,26 @@ def cmd_export(args) -> int:
         from workbench.model import Guidelines
 
         guidelines = Guidelines.load(args.guidelines)
-    res = export(args.path, out=args.out, format=args.format, splits=splits, seed=args.seed,
-                 stratify=None if args.stratify in ("", "none") else args.stratify, container=args.container,
-                 redact_pii=args.redact_pii, min_rating=args.min_rating, include=args.include,
-                 overwrite=args.overwrite, guidelines=guidelines, min_agreement=args.min_agreement,
-                 dedupe=args.dedupe, keep_metadata=args.keep_metadata, report=not args.no_report,
-                 semantic_threshold=args.semantic_groups)
+    from tqdm import tqdm
+
+    # one tick per step of the export (export.STEPS), named as it starts; off when stderr is not a terminal
+    bar = tqdm(total=None, unit=" steps", desc="export", file=sys.stderr, disable=None,
+               bar_format="{desc}: {n}/{total} steps [{elapsed}]")
+
+    def advance(step: str, done: int, total: int) -> None:
+        bar.total = total
+        bar.set_description_str(f"export: {step}")
+        bar.update(done - bar.n)
+
+    try:
+        res = export(args.path, out=args.out, format=args.format, splits=splits, seed=args.seed,
+                     stratify=None if args.stratify in ("", "none") else args.stratify, container=args.container,
+                     redact_pii=args.redact_pii, min_rating=args.min_rating, include=args.include,
+                     overwrite=args.overwrite, guidelines=guidelines, min_agreement=args.min_agreement,
+                     dedupe=args.dedupe, keep_metadata=args.keep_metadata, report=not args.no_report,
+                     semantic_threshold=args.semantic_groups, progress=advance)
+    finally:
+        bar.close()
     print(f"exported to {args.out}: " + ", ".join(f"{k} {v}" for k, v in res["counts"].items()))
     return 0
 

@@ -9,6 +9,7 @@ import re
 import zipfile
 from pathlib import Path
 
+from workbench.export.export import STEPS
 from workbench.ui.dashboard import Dashboard
 from workbench.ui.export_tab import export_root
 
@@ -49,11 +50,16 @@ def test_a_served_file_exports_beside_the_file_not_into_the_cache(tmp_path):
 def test_writing_shows_progress_lists_the_manifest_and_offers_a_zip(project):
     d = _dashboard(project)
     d.export_splits.value = "0.5, 0.5"
+    seen: list[tuple[int, str]] = []
+    d.export_progress.observe(lambda c: seen.append((d.export_progress.value, c["new"])), names="description")
     d.export_button.click()
     assert "wb-error" not in d.message.value, d.message.value
     (folder,) = [p for p in (project.path / "exports").iterdir() if p.is_dir()]
     result = d.export_result.value
-    assert "writing..." not in result and d.export_progress.value == 3
+    assert "writing..." not in result and d.export_progress.value == d.export_progress.max == len(STEPS) + 1
+    # every step of the export moved the bar, in order, then the zip, then done
+    assert [text for _, text in seen] == ["starting", *STEPS, "zipping", "done"]
+    assert [value for value, _ in seen[1:-1]] == list(range(len(STEPS) + 1))
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert f"manifest.json ({len(manifest['files'])} files)" in result
     for name in manifest["files"]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,18 @@ from workbench.model.display import ResultDict
 from workbench.store.folder import sha256_file
 
 MANIFEST = "manifest.json"
+# what an export does, in order: ``progress(step, done, total)`` names each as it starts
+STEPS = ("selecting records", "splitting", "checking for leakage", "writing splits", "writing the quality report",
+         "writing the card and manifest")
+# the export's quality report runs its signals this many records at a time above it (the same columns
+# as one whole-table run, with one batch's text in memory: ``quality.engine.compute_signals``)
+REPORT_BATCH = 100_000
+Progress = Callable[[str, int, int], Any]
+
+
+def _tell(progress: Progress | None, step: str) -> None:
+    if progress is not None:
+        progress(step, STEPS.index(step), len(STEPS))
 
 
 def _format_name(format: str) -> str:
@@ -66,7 +79,8 @@ def export(source: Any, out: str | Path, format: str = "openai", splits=(0.8, 0.
            min_rating: float | None = None, include: str = "unrejected", overwrite: bool = False,
            guidelines=None, min_agreement: float | None = None, dedupe: str = "near",
            near_threshold: float | None = NEAR_THRESHOLD, keep_metadata: bool = False,
-           report: bool = True, semantic_threshold: float | None = None) -> ExportResult:
+           report: bool = True, semantic_threshold: float | None = None,
+           progress: Progress | None = None) -> ExportResult:
     """Export cleaned, grouped and stratified splits with a manifest and the hand-over documents.
 
     Parameters
@@ -110,6 +124,9 @@ def export(source: Any, out: str | Path, format: str = "openai", splits=(0.8, 0.
         Write the source's other fields beside the format's (not for OpenAI rows).
     report : bool
         Write the quality report (the costliest document on large exports).
+    progress : callable, optional
+        ``progress(step, done, total)`` as each step of :data:`STEPS` starts (``done`` steps are behind
+        it), and ``progress("done", total, total)`` at the end: the CLI's bar, the dashboard's.
 
     Returns
     -------
@@ -137,10 +154,12 @@ def export(source: Any, out: str | Path, format: str = "openai", splits=(0.8, 0.
                "semantic_threshold": semantic_threshold, "keep_metadata": keep_metadata}
     src = resolve_source(source, guidelines)
     try:
-        plan = plan_export(src, options)
-        manifest = _write_export(plan, src, out, overwrite, report)
+        plan = plan_export(src, options, progress)
+        manifest = _write_export(plan, src, out, overwrite, report, progress)
     finally:
         src.close()
+    if progress is not None:
+        progress("done", len(STEPS), len(STEPS))
     return ExportResult(out=str(out), counts=manifest["counts"], total=manifest["total"],
                         left_out=manifest["left_out"], leakage_check=manifest["leakage_check"],
                         files=sorted(manifest["files"]), manifest=manifest)
@@ -161,7 +180,7 @@ class ExportResult(ResultDict):
         return fields
 
 
-def plan_export(src, options: dict[str, Any]) -> dict[str, Any]:
+def plan_export(src, options: dict[str, Any], progress: Progress | None = None) -> dict[str, Any]:
     """Everything an export writes, decided in memory: selection, splits, leakage check, manifest.
 
     Returns a dict with ``data`` (split -> rows or table), ``exported`` (the canonical records
@@ -169,6 +188,7 @@ def plan_export(src, options: dict[str, Any]) -> dict[str, Any]:
     """
     o = options
     fmt, keep_metadata = o["format"], o["keep_metadata"]
+    _tell(progress, "selecting records")
     sel = select_records(src, fmt, o["include"], o["min_rating"], o["min_agreement"], o["redact_pii"],
                          o["dedupe"], o["near_threshold"], o.get("semantic_threshold"))
     table, groups = sel.table, sel.groups
@@ -184,6 +204,7 @@ def plan_export(src, options: dict[str, Any]) -> dict[str, Any]:
     # one canonical order (by record id) from here on: the input's row order cannot change the output
     order = pc.sort_indices(table.column("id"))
     table, groups = table.take(order), groups[order.to_numpy()]
+    _tell(progress, "splitting")
     stratified_by = resolve_stratify(table, o["stratify"])
     split_of = assign_splits(groups, strata(table, stratified_by), o["splits"], o["seed"])
     names = list(o["splits"])
@@ -197,6 +218,8 @@ def plan_export(src, options: dict[str, Any]) -> dict[str, Any]:
     counts = {n: int(m.sum()) for n, m in masks.items()}
     exported = pa.concat_tables(split_tables[n] for n in names)
     curation = curation_summary(src, sel, exported, o["seed"])
+    _tell(progress, "checking for leakage")
+    leakage = leakage_check(split_tables, o["near_threshold"], o.get("semantic_threshold"))
     manifest = {
         "tool": "workbench", "tool_version": workbench.__version__,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -205,20 +228,22 @@ def plan_export(src, options: dict[str, Any]) -> dict[str, Any]:
                    "rows_read": src.dataset.rows_read},
         "options": o, "counts": counts, "total": int(sum(counts.values())),
         "counts_per_category": split_counts(split_of, strata(table, "category"), names),
-        "left_out": sel.left_out, "leakage_check": leakage_check(split_tables, o["near_threshold"], o.get("semantic_threshold")),
+        "left_out": sel.left_out, "leakage_check": leakage,
         "stratified_by": stratified_by,
         "provenance": curation["provenance"], "empty_splits": [n for n in names if not counts[n]],
     }
     return {"data": data, "exported": exported, "curation": curation, "manifest": manifest}
 
 
-def _write_export(plan: dict[str, Any], src, out: Path, overwrite: bool, report: bool) -> dict[str, Any]:
+def _write_export(plan: dict[str, Any], src, out: Path, overwrite: bool, report: bool,
+                  progress: Progress | None = None) -> dict[str, Any]:
     """Write the plan into a temporary folder beside ``out`` and rename it into place; the manifest."""
     manifest, curation, exported = plan["manifest"], plan["curation"], plan["exported"]
     container = manifest["options"]["container"]
     g = src.guidelines
     with staged(out) as st:  # killed or failed: nothing but the hidden folder, swept by the next export
         tmp = st.tmp
+        _tell(progress, "writing splits")
         files = write_splits(plan["data"], tmp, container)
         cat_dist = split_category_distribution(manifest["counts_per_category"], g.target_mix if g else None)
         info = {**manifest, "name": out.name, "format": manifest["options"]["format"], "container": container,
@@ -226,7 +251,10 @@ def _write_export(plan: dict[str, Any], src, out: Path, overwrite: bool, report:
                 "split_files": _split_files(files, tmp, container),
                 "kind_counts": dict(sorted(Counter(exported.column("kind").to_pylist()).items()))}
         if report:
-            write_quality_report(exported, tmp, g, curation)
+            _tell(progress, "writing the quality report")
+            write_quality_report(exported, tmp, g, curation,
+                                 batch_size=REPORT_BATCH if exported.num_rows > REPORT_BATCH else None)
+        _tell(progress, "writing the card and manifest")
         cd_path = tmp / "category_distribution.json"
         if cd_path.is_file():  # the report's own view (task types, targets) stays beside the split view
             cat_dist = {**json.loads(cd_path.read_text(encoding="utf-8")), **cat_dist}
@@ -272,4 +300,4 @@ def export_counts(result: dict[str, Any]) -> str:
     return ", ".join(f"{k} {v}" for k, v in result["counts"].items())
 
 
-__all__ = ["export", "ExportError", "ExportResult", "MANIFEST", "export_counts"]
+__all__ = ["export", "ExportError", "ExportResult", "MANIFEST", "STEPS", "export_counts"]

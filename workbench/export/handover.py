@@ -19,7 +19,7 @@ CURATION_TITLE = "Curation: before and after"
 
 
 def write_quality_report(exported: pa.Table, folder: Path, guidelines: Guidelines | None,
-                         curation: dict[str, Any]) -> list[Path]:
+                         curation: dict[str, Any], batch_size: int | None = None) -> list[Path]:
     """Write ``dataset_quality_report.md``, ``report.html`` and ``quality.json`` into ``folder``.
 
     Parameters
@@ -32,13 +32,16 @@ def write_quality_report(exported: pa.Table, folder: Path, guidelines: Guideline
         The project's guidelines (the report's rules: forbidden phrases, length windows, target mix).
     curation : dict
         :func:`workbench.export.summary.curation_summary` output.
+    batch_size : int, optional
+        Run the report's signals this many records at a time (same results, bounded memory).
     """
     from workbench.report import write_report
 
     where = curation["source"]["where"]
     ds = Dataset(exported, format="canonical", source=None if where is None else str(where))
     section = curation_markdown(curation)
-    write_report(ds, folder, guidelines=guidelines, extra_sections={CURATION_TITLE: section})
+    write_report(ds, folder, guidelines=guidelines, extra_sections={CURATION_TITLE: section},
+                 batch_size=batch_size)
     qpath = folder / "quality.json"
     quality = json.loads(qpath.read_text(encoding="utf-8")) if qpath.is_file() else {}
     quality["curation"] = curation

@@ -273,7 +273,8 @@ def compute_signals(dataset_or_table: Dataset | pa.Table, guidelines: Guidelines
         # OS so the peak of a run is the largest signal, not the sum of all of them
         pa.default_memory_pool().release_unused()
         ctx.results[sig.name] = result
-    results = {name: r for name, r in ctx.results.items() if name in requested}
+    # in the signals' order, however each was got (cached, batched, whole-table): the same report either way
+    results = {s.name: ctx.results[s.name] for s in chosen if s.name in requested}
     ctx._views.clear()  # the text views are the largest objects of a run: free them now
     if signals is None and not options and fingerprint is not None:
         cache.save_index(fingerprint, gl, [(s.name, keys[s.name]) for s in chosen])

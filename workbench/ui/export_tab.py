@@ -19,6 +19,13 @@ from typing import Any
 import ipywidgets as W
 
 from workbench.store.fold import PRIVILEGED
+
+
+def export_steps() -> tuple[str, ...]:
+    """The steps an export reports (imported when the tab is built, not with the page)."""
+    from workbench.export.export import STEPS
+
+    return STEPS
 from workbench.ui.identity_box import one_line
 from workbench.ui.render import esc
 from workbench.ui.wording import served_source
@@ -85,7 +92,7 @@ class ExportTab:
                                           description="Keep paraphrased prompts in one split (semantic groups)")
         self.export_where = W.HTML()
         self.export_button = W.Button(description="Write files", button_style="primary")
-        self.export_progress = W.IntProgress(value=0, min=0, max=3, description="",
+        self.export_progress = W.IntProgress(value=0, min=0, max=len(export_steps()) + 1, description="",
                                              layout=W.Layout(width="300px", visibility="hidden"))
         self.export_result = W.HTML()
         self.export_button.on_click(self.guard(lambda _: self.run_export(), "export"))
@@ -110,27 +117,33 @@ class ExportTab:
         self.export_progress.description = text
         self.export_result.value = f"<div class='wb-info'>{esc(text)}...</div>"
 
+    def _export_step(self, step: str, done: int, _total: int) -> None:
+        if step != "done":  # the export's own end: the tab still zips before it is done
+            self._step(done, step)
+
     def run_export(self, out: str | Path | None = None) -> dict:
         """Write the export chosen in the tab into ``out`` (default: see :func:`export_root`), zip it and
         list its manifest (owner or adjudicator, verified). A failure is shown in place of the progress and
         raised."""
         from workbench.export import export
+        from workbench.export.export import STEPS
 
         self.project.require_verified(self.reviewer, "export", PRIVILEGED)
         out = Path(out) if out else self._default_out()
         try:
             splits = tuple(float(x) for x in self.export_splits.value.replace(" ", "").split(",") if x)
-            self._step(1, "writing")
+            self._step(0, "starting")
             res = export(self.project, out=out, format=self.export_format.value, splits=splits,
                          seed=int(self.export_seed.value), include=self.export_include.value,
-                         semantic_threshold=0.75 if self.export_semantic.value else None)
-            self._step(2, "zipping")
+                         semantic_threshold=0.75 if self.export_semantic.value else None,
+                         progress=self._export_step)
+            self._step(len(STEPS), "zipping")
             link = download_link(zip_export(Path(res.get("out", out))))
         except Exception as exc:
             self.export_progress.layout.visibility = "hidden"
             self.export_result.value = f"<div class='wb-error'>export failed: {esc(one_line(exc))}</div>"
             raise
-        self.export_progress.value, self.export_progress.description = 3, "done"
+        self.export_progress.value, self.export_progress.description = len(STEPS) + 1, "done"
         files = "".join(f"<li>{esc(f)}</li>" for f in res.get("files", []))
         counts = ", ".join(f"{esc(k)} {v}" for k, v in res["counts"].items())
         self.export_result.value = (f"<div class='wb-export-done'>Wrote {counts} to "
