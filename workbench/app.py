@@ -206,9 +206,17 @@ def _warm_signals(path: Path) -> None:
     with Project.open(path) as project:
         if cached_signals(project.dataset, project.guidelines, signal_cache(project)) is not None:
             return  # fresh: checked without importing the signals (seconds of a cold start)
+        from tqdm import tqdm
+
         from workbench.workflows.signals import signals_or_none
 
-        signals_or_none(project, say=lambda message: print(f"workbench: {message}", file=sys.stderr))
+        n = len(project.dataset)
+        print(f"workbench: computing the quality signals of {n:,} records (once: they are cached for "
+              "the next start)", file=sys.stderr, flush=True)
+        # a bar by records when the project is large enough to run in batches; off when not a terminal
+        with tqdm(total=n, unit=" records", desc="signals", file=sys.stderr, disable=None) as bar:
+            signals_or_none(project, say=lambda message: print(f"workbench: {message}", file=sys.stderr),
+                            progress=lambda done, _total: bar.update(done - bar.n))
 
 
 DEFAULT_KERNELS = 2  # pre-heated kernels kept ready by `workbench serve` (each holds one built dashboard)

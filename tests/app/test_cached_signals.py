@@ -141,3 +141,38 @@ def test_serve_warms_only_a_stale_cache(project, monkeypatch):
     _warm_signals(project.path)  # fresh: only checked
     assert calls == [1]
     assert cached_signals(project.dataset, project.guidelines, project.cache_dir) is not None
+
+
+def test_a_large_project_computes_in_batches_with_progress_and_the_same_frame(project, monkeypatch):
+    import workbench.workflows.signals as ws
+
+    whole = _computed(project).frame  # 12 records, one whole-table run
+    monkeypatch.setattr(ws, "BATCH_ABOVE", 5)  # now "large": batches of 5
+    for entry in Path(project.cache_dir).iterdir():  # nothing cached: computed again
+        entry.unlink()
+    shown: list[str] = []
+    real_say = Dashboard.say
+
+    def say(self, text, level="info"):
+        shown.append(text)
+        real_say(self, text, level)
+
+    monkeypatch.setattr(Dashboard, "say", say)
+    d = Dashboard(project, query_string="")
+    pd.testing.assert_frame_equal(d.signals(), whole)
+    start = next(i for i, t in enumerate(shown) if t.startswith("computing the quality signals of 12 records"))
+    steps = shown[start + 1:start + 4]
+    assert steps == [f"computing the quality signals: {k} of 12 records..." for k in ("5", "10", "12")], shown
+    assert shown[start + 4] == "", "the message goes once the signals are there"
+
+
+def test_serve_says_it_computes_once_and_counts_records(project, monkeypatch, capsys):
+    import workbench.workflows.signals as ws
+    from workbench.app import _warm_signals
+
+    monkeypatch.setattr(ws, "BATCH_ABOVE", 5)
+    _warm_signals(project.path)
+    err = capsys.readouterr().err
+    assert "computing the quality signals of 12 records (once" in err
+    _warm_signals(project.path)  # fresh now: nothing said
+    assert "computing" not in capsys.readouterr().err

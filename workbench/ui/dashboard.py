@@ -155,7 +155,13 @@ class Dashboard(IdentityBox, AgreementTab, ExportTab):
             if rep is None:  # not cached, or cached by other data, guidelines or signal code: compute
                 from workbench.workflows.signals import signals_or_none
 
-                rep = signals_or_none(self.project, say=lambda message: self.say(message, "warning"))
+                n = len(self.project.dataset)
+                self.say(f"computing the quality signals of {n:,} records (once: they are cached)...")
+                rep = signals_or_none(self.project, say=lambda message: self.say(message, "warning"),
+                                      progress=lambda done, total: self.say(
+                                          f"computing the quality signals: {done:,} of {total:,} records..."))
+                if rep is not None:
+                    self.say("")
             self._signals = False if rep is None else rep.frame
         return self._signals if self._signals is not False else None
 

@@ -20,7 +20,13 @@ def signal_cache(project: Any) -> Path | None:
     return Path(cache) if cache is not None else None
 
 
-def project_signals(project: Any, signals=None, guidelines=None, options: dict[str, Any] | None = None):
+# above this many records a project's signals run batch by batch (the same columns as one whole-table
+# run, one batch's text in memory at a time; quality.engine.compute_signals), reporting progress per batch
+BATCH_ABOVE = 100_000
+
+
+def project_signals(project: Any, signals=None, guidelines=None, options: dict[str, Any] | None = None,
+                    progress: Callable[[int, int], Any] | None = None):
     """Compute (or read back from the project's cache) the quality signals of a project.
 
     Parameters
@@ -33,6 +39,9 @@ def project_signals(project: Any, signals=None, guidelines=None, options: dict[s
         Judge by these instead of the project's own.
     options : dict, optional
         Run options passed to the signals.
+    progress : callable, optional
+        ``progress(done, total)`` in records after each batch (projects above :data:`BATCH_ABOVE`
+        records run in batches of that size).
 
     Returns
     -------
@@ -46,11 +55,13 @@ def project_signals(project: Any, signals=None, guidelines=None, options: dict[s
     from workbench.quality import compute_signals
 
     guidelines = project.guidelines if guidelines is None else guidelines
-    return compute_signals(project.dataset, guidelines, signals=signals,
-                           cache_dir=signal_cache(project), options=options)
+    batch = BATCH_ABOVE if len(project.dataset) > BATCH_ABOVE else None
+    return compute_signals(project.dataset, guidelines, signals=signals, cache_dir=signal_cache(project),
+                           options=options, batch_size=batch, progress=progress)
 
 
-def signals_or_none(project: Any, say: Callable[[str], Any] | None = None, signals=None):
+def signals_or_none(project: Any, say: Callable[[str], Any] | None = None, signals=None,
+                    progress: Callable[[int, int], Any] | None = None):
     """:func:`project_signals`, or None when they cannot be computed - the failure logged and shown.
 
     Signals are an aid: reviewing, the dashboard and the sample project must still open without them.
@@ -58,7 +69,7 @@ def signals_or_none(project: Any, say: Callable[[str], Any] | None = None, signa
     when ``say`` is given, passed to it as one line (the dashboard's message bar, ``warnings.warn``).
     """
     try:
-        return project_signals(project, signals=signals)
+        return project_signals(project, signals=signals, progress=progress)
     except Exception as exc:  # noqa: BLE001 - reported below, never silently dropped
         text = str(exc).strip()
         message = f"quality signals are unavailable: {text.splitlines()[0] if text else type(exc).__name__}"
