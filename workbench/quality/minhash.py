@@ -167,7 +167,7 @@ def signature_agreement(sig: np.ndarray, a: np.ndarray, b: np.ndarray, chunk: in
     return out
 
 
-def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+def ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """Concatenated aranges [starts[k], starts[k] + lengths[k])."""
     total = int(lengths.sum())
     if not total:
@@ -198,8 +198,8 @@ def jaccard_pairs(sets: Tokens, a: np.ndarray, b: np.ndarray, bits: int = 44,
         ia, ib = a[lo:hi], b[lo:hi]
         la, lb = counts[ia], counts[ib]
         pid = np.concatenate([np.repeat(np.arange(len(ia)), la), np.repeat(np.arange(len(ib)), lb)])
-        vals = np.concatenate([sets.hashes[_ranges(sets.offsets[ia], la)],
-                               sets.hashes[_ranges(sets.offsets[ib], lb)]])
+        vals = np.concatenate([sets.hashes[ranges(sets.offsets[ia], la)],
+                               sets.hashes[ranges(sets.offsets[ib], lb)]])
         key = (pid.astype(np.uint64) << np.uint64(bits)) | vals
         del pid, vals
         key.sort()
