@@ -269,6 +269,9 @@ def test_review_in_browser(served):
             # blind review: bob sees that someone worked on it, not who or what they decided
             assert "1 other reviewer worked on it" in text and "alice" not in text and "accept" not in text
             assert "bob" in other.inner_text(".wb-reviewer")
+            # the Overview's figures are drawn once it stays on screen (not with the page: ui.plot_events)
+            other.get_by_role("tab", name="Overview").click(timeout=deadline.ms())
+            other.wait_for_selector(".js-plotly-plot .barlayer .point path", timeout=deadline.ms())
         finally:
             browser.close()
     if os.environ.get("WORKBENCH_UPDATE_SCREENSHOT"):  # refresh the README's picture on request only,

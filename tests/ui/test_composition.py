@@ -210,3 +210,41 @@ def test_a_bad_region_is_refused_with_a_message(dashboard):
     assert not dashboard.session.set_filters(region={"box": [1, 2]})
     assert "map region" in dashboard.session.message
     assert dashboard.session.queue.tolist() == before
+
+
+def _plotly_outputs(widget) -> list:
+    """Every plotly output bundle inside ``widget`` (depth first)."""
+    import ipywidgets as W
+
+    found = []
+    if isinstance(widget, W.Output):
+        found += [o for o in widget.outputs if "application/vnd.plotly.v1+json" in o.get("data", {})]
+    for child in getattr(widget, "children", ()):
+        found += _plotly_outputs(child)
+    return found
+
+
+def test_in_the_served_app_the_overview_draws_its_figures_once_on_screen(real, monkeypatch):
+    project, frame = real
+    monkeypatch.setattr(Dashboard, "signals", lambda self: frame)
+    monkeypatch.setattr(project, "served", True)
+    d = Dashboard(project, reviewer="alice")
+    overview = d.tabs.children[0]
+    # the page is painted without a plotly output (no 4.8 MB chunk before the first paint) ...
+    pending = d.figures.pending
+    assert _plotly_outputs(overview) == [] and pending >= 2  # the composition and the flag counts
+    assert "The data has no categories" in widget_texts(*overview.children)
+    # ... and the figures come when the browser says the Overview is on screen
+    d.figures._receive(d.figures, {"event": "shown"}, [])
+    drawn = _plotly_outputs(overview)
+    assert len(drawn) == pending and d.figures.pending == 0
+    assert any("task type" in str(b["data"]["application/vnd.plotly.v1+json"]).lower() for b in drawn)
+    # afterwards a new colour draws at once, replacing the map's output (not adding one)
+    d.composition.set_color("task_type")
+    assert len(_plotly_outputs(overview)) == pending and d.figures.pending == 0
+    d.figures._receive(d.figures, {"event": "something else"}, [])  # other messages are ignored
+    assert len(_plotly_outputs(overview)) == pending
+
+
+def test_in_a_notebook_the_overview_draws_its_figures_at_once(dashboard):
+    assert len(_plotly_outputs(dashboard.tabs.children[0])) >= 2 and dashboard.figures.pending == 0

@@ -74,12 +74,18 @@ class CompositionPanel:
         Returns the project's status frame; enables colouring the map by review status.
     linked : bool
         Clicks and selections on the figure filter the queue (True) or the figure is only drawn.
+    put : callable, optional
+        ``put(output, bundle)`` shows a figure's output bundle (default: at once; the served dashboard
+        passes :meth:`workbench.ui.plot_events.DeferredFigures.put`).
     """
 
     def __init__(self, dataset, frame: pd.DataFrame | None, filter_review: Callable[..., Any],
                  guard: Callable, target_mix: dict | None = None, status: Callable[[], pd.DataFrame] | None = None,
-                 linked: bool = True, max_points: int = MAP_MAX_POINTS):
+                 linked: bool = True, max_points: int = MAP_MAX_POINTS,
+                 put: Callable[[W.Output, dict], Any] | None = None):
         self.dataset, self.filter_review, self.guard = dataset, filter_review, guard
+        # how a figure reaches its output: at once (default) or when on screen (DeferredFigures.put)
+        self.put = put or (lambda out, bundle: setattr(out, "outputs", (bundle,)))
         self.target_mix, self.status, self.linked, self.max_points = target_mix, status, linked, max_points
         self.frame = self._aligned(frame)
         self.color = "topic" if "topic" in self.frame.columns else "task_type"
@@ -217,9 +223,9 @@ class CompositionPanel:
         if out is None:  # the panel's own output (inside the VBox with the events bridge when linked)
             out = self.output.children[0] if self.events is not None else self.output
         fig = self.figure if fig is None else fig
-        out.outputs = ({"output_type": "display_data", "metadata": {},
-                        "data": {"application/vnd.plotly.v1+json": json.loads(fig.to_json()),
-                                 "text/plain": "<composition>"}},)
+        self.put(out, {"output_type": "display_data", "metadata": {},
+                       "data": {"application/vnd.plotly.v1+json": json.loads(fig.to_json()),
+                                "text/plain": "<composition>"}})
 
     def set_color(self, color: str) -> None:
         """Colour the map by ``color`` (one of :meth:`color_options`' columns)."""

@@ -180,15 +180,19 @@ class Dashboard(IdentityBox, AgreementTab, ExportTab):
             what = label or ", ".join(f"{k} = {v}" for k, v in filters.items())
             self.say(f"review queue: {len(self.session.queue):,} records where {what}")
 
-    def _figure(self, fig) -> W.Widget:
+    def _figure(self, fig, put: Callable[[W.Output, dict], Any] | None = None) -> W.Widget:
         """The figure as a static output, drawn by the browser's plotly extension (loaded once with the
         page). No plotly ``FigureWidget``: each carries plotly.js (5 MB) in its own state, and the page
         shows nothing until the browser has compiled it (see :mod:`workbench.ui.plot_events`)."""
         fig = binned(fig)
         out = W.Output()
-        out.outputs = ({"output_type": "display_data", "metadata": {},
-                        "data": {"application/vnd.plotly.v1+json": json.loads(fig.to_json()),
-                                 "text/plain": f"<{fig.layout.title.text or 'figure'}>"}},)
+        bundle = {"output_type": "display_data", "metadata": {},
+                  "data": {"application/vnd.plotly.v1+json": json.loads(fig.to_json()),
+                           "text/plain": f"<{fig.layout.title.text or 'figure'}>"}}
+        if put is None:  # at once (another tab's figures; the Overview's go through its DeferredFigures)
+            out.outputs = (bundle,)
+        else:
+            put(out, bundle)
         return out
 
     # Overview -----------------------------------------------------------------------------------
@@ -211,15 +215,20 @@ class Dashboard(IdentityBox, AgreementTab, ExportTab):
         from workbench.ui.composition import CompositionPanel
 
         # categories (when the data has them), inferred task types and topics, and the map: one linked figure
+        from workbench.ui.plot_events import DeferredFigures
+
+        # in the served app the figures are drawn once the Overview is on screen, after its first paint
+        self.figures = DeferredFigures(defer=bool(self.project.served))
         self.composition = CompositionPanel(self.project.dataset, frame, self.filter_review, self.guard,
                                             self.project.guidelines.target_mix, self.project.status_frame,
-                                            linked=self.linked_charts)
-        items += self.composition.children
+                                            linked=self.linked_charts, put=self.figures.put)
+        items += [self.figures, *self.composition.children]
         if frame is not None:
             if "response_words" in frame.columns:
                 items.append(self._figure(plots.length_histogram(frame, "response_words",
-                                                                 window=self.project.guidelines.window_for(None))))
-            items.append(self._figure(plots.flag_counts(frame)))
+                                                                 window=self.project.guidelines.window_for(None)),
+                                          self.figures.put))
+            items.append(self._figure(plots.flag_counts(frame), self.figures.put))
             items.append(self._flag_buttons(frame))
         items.append(self._machine_suggestions())
         return items

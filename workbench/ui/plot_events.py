@@ -77,3 +77,71 @@ class PlotEvents(anywidget.AnyWidget):
     def _receive(self, _widget, content, _buffers) -> None:
         if isinstance(content, dict) and content.get("event") in ("click", "select"):
             self._on_event(content)
+
+
+SHOWN_ESM = r"""
+function render({ model, el }) {
+  // one pixel high, so that the browser can tell when it is on screen (not in a hidden tab)
+  el.style.height = '1px';
+  // Sent once the element has stayed on screen for `delay` ms: a reviewer who goes straight on to the
+  // Review tab never makes the page load plotly; someone who stays sees the figures a moment after the text.
+  let timer = null;
+  const io = new IntersectionObserver(entries => {
+    const visible = entries[entries.length - 1].isIntersecting;
+    clearTimeout(timer);
+    if (!visible) return;
+    timer = setTimeout(() => { io.disconnect(); model.send({ event: 'shown' }); }, model.get('delay'));
+  }, { rootMargin: '400px' });
+  io.observe(el);
+  return () => { io.disconnect(); clearTimeout(timer); };
+}
+export default { render };
+"""
+
+
+SHOWN_DELAY_MS = 500  # on screen this long before the figures are drawn (a tab switched away from sooner: never)
+
+
+class DeferredFigures(anywidget.AnyWidget):
+    """Figures drawn when their part of the page is first on screen, not with the page.
+
+    A plotly output makes the page load the plotly extension's 4.8 MB chunk and draw before the browser
+    shows ANY widget of the page: measured with ``benchmarks/bench_pages.py``'s tabs (1k records, load
+    average 4-7), the second tab's Overview painted in 5.1-5.2 s with its figures and in 2.3-3.3 s without
+    them. So in the served app the Overview is painted first, and its figures are put into their outputs
+    when this widget (a 1 px element above them) has been on screen for :data:`SHOWN_DELAY_MS`: half a
+    second after the Overview's first paint when one stays on it; never for a reviewer who opens the
+    Review tab at once (the plotly chunk would hold that tab's first keys back). ``put`` draws at once
+    where nothing is deferred (a notebook, a test) and after the first ``shown`` message.
+    """
+
+    _esm = t.Unicode(SHOWN_ESM).tag(sync=True)
+    delay = t.Int(SHOWN_DELAY_MS).tag(sync=True)
+
+    def __init__(self, defer: bool = True, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.deferred = defer
+        self._pending: list[tuple[Any, dict]] = []
+        self.on_msg(self._receive)
+
+    def put(self, out: Any, bundle: dict) -> None:
+        """Show ``bundle`` (one display_data output) in the ``Output`` widget ``out``, now or once shown."""
+        if self.deferred:
+            self._pending = [(o, b) for o, b in self._pending if o is not out] + [(out, bundle)]
+        else:
+            out.outputs = (bundle,)
+
+    def draw(self) -> int:
+        """Draw everything pending (the browser's ``shown``; tests call it); how many outputs were drawn."""
+        pending, self._pending, self.deferred = self._pending, [], False
+        for out, bundle in pending:
+            out.outputs = (bundle,)
+        return len(pending)
+
+    @property
+    def pending(self) -> int:
+        return len(self._pending)
+
+    def _receive(self, _widget, content, _buffers) -> None:
+        if isinstance(content, dict) and content.get("event") == "shown":
+            self.draw()
