@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import json
 import os
+import sys
+import threading
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -31,7 +33,8 @@ from workbench.io.fastconvert import (
 )
 from workbench.io.fastscan import scan
 from workbench.io.formats import get_format
-from workbench.io.ids import ID_KEYS, assign_ids, resolve_source_ids
+from workbench.io.growing import MessagesBuilder, StringBuilder, TooLarge
+from workbench.io.ids import ID_KEYS, ids_from_digests, resolve_source_ids, row_digests
 from workbench.io.jsontext import parse_line
 from workbench.model.dataset import Dataset
 from workbench.model.schema import MESSAGES_TYPE, RECORD_SCHEMA
@@ -39,7 +42,7 @@ from workbench.model.schema import MESSAGES_TYPE, RECORD_SCHEMA
 CONVERTERS = {"openai": convert_openai, "alpaca": convert_alpaca, "sharegpt": convert_sharegpt,
               "preference": convert_preference}
 FAST_FORMATS = tuple(CONVERTERS)
-PIECE_BYTES = 16 << 20  # Arrow parses the file this much at a time, one block each (see _read_pieces)
+PIECE_BYTES = 4 << 20  # Arrow parses the file this much at a time, one block each (see _read_pieces)
 WORKERS = 2  # pieces parsed at once
 BLOCK_SIZE = 64 << 20  # blocks of the whole-file read, when pieces infer different fields
 MIN_BYTES = 1 << 20  # below 1 MB the exact path is fast enough and simpler to reason about
@@ -68,23 +71,36 @@ def try_fast_load(source, format: str | None = None, force: bool = False) -> Dat
         return None  # the exact path raises the same error
     if fmt not in FAST_FORMATS:
         return None
+    _start_pandas_import()
     facts = scan(path)
     if not facts.arrow_safe:
         return None
     # a piece or block holds several whole lines: Arrow crashed in tests on lines longer than its block
     size = max(PIECE_BYTES, 4 * facts.longest)
+    hint = path.stat().st_size  # (a column's text is at most the file's bytes: see growing)
     try:
-        parts = _convert_batches(_read_pieces(path, size), fmt)
+        parts = _convert_batches(_read_pieces(path, size, fmt), fmt, hint)
     except _Conflict:
         return None  # a field is text in one piece and a number in another: the exact path
     except _Differ:
-        parts = _read_whole(path, max(BLOCK_SIZE, 4 * facts.longest), fmt)
+        parts = _read_whole(path, max(BLOCK_SIZE, 4 * facts.longest), fmt, hint)
     except _ARROW_ERRORS:
         return None  # parse errors, duplicate keys, mixed types: the exact path reports them line by line
+    except TooLarge:
+        return None  # over 2 GB of text in one column: a string array cannot hold it, the exact path reads it
     # every non-blank line is one row: equal counts mean no blank line, and row i is on line i + 1
-    if parts is None or parts["rows"] != facts.lines:
+    if parts is None or parts.rows != facts.lines:
         return None
     return _finish(path, str(source), fmt, parts, facts.ends_with_newline)
+
+
+def _start_pandas_import() -> None:
+    """pyarrow imports pandas at its first conversion of a Python value (``pa.array``, ``pa.scalar``,
+    even ``pc.equal(col, "x")``): ~0.3 s of one core and ~35 MB, once per process. Started in a thread
+    before the scan, it runs beside the scan and the first pieces' parsing (which let go of the GIL)
+    instead of holding up the first piece's conversion."""
+    if "pandas" not in sys.modules:
+        threading.Thread(target=pa.scalar, args=(0,), daemon=True).start()
 
 
 _ARROW_ERRORS = (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError)
@@ -112,8 +128,9 @@ def _compatible(a: pa.DataType, b: pa.DataType) -> bool:
     return False
 
 
-def _read_pieces(path: Path, size: int):
-    """The file's record batches, Arrow parsing ``size`` bytes of whole lines at a time as ONE block.
+def _read_pieces(path: Path, size: int, fmt: str):
+    """The file's pieces, parsed by Arrow ``size`` bytes of whole lines at a time as ONE block and
+    converted (``_prepare``) in the same worker thread; ``None`` for a piece that needs the exact path.
 
     Why not Arrow's multi-block ``read_json``: once a block has typed a field as text, a later block's
     number in it silently becomes text (the exact path keeps it a number or quarantines the row), where
@@ -121,7 +138,9 @@ def _read_pieces(path: Path, size: int):
     lets go of the GIL), and the pieces' schemas are compared: a field of different JSON types raises
     ``_Conflict``; fields missing from a piece or null in it raise ``_Differ`` (the caller reads the file
     whole: no value can change type then). Arrow keeps its parse buffers after returning, so a piece at
-    a time also keeps them to a piece's size, and the input buffers are reused (no fresh pages).
+    a time also keeps them to a piece's size, and the input buffers are reused (no fresh pages). The
+    conversion and the content hashes run in the worker too: Arrow's kernels let go of the GIL, so a
+    piece converts while the next one parses, and what a worker allocates it frees itself.
     """
     import collections
     from concurrent.futures import ThreadPoolExecutor
@@ -135,29 +154,33 @@ def _read_pieces(path: Path, size: int):
     def parse(view, n):
         # Arrow copies what it parses into new arrays, so the buffer can be refilled afterwards
         # (tests/io/test_fastpath.py checks it)
-        return pj.read_json(pa.BufferReader(pa.py_buffer(view)),
-                            read_options=pj.ReadOptions(block_size=n + 1, use_threads=False))
+        table = pj.read_json(pa.BufferReader(pa.py_buffer(view)),
+                             read_options=pj.ReadOptions(block_size=n + 1, use_threads=False))
+        schema, piece = table.schema, _prepare_or_none(table, fmt)
+        del table
+        # Arrow's allocator keeps what a thread freed for that thread's next allocations: hand it back
+        # (measured: ~35 MB less at the peak on a 170 MB file, two workers)
+        pa.default_memory_pool().release_unused()
+        return schema, piece
 
-    def batches_of(future):
+    def piece_of(future):
         nonlocal schema
-        table = future.result()
+        got, piece = future.result()
         if schema is None:
-            schema = table.schema
-        elif table.schema != schema:
-            if not all(_compatible(f.type, schema.field(f.name).type) for f in table.schema
+            schema = got
+        elif got != schema:  # (the conversion does not depend on the order of the columns)
+            if not all(_compatible(f.type, schema.field(f.name).type) for f in got
                        if schema.get_field_index(f.name) >= 0):
                 raise _Conflict()
-            if set(table.schema.names) != set(schema.names) or \
-                    any(table.schema.field(f.name).type != f.type for f in schema):
+            if set(got.names) != set(schema.names) or any(got.field(f.name).type != f.type for f in schema):
                 raise _Differ()
-            table = table.select(schema.names)
-        return table.to_batches()
+        return piece
 
     carry, turn = b"", 0
     with ThreadPoolExecutor(WORKERS) as pool, path.open("rb", buffering=0) as fh:
         while True:
             while len(futures) >= WORKERS:
-                yield from batches_of(futures.popleft())
+                yield piece_of(futures.popleft())
             buf = buffers[turn % len(buffers)]  # not one an unfinished parse reads (WORKERS - 1 are left)
             view = memoryview(buf)
             k = len(carry)
@@ -174,10 +197,10 @@ def _read_pieces(path: Path, size: int):
             if not got:
                 break
         while futures:
-            yield from batches_of(futures.popleft())
+            yield piece_of(futures.popleft())
 
 
-def _read_whole(path: Path, block: int, fmt: str) -> dict | None:
+def _read_whole(path: Path, block: int, fmt: str, hint: int) -> _Parts | None:
     import pyarrow.json as pj
 
     try:
@@ -186,47 +209,146 @@ def _read_whole(path: Path, block: int, fmt: str) -> dict | None:
         return None
     batches = raw.to_batches()
     del raw  # each parsed block is freed once converted: peak memory stays near one copy of the data
-    return _convert_batches(iter(batches), fmt)
+
+    def pieces():
+        schema = batches[0].schema if batches else None
+        while batches:
+            batch = batches.pop(0)
+            yield _prepare_or_none(pa.Table.from_batches([batch]), fmt) if batch.schema == schema else None
+
+    return _convert_batches(pieces(), fmt, hint)
 
 
-def _convert_batches(batches, fmt: str) -> dict | None:
-    """Convert Arrow's parsed blocks one at a time (all share one schema), dropping each after use.
+class _Fallback(Exception):
+    """Something the vectorised rules do not cover: the exact path reads the file."""
 
-    Returns the pieces: canonical message columns per block, the bad-row mask, which rows have an
-    assistant turn, and the source's other columns (ids, category, extras) as one table.
-    """
-    convert = CONVERTERS[fmt]
-    out: dict[str, Any] = {"messages": [], "chosen": [], "rejected": [], "bad": [], "assistant": [], "rest": []}
-    consumed, rows, schema = None, 0, None
-    for batch in batches:
-        if schema is None:
-            schema = batch.schema
-        elif batch.schema != schema:
-            return None
-        block = pa.Table.from_batches([batch])
-        del batch
-        rows += block.num_rows
-        conv = convert(block)
-        if conv is None:
-            return None
-        messages, bad, consumed = conv[:3]
-        out["messages"].append(messages)
-        out["bad"].append(bad)
-        if len(conv) > 3:
-            out["chosen"].append(conv[3])
-            out["rejected"].append(conv[4])
-        else:
-            has = np.zeros(len(messages), bool)
-            is_asst = pc.equal(pc.list_flatten(messages).field("role"), "assistant").to_numpy(zero_copy_only=False)
-            has[pc.list_parent_indices(messages).to_numpy()[is_asst]] = True
-            out["assistant"].append(has)
-        out["rest"].append(block.drop_columns([c for c in consumed if c in block.column_names]))
-        del block, conv, messages
-    if not rows:
+
+@dataclass
+class _Piece:
+    """One converted piece: its rows' bad marks (and assistant turns), and its kept rows' columns."""
+
+    rows: int
+    bad: np.ndarray
+    has_assistant: np.ndarray | None  # (None for preference pairs)
+    sides: dict[str, pa.ListArray]  # messages (and chosen, rejected) of the kept rows
+    source_ids: pa.Array
+    metadata: pa.Array
+    category: pa.Array | None
+    need: np.ndarray  # per kept row: no source id, so its content digest is in ``digests``
+    digests: bytes
+
+
+def _prepare_or_none(block: pa.Table, fmt: str) -> _Piece | None:
+    try:
+        return _prepare(block, fmt)
+    except _Fallback:
         return None
-    out["consumed"], out["rows"] = consumed, rows
-    out["rest"] = pa.concat_tables(out["rest"])
-    return out
+
+
+def _prepare(block: pa.Table, fmt: str) -> _Piece:
+    """Convert one parsed piece: every rule as a column operation, the rejected rows dropped, the content
+    digests of the kept rows without a source id (a row's digest depends on that row alone).
+
+    Pure (a worker thread runs it); raises ``_Fallback`` where the exact path must read the file.
+    """
+    conv = CONVERTERS[fmt](block)
+    if conv is None:
+        raise _Fallback()
+    messages, bad, consumed = conv[:3]
+    n = block.num_rows
+    sides = {"messages": messages}
+    has = None
+    if len(conv) > 3:
+        sides["chosen"], sides["rejected"] = conv[3], conv[4]
+    else:
+        has = np.zeros(n, bool)
+        is_asst = pc.equal(pc.list_flatten(messages).field("role"), "assistant").to_numpy(zero_copy_only=False)
+        has[pc.list_parent_indices(messages).to_numpy(zero_copy_only=False)[is_asst]] = True
+    del conv, messages
+    raw = block.drop_columns([c for c in consumed if c in block.column_names])
+    del block
+    id_cols = _id_columns(raw)
+    if id_cols is None:
+        raise _Fallback()
+    source_ids, which = resolve_source_ids(id_cols, n)  # it casts ids to text
+    category = str_col(raw, "category")
+    if category is not None and category is not False:
+        if pc.any(pc.equal(category, "")).as_py():
+            raise _Fallback()  # an empty category stays in the metadata on the exact path
+        consumed = consumed | {"category"}
+    else:
+        category = None  # absent, or not text: metadata, as on the exact path
+    extra = [c for c in raw.column_names if c not in consumed and c not in id_cols]
+    if not all(_storable(raw.schema.field(c).type) for c in extra):
+        raise _Fallback()
+    metadata = _metadata_json(raw, extra, id_cols, which, n)
+    del raw, id_cols
+    keep = ~bad
+    kept_has = has
+    if not keep.all():
+        mask = pa.array(keep)
+        sides = {k: v.filter(mask) for k, v in sides.items()}
+        source_ids, metadata = source_ids.filter(mask), metadata.filter(mask)
+        category = category.filter(mask) if category is not None else None
+        kept_has = has[keep] if has is not None else None
+    m = int(keep.sum())
+    need = pc.is_null(source_ids).to_numpy(zero_copy_only=False)
+    digests = b""
+    if need.any():
+        kind = pa.repeat(pa.scalar("preference"), m) if kept_has is None else \
+            pa.array(["prompt_only", "sft"]).take(pa.array(kept_has.view(np.int8)))
+        none = pa.nulls(m, MESSAGES_TYPE)
+        hashed = pa.table({"kind": kind, "messages": sides["messages"], "chosen": sides.get("chosen", none),
+                           "rejected": sides.get("rejected", none), "completion": none,
+                           "candidates": pa.nulls(m, RECORD_SCHEMA.field("candidates").type),
+                           "label": pa.nulls(m, pa.bool_())})
+        digests = row_digests(hashed if need.all() else hashed.filter(pa.array(need)))
+    return _Piece(n, bad, has, sides, source_ids, metadata, category, need, digests)
+
+
+class _Parts:
+    """The pieces' kept rows in their final columns (``growing`` builders: the text is copied once, then
+    the piece is freed), each row's bad mark and assistant turn (the file-wide rule on prompt-only rows
+    is applied at the end), and the content digests of the kept rows without a source id."""
+
+    def __init__(self, fmt: str, hint: int) -> None:
+        self.rows = 0
+        self.preference = fmt == "preference"
+        names = ("messages", "chosen", "rejected") if self.preference else ("messages",)
+        self.columns = {name: MessagesBuilder(hint) for name in names}
+        self.source_ids, self.metadata, self.category = StringBuilder(), StringBuilder(), StringBuilder()
+        self.has_category = False
+        self.bad: list[np.ndarray] = []
+        self.assistant: list[np.ndarray] = []
+        self.need: list[np.ndarray] = []
+        self.digests: list[bytes] = []
+
+    def append(self, piece: _Piece) -> None:
+        self.rows += piece.rows
+        self.bad.append(piece.bad)
+        if piece.has_assistant is not None:
+            self.assistant.append(piece.has_assistant)
+        for name, builder in self.columns.items():
+            builder.append(piece.sides[name])
+        self.source_ids.append(piece.source_ids)
+        self.metadata.append(piece.metadata)
+        if piece.category is not None:
+            self.has_category = True
+        self.category.append(piece.category if piece.category is not None else
+                             pa.nulls(len(piece.source_ids), pa.string()))
+        self.need.append(piece.need)
+        self.digests.append(piece.digests)
+
+
+def _convert_batches(pieces, fmt: str, hint: int) -> _Parts | None:
+    """Gather the converted pieces (dropping each after use); ``None`` when one needs the exact path."""
+    parts = _Parts(fmt, hint)
+    for piece in pieces:
+        if piece is None:
+            return None
+        parts.append(piece)
+        del piece
+    return parts if parts.rows else None
 
 
 def _sniff_first_lines(path: Path) -> str:
@@ -263,36 +385,18 @@ def _storable(t: pa.DataType) -> bool:
     return pa.types.is_null(t) or any(test(t) for test in _SCALARS)
 
 
-def _finish(path: Path, where: str, fmt: str, parts: dict, ends_with_newline: bool):
-    raw, consumed = parts["rest"], parts["consumed"]
-    bad = np.concatenate(parts["bad"])
-    preference = bool(parts["chosen"])
+def _finish(path: Path, where: str, fmt: str, parts: _Parts, ends_with_newline: bool):
+    bad = np.concatenate(parts.bad)
+    kept_first = ~bad  # the rows the pieces kept (no vectorised rule rejected them)
     n = len(bad)
-    id_cols = _id_columns(raw)
-    if id_cols is None:
-        return None
-    source_ids, which = resolve_source_ids(id_cols, n)  # it casts ids to text
-    category = str_col(raw, "category")
-    if category is not None and category is not False:
-        if pc.any(pc.equal(category, "")).as_py():
-            return None  # an empty category stays in the metadata on the exact path
-        consumed = consumed | {"category"}
-    else:
-        category = None  # absent, or not text: metadata, as on the exact path
-    extra = [c for c in raw.column_names if c not in consumed and c not in id_cols]
-    if not all(_storable(raw.schema.field(c).type) for c in extra):
-        return None
-    metadata = _metadata_json(raw, extra, id_cols, which, n)
     expect_assistant = None
-    if not preference:
-        has_assistant = np.concatenate(parts["assistant"])
+    has_assistant = None
+    if not parts.preference:
+        has_assistant = np.concatenate(parts.assistant)
         # same rule as the exact path: in a file of conversations, a row with no assistant turn is an error
         expect_assistant = bool(has_assistant[~bad].sum() >= max(1, (~has_assistant[~bad]).sum()))
         if expect_assistant:
             bad = bad | ~has_assistant
-        kind = pa.array(["prompt_only", "sft"]).take(pa.array(has_assistant.view(np.int8)))
-    else:
-        kind = pa.repeat(pa.scalar("preference"), n)
     quarantine = []
     if bad.any():
         # the rejected rows go through the exact path for their reason codes
@@ -309,42 +413,45 @@ def _finish(path: Path, where: str, fmt: str, parts: dict, ends_with_newline: bo
             return None  # a row the vectorised rules rejected is valid after all: read it all exactly
         quarantine = exact.quarantine
     keep = ~bad
-    lines = np.arange(1, n + 1)[keep] if quarantine else np.arange(1, n + 1)
-    columns = {}
-    for name in ("messages", "chosen", "rejected"):
-        pieces, start = parts[name], 0
-        for i, piece in enumerate(pieces):  # drop rejected rows block by block (one block's copy at a time)
-            stop = start + len(piece)
-            if quarantine and not keep[start:stop].all():
-                pieces[i] = piece.filter(pa.array(keep[start:stop]))
-            start = stop
-        columns[name] = _one_array(pieces, MESSAGES_TYPE) if pieces else None
-        pieces.clear()
-    if quarantine:
-        mask = pa.array(keep)
-        kind, metadata, source_ids = kind.filter(mask), metadata.filter(mask), source_ids.filter(mask)
+    # rows the pieces kept that the file-wide rule drops (a prompt-only row in a file of conversations)
+    later = keep[kept_first]
+    mask = None if later.all() else pa.array(later)
+    try:
+        columns = {name: b.finish() for name, b in parts.columns.items()}
+        source_ids, metadata = parts.source_ids.finish(), parts.metadata.finish()
+        category = parts.category.finish() if parts.has_category else None
+    except TooLarge:
+        return None
+    need = np.concatenate(parts.need)
+    digests = b"".join(parts.digests)
+    parts.digests.clear()
+    if mask is not None:  # (one copy of the columns: only files mixing prompt-only and SFT rows)
+        columns = {k: v.filter(mask) for k, v in columns.items()}
+        source_ids, metadata = source_ids.filter(mask), metadata.filter(mask)
         category = category.filter(mask) if category is not None else None
-    m = len(lines)
+        digests = _take_digests(digests, later[need])
+        need = need[later]
+    m = int(keep.sum())
+    if has_assistant is not None:
+        kind = pa.array(["prompt_only", "sft"]).take(pa.array(has_assistant[keep].view(np.int8)))
+    else:
+        kind = pa.repeat(pa.scalar("preference"), m)
     none = pa.nulls(m, MESSAGES_TYPE)
     table = pa.table({
-        "id": pa.nulls(m, pa.string()), "kind": kind, "messages": columns["messages"],
-        "chosen": none if columns["chosen"] is None else columns["chosen"],
-        "rejected": none if columns["rejected"] is None else columns["rejected"],
+        "id": ids_from_digests(source_ids, need, digests), "kind": kind, "messages": columns["messages"],
+        "chosen": columns.get("chosen", none), "rejected": columns.get("rejected", none),
         "candidates": pa.nulls(m, RECORD_SCHEMA.field("candidates").type),
         "completion": none, "label": pa.nulls(m, pa.bool_()),
         "category": category if category is not None else pa.nulls(m, pa.string()),
         "source_file": pa.repeat(pa.scalar(where, pa.string()), m),
-        "source_line": pa.array(lines, pa.int64()), "metadata": metadata,
+        "source_line": pa.array(np.flatnonzero(keep) + 1, pa.int64()), "metadata": metadata,
     }, schema=RECORD_SCHEMA)
-    table = table.set_column(0, "id", assign_ids(table, source_ids))
     return Dataset(table, fmt, where, quarantine)
 
 
-def _one_array(pieces: list, type_) -> pa.Array:
-    """The blocks' arrays as one contiguous array (what ``Dataset`` keeps), freeing them as it goes."""
-    if len(pieces) == 1:
-        return pieces[0]
-    return pa.concat_arrays(pieces)
+def _take_digests(digests: bytes, keep: np.ndarray) -> bytes:
+    """The 8-byte digests of the rows where ``keep``."""
+    return np.frombuffer(digests, np.uint8).reshape(-1, 8)[keep].tobytes()
 
 
 def _metadata_json(raw: pa.Table, extra: list[str], id_cols: dict[str, pa.Array], which: np.ndarray,

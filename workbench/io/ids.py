@@ -99,30 +99,57 @@ def assign_ids(table: pa.Table, source_ids: pa.Array | None = None) -> pa.Array:
     n = table.num_rows
     if n == 0:
         return pa.array([], pa.string())
-    need = np.ones(n, dtype=bool) if source_ids is None else \
-        pc.is_null(source_ids).to_numpy(zero_copy_only=False)
-    if source_ids is not None and not need.any() and len(pc.unique(source_ids)) == n:
+    if source_ids is None:
+        source_ids = pa.nulls(n, pa.string())
+    need = pc.is_null(source_ids).to_numpy(zero_copy_only=False)
+    if not need.any():
+        return ids_from_digests(source_ids, need, b"")
+    return ids_from_digests(source_ids, need, row_digests(table if need.all() else table.filter(pa.array(need))))
+
+
+def row_digests(table: pa.Table) -> bytes:
+    """The 8-byte content digests (``content_digests`` of ``content_keys``) of every row, in order.
+
+    The loader computes them piece by piece as it reads, then ``ids_from_digests`` makes the ids: the
+    same ids as ``assign_ids`` on the whole table (a row's digest depends on that row alone).
+    """
+    return b"".join(content_digests(content_keys(table.slice(lo, HASH_BATCH)))
+                    for lo in range(0, table.num_rows, HASH_BATCH))
+
+
+def ids_from_digests(source_ids: pa.Array, need: np.ndarray, digests: bytes) -> pa.Array:
+    """Each row's id from its source id, or where ``need`` (no source id) from its digest (in row order
+    among those rows), with repeats numbered (``number_repeats``)."""
+    n = len(source_ids)
+    if n == 0:
+        return pa.array([], pa.string())
+    if not need.any() and len(pc.unique(source_ids)) == n:
         return source_ids.cast(pa.string())  # every row has its own unique source id: nothing to do
-    out = None if source_ids is None else source_ids.cast(pa.string())
+    out = source_ids.cast(pa.string())
     if need.any():
-        hashed = table.filter(pa.array(need)) if not need.all() else table
-        digests = b"".join(content_digests(content_keys(hashed.slice(lo, HASH_BATCH)))
-                           for lo in range(0, hashed.num_rows, HASH_BATCH))
         hexed = _hex16(digests)
-        out = hexed if need.all() else pc.replace_with_mask(out, pa.array(need), hexed)
+        if need.all():  # equal ids are equal digests: ranked as 8-byte integers, no hash table of strings
+            return _suffix_repeats(hexed, np.frombuffer(digests, np.uint64))
+        out = pc.replace_with_mask(out, pa.array(need), hexed)
     return number_repeats(out)
 
 
 def number_repeats(ids: pa.Array) -> pa.Array:
     """``ids`` with the second, third... occurrence of a value suffixed ``-2``, ``-3``... (file order)."""
     enc = pc.dictionary_encode(ids)
-    n = len(ids)
-    if len(enc.dictionary) == n:
+    if len(enc.dictionary) == len(ids):
         return ids
-    codes = enc.indices.to_numpy(zero_copy_only=False)
+    return _suffix_repeats(ids, enc.indices.to_numpy(zero_copy_only=False))
+
+
+def _suffix_repeats(ids: pa.Array, codes: np.ndarray) -> pa.Array:
+    """``number_repeats`` given one integer per row that is equal exactly where the ids are equal."""
+    n = len(ids)
     order = np.argsort(codes, kind="stable")  # each value's rows, in file order
     ranked = codes[order]
     first = np.r_[True, ranked[1:] != ranked[:-1]]
+    if first.all():
+        return ids
     starts = np.maximum.accumulate(np.where(first, np.arange(n), 0))
     rank = np.empty(n, np.int64)
     rank[order] = np.arange(n) - starts

@@ -7,15 +7,17 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from workbench.model.display import call_repr, cut, html_card, html_table
 from workbench.model.records import Record
 from workbench.model.schema import RECORD_SCHEMA
+
+if TYPE_CHECKING:  # pandas costs ~0.3 s to import: only the two properties that return its objects load it
+    import pandas as pd
 
 
 class _HashSink:
@@ -153,10 +155,12 @@ class Dataset:
     @cached_property
     def df(self) -> pd.DataFrame:
         """A pandas view (message lists stay as Python objects; use ``table`` for bulk work)."""
-        return self.table.to_pandas()
+        return self.table.to_pandas()  # (pyarrow imports pandas itself)
 
     @cached_property
     def ids(self) -> pd.Index:
+        import pandas as pd
+
         return pd.Index(self.table.column("id").to_pylist())
 
     def record(self, key: str | int) -> Record:
