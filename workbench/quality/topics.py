@@ -45,6 +45,9 @@ from workbench.quality.topic_terms import class_tfidf, label_of
 
 ASSIGN_BATCH = 50_000
 SVD_SAMPLE = 10_000
+# texts hashed into n-gram counts at a time: 50k (the features' default) held ~1.1 GB of hashing temporaries
+# at once in a 1M-record report; rows are projected one by one, so the batch does not change them
+TRANSFORM_BATCH = 10_000
 
 
 def choose_k(n: int) -> int:
@@ -179,7 +182,7 @@ def find_topics(texts, k: int = 0, seed: int = 0, sample: int = 50_000, dims: in
     fit_texts = take(arr, fit_rows)
     # the projection needs far fewer texts than k-means: its cost grows with the sample's n-grams
     space = TopicSpace.fit(take(arr, fit_rows[seeded_sample(len(fit_rows), SVD_SAMPLE, seed)]), dims=dims, seed=seed)
-    x = space.transform(arr)
+    x = space.transform(arr, batch=TRANSFORM_BATCH)
     if form is not None:
         x = np.hstack([x, FORM_WEIGHT * np.asarray(form, np.float32)])
         x /= np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
