@@ -13,6 +13,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from workbench.io.arrowlit import bools, flag, ints, num, strings, text, to_np
 from workbench.io.formats.alpaca import INPUT_KEYS, OUTPUT_KEYS
 from workbench.io.messages import OPENAI_ROLES, ROLE_ALIASES
 from workbench.model.schema import MESSAGE_TYPE
@@ -44,24 +45,24 @@ def convert_openai(raw: pa.Table):
         return None  # a name that is a number or a list, a weight of 0.5 or true: the exact path says why
     n = len(msgs)
     flat = pc.list_flatten(msgs)
-    parents = pc.list_parent_indices(msgs).to_numpy()
+    parents = to_np(pc.list_parent_indices(msgs))
     role = flat.field("role")
     content = flat.field("content")
-    bad_turn = ~pc.fill_null(pc.is_in(role, pa.array(list(OPENAI_ROLES))), False).to_numpy(zero_copy_only=False)
+    bad_turn = ~to_np(pc.fill_null(pc.is_in(role, strings(list(OPENAI_ROLES))), flag(False)))
     bad_turn |= _blank(content)
     if "weight" in fields and not pa.types.is_null(fields["weight"]):
         w = flat.field("weight")
-        bad_turn |= ~pc.fill_null(pc.is_in(w, pa.array([0, 1], w.type)), True).to_numpy(zero_copy_only=False)
+        bad_turn |= ~to_np(pc.fill_null(pc.is_in(w, ints([0, 1], w.type)), flag(True)))
     bad = np.zeros(n, dtype=bool)
     bad[parents[bad_turn]] = True
-    bad |= msgs.is_null().to_numpy(zero_copy_only=False)
-    mapped = pc.fill_null(role, "")
+    bad |= to_np(msgs.is_null())
+    mapped = pc.fill_null(role, text(""))
     for alias, canon in OPENAI_ROLES.items():
         if alias != canon:
-            mapped = pc.if_else(pc.equal(mapped, alias), canon, mapped)
+            mapped = pc.if_else(pc.equal(mapped, text(alias)), text(canon), mapped)
     # integer role codes (system=0, user=1, assistant=2, tool=3): no Python string per turn
-    codes = pc.fill_null(pc.index_in(mapped, pa.array(["system", "user", "assistant", "tool"])), -1)
-    bad |= _order_errors(codes.to_numpy(zero_copy_only=False), parents, msgs.offsets.to_numpy(), n)
+    codes = pc.fill_null(pc.index_in(mapped, strings(["system", "user", "assistant", "tool"])), num(-1, pa.int32()))
+    bad |= _order_errors(to_np(codes), parents, to_np(msgs.offsets), n)
     struct = pa.StructArray.from_arrays(
         [mapped, content, pc.cast(flat.field("name"), pa.string()) if "name" in fields else pa.nulls(len(flat), pa.string()),
          pa.nulls(len(flat), pa.string()),
@@ -82,8 +83,8 @@ def _blank(content) -> np.ndarray:
     Arrow's ``utf8_is_space`` holds for exactly the code points ``str.isspace`` does (all 1,112,064
     checked in tests/io/test_fastpath.py), so this equals the exact path's ``not s.strip()``.
     """
-    blank = pc.or_(pc.utf8_is_space(content), pc.equal(pc.binary_length(content), 0))
-    return pc.fill_null(blank, True).to_numpy(zero_copy_only=False)
+    blank = pc.or_(pc.utf8_is_space(content), pc.equal(pc.binary_length(content), num(0, pa.int32())))
+    return to_np(pc.fill_null(blank, flag(True)))
 
 
 def _order_errors(roles: np.ndarray, parents: np.ndarray, offsets: np.ndarray, n: int) -> np.ndarray:
@@ -122,17 +123,18 @@ def convert_alpaca(raw: pa.Table):
     if any(c is False for c in (instr, inp, system, output)):
         return None
     n = raw.num_rows
-    bad = pc.is_null(instr).to_numpy(zero_copy_only=False)
-    instr = pc.fill_null(instr, "")
+    bad = to_np(pc.is_null(instr))
+    instr = pc.fill_null(instr, text(""))
     user = instr
     if inp is not None:
-        has_input = pa.array(~_blank(inp))
-        user = pc.if_else(has_input, pc.binary_join_element_wise(instr, pc.fill_null(inp, ""), "\n\n"), instr)
+        has_input = bools(~_blank(inp))
+        user = pc.if_else(has_input, pc.binary_join_element_wise(instr, pc.fill_null(inp, text("")), text("\n\n")),
+                          instr)
     has_sys = np.zeros(n, bool) if system is None else ~_blank(system)
-    has_out = np.zeros(n, bool) if output is None else pc.is_valid(output).to_numpy(zero_copy_only=False)
+    has_out = np.zeros(n, bool) if output is None else to_np(pc.is_valid(output))
     bad |= _blank(user)
     if output is not None:
-        bad |= has_out & _blank(pc.fill_null(output, "x"))
+        bad |= has_out & _blank(pc.fill_null(output, text("x")))
     counts = has_sys.astype(np.int64) + 1 + has_out
     offsets = np.concatenate([[0], np.cumsum(counts)])
     total = int(offsets[-1])
@@ -147,9 +149,9 @@ def convert_alpaca(raw: pa.Table):
     take[u_idx], codes[u_idx] = n + rows, 1
     a_idx = u_idx[has_out] + 1
     take[a_idx], codes[a_idx] = 2 * n + rows[has_out], 2
-    pool = pa.concat_arrays([pc.fill_null(system, "") if system is not None else pa.nulls(n, pa.string()),
-                             user, pc.fill_null(output, "") if output is not None else pa.nulls(n, pa.string())])
-    messages = _messages(offsets, codes, pool.take(pa.array(take)))
+    pool = pa.concat_arrays([pc.fill_null(system, text("")) if system is not None else pa.nulls(n, pa.string()),
+                             user, pc.fill_null(output, text("")) if output is not None else pa.nulls(n, pa.string())])
+    messages = _messages(offsets, codes, pool.take(ints(take)))
     consumed = {"instruction", "system"} | ({out_key} if out_key else set()) | ({in_key} if in_key else set())
     return messages, bad, consumed
 
@@ -159,20 +161,20 @@ ROLE_CODES = ("system", "user", "assistant", "tool")  # integer role codes 0..3 
 
 def _role_codes(role, aliases: dict[str, str]) -> np.ndarray:
     """Each turn's canonical role as a code 0..3 (-1: null or not in ``aliases``), no string per turn."""
-    keys = pa.array(list(aliases), pa.string())
+    keys = strings(list(aliases))
     codes = np.array([ROLE_CODES.index(aliases[k]) for k in aliases] + [-1], dtype=np.int64)
-    idx = pc.fill_null(pc.index_in(role, keys), len(aliases)).to_numpy(zero_copy_only=False)
+    idx = to_np(pc.fill_null(pc.index_in(role, keys), num(len(aliases), pa.int32())))
     return codes[idx]
 
 
 def _messages(offsets: np.ndarray, codes: np.ndarray, content) -> pa.ListArray:
     """Canonical messages from per-turn role codes (>= 0) and contents; name, tool_calls, weight null."""
     total = len(codes)
-    roles = pa.array(list(ROLE_CODES), pa.string()).take(pa.array(np.maximum(codes, 0)))
+    roles = strings(list(ROLE_CODES)).take(ints(np.maximum(codes, 0)))
     struct = pa.StructArray.from_arrays(
         [roles, content, pa.nulls(total, pa.string()), pa.nulls(total, pa.string()), pa.nulls(total, pa.int8())],
         fields=list(MESSAGE_TYPE))
-    return pa.ListArray.from_arrays(pa.array(offsets.astype(np.int32)), struct)
+    return pa.ListArray.from_arrays(ints(offsets, pa.int32()), struct)
 
 
 def _list_turns(col, key_field: str, value_field: str, aliases: dict[str, str]):
@@ -188,15 +190,15 @@ def _list_turns(col, key_field: str, value_field: str, aliases: dict[str, str]):
         return None
     if not pa.types.is_string(fields[key_field]) or not pa.types.is_string(fields[value_field]):
         return None
-    lengths = pc.fill_null(pc.list_value_length(col), 0).to_numpy(zero_copy_only=False).astype(np.int64)
+    lengths = to_np(pc.fill_null(pc.list_value_length(col), num(0, pa.int32()))).astype(np.int64)
     flat = pc.list_flatten(col)
-    parents = pc.list_parent_indices(col).to_numpy(zero_copy_only=False).astype(np.int64)
+    parents = to_np(pc.list_parent_indices(col)).astype(np.int64)
     if len(flat) != int(lengths.sum()):
         return None  # a null list spanning values: not what Arrow's reader makes, do not guess
     role, content = flat.field(key_field), flat.field(value_field)
     codes = _role_codes(role, aliases)
     bad_turn = (codes < 0) | _blank(content)
-    bad = col.is_null().to_numpy(zero_copy_only=False).copy()
+    bad = to_np(col.is_null()).copy()
     bad[parents[bad_turn]] = True
     return parents, codes, content, lengths, bad, role
 
@@ -218,7 +220,7 @@ def _prepend(n: int, first: np.ndarray, first_code: int, first_pool, parents: np
     take[pos] = n + np.arange(len(parents))
     new_codes[pos] = codes
     pool = pa.concat_arrays([first_pool, content.cast(pa.string())])
-    return offsets, new_codes, pool.take(pa.array(take))
+    return offsets, new_codes, pool.take(ints(take))
 
 
 def convert_sharegpt(raw: pa.Table):
@@ -231,7 +233,7 @@ def convert_sharegpt(raw: pa.Table):
     if turns is None:
         return None
     parents, codes, content, lengths, bad, role = turns
-    if pc.any(pc.equal(role, "function_call")).as_py():
+    if pc.any(pc.equal(role, text("function_call"))).as_py():
         return None  # a tool call turn (content moves to tool_calls): the exact path
     system = str_col(raw, "system")
     if system is False:
@@ -243,7 +245,7 @@ def convert_sharegpt(raw: pa.Table):
         all_parents = parents
     else:
         has_sys = ~_blank(system)
-        offsets, codes, content = _prepend(n, has_sys, 0, pc.fill_null(system, ""), parents, codes, content,
+        offsets, codes, content = _prepend(n, has_sys, 0, pc.fill_null(system, text("")), parents, codes, content,
                                            lengths)
         all_parents = np.repeat(np.arange(n), np.diff(offsets))
     bad |= _order_errors(codes, all_parents, offsets[:-1], n)
@@ -275,15 +277,15 @@ def _pref_side(col, role_code: int, prompt: bool):
 
 def _same_lists(a: pa.ListArray, b: pa.ListArray) -> np.ndarray:
     """Rows whose two canonical message lists are equal (same turns, roles and texts)."""
-    la = np.diff(a.offsets.to_numpy())
-    lb = np.diff(b.offsets.to_numpy())
+    la = np.diff(to_np(a.offsets))
+    lb = np.diff(to_np(b.offsets))
     same = la == lb
     pa_, pb_ = np.repeat(np.arange(len(la)), la), np.repeat(np.arange(len(lb)), lb)
     ka, kb = same[pa_], same[pb_]
-    fa, fb = a.values.filter(pa.array(ka)), b.values.filter(pa.array(kb))
+    fa, fb = a.values.filter(bools(ka)), b.values.filter(bools(kb))
     eq = pc.and_(pc.equal(fa.field("role"), fb.field("role")),
                  pc.equal(fa.field("content"), fb.field("content")))
-    differ = ~pc.fill_null(eq, False).to_numpy(zero_copy_only=False)
+    differ = ~to_np(pc.fill_null(eq, flag(False)))
     mismatches = np.bincount(pa_[ka][differ], minlength=len(la))
     return same & (mismatches == 0)
 

@@ -7,13 +7,16 @@ gives them their precise reason codes. The result must equal the exact path's (r
 quarantine); wherever that cannot be guaranteed this returns ``None`` and the exact path reads the
 file: bytes Arrow would misread (``fastscan``), types or keys the rules below do not cover, mixed output
 keys, empty categories, or a rejected row the exact path would accept after all.
+
+Memory: the file is read in pieces of ``PIECE_BYTES``; each piece is parsed, converted, stripped of its
+rejected rows and content-hashed (``ids.row_digests``) in a worker thread, then its text is copied into
+the final columns (``growing``) and the piece freed. The peak is the final table plus a few pieces,
+not the parsed file plus the table (``pyarrow.json.read_json`` alone peaks at ~2.7x the file).
 """
 from __future__ import annotations
 
 import json
 import os
-import sys
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +24,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from workbench.io.arrowlit import bools, flag, ints, num, strings, text, to_np
 from workbench.io.convert import convert_rows, metadata_json
 from workbench.io.detect import SAMPLE, detect_format
 from workbench.io.errors import LoadError
@@ -71,7 +75,6 @@ def try_fast_load(source, format: str | None = None, force: bool = False) -> Dat
         return None  # the exact path raises the same error
     if fmt not in FAST_FORMATS:
         return None
-    _start_pandas_import()
     facts = scan(path)
     if not facts.arrow_safe:
         return None
@@ -92,15 +95,6 @@ def try_fast_load(source, format: str | None = None, force: bool = False) -> Dat
     if parts is None or parts.rows != facts.lines:
         return None
     return _finish(path, str(source), fmt, parts, facts.ends_with_newline)
-
-
-def _start_pandas_import() -> None:
-    """pyarrow imports pandas at its first conversion of a Python value (``pa.array``, ``pa.scalar``,
-    even ``pc.equal(col, "x")``): ~0.3 s of one core and ~35 MB, once per process. Started in a thread
-    before the scan, it runs beside the scan and the first pieces' parsing (which let go of the GIL)
-    instead of holding up the first piece's conversion."""
-    if "pandas" not in sys.modules:
-        threading.Thread(target=pa.scalar, args=(0,), daemon=True).start()
 
 
 _ARROW_ERRORS = (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError)
@@ -262,8 +256,8 @@ def _prepare(block: pa.Table, fmt: str) -> _Piece:
         sides["chosen"], sides["rejected"] = conv[3], conv[4]
     else:
         has = np.zeros(n, bool)
-        is_asst = pc.equal(pc.list_flatten(messages).field("role"), "assistant").to_numpy(zero_copy_only=False)
-        has[pc.list_parent_indices(messages).to_numpy(zero_copy_only=False)[is_asst]] = True
+        is_asst = to_np(pc.equal(pc.list_flatten(messages).field("role"), text("assistant")))
+        has[to_np(pc.list_parent_indices(messages))[is_asst]] = True
     del conv, messages
     raw = block.drop_columns([c for c in consumed if c in block.column_names])
     del block
@@ -273,7 +267,7 @@ def _prepare(block: pa.Table, fmt: str) -> _Piece:
     source_ids, which = resolve_source_ids(id_cols, n)  # it casts ids to text
     category = str_col(raw, "category")
     if category is not None and category is not False:
-        if pc.any(pc.equal(category, "")).as_py():
+        if pc.any(pc.equal(category, text(""))).as_py():
             raise _Fallback()  # an empty category stays in the metadata on the exact path
         consumed = consumed | {"category"}
     else:
@@ -286,23 +280,23 @@ def _prepare(block: pa.Table, fmt: str) -> _Piece:
     keep = ~bad
     kept_has = has
     if not keep.all():
-        mask = pa.array(keep)
+        mask = bools(keep)
         sides = {k: v.filter(mask) for k, v in sides.items()}
         source_ids, metadata = source_ids.filter(mask), metadata.filter(mask)
         category = category.filter(mask) if category is not None else None
         kept_has = has[keep] if has is not None else None
     m = int(keep.sum())
-    need = pc.is_null(source_ids).to_numpy(zero_copy_only=False)
+    need = to_np(pc.is_null(source_ids))
     digests = b""
     if need.any():
-        kind = pa.repeat(pa.scalar("preference"), m) if kept_has is None else \
-            pa.array(["prompt_only", "sft"]).take(pa.array(kept_has.view(np.int8)))
+        kind = pa.repeat(text("preference"), m) if kept_has is None else \
+            strings(["prompt_only", "sft"]).take(ints(kept_has, pa.int8()))
         none = pa.nulls(m, MESSAGES_TYPE)
         hashed = pa.table({"kind": kind, "messages": sides["messages"], "chosen": sides.get("chosen", none),
                            "rejected": sides.get("rejected", none), "completion": none,
                            "candidates": pa.nulls(m, RECORD_SCHEMA.field("candidates").type),
                            "label": pa.nulls(m, pa.bool_())})
-        digests = row_digests(hashed if need.all() else hashed.filter(pa.array(need)))
+        digests = row_digests(hashed if need.all() else hashed.filter(bools(need)))
     return _Piece(n, bad, has, sides, source_ids, metadata, category, need, digests)
 
 
@@ -415,7 +409,7 @@ def _finish(path: Path, where: str, fmt: str, parts: _Parts, ends_with_newline: 
     keep = ~bad
     # rows the pieces kept that the file-wide rule drops (a prompt-only row in a file of conversations)
     later = keep[kept_first]
-    mask = None if later.all() else pa.array(later)
+    mask = None if later.all() else bools(later)
     try:
         columns = {name: b.finish() for name, b in parts.columns.items()}
         source_ids, metadata = parts.source_ids.finish(), parts.metadata.finish()
@@ -433,9 +427,9 @@ def _finish(path: Path, where: str, fmt: str, parts: _Parts, ends_with_newline: 
         need = need[later]
     m = int(keep.sum())
     if has_assistant is not None:
-        kind = pa.array(["prompt_only", "sft"]).take(pa.array(has_assistant[keep].view(np.int8)))
+        kind = strings(["prompt_only", "sft"]).take(ints(has_assistant[keep], pa.int8()))
     else:
-        kind = pa.repeat(pa.scalar("preference"), m)
+        kind = pa.repeat(text("preference"), m)
     none = pa.nulls(m, MESSAGES_TYPE)
     table = pa.table({
         "id": ids_from_digests(source_ids, need, digests), "kind": kind, "messages": columns["messages"],
@@ -443,8 +437,8 @@ def _finish(path: Path, where: str, fmt: str, parts: _Parts, ends_with_newline: 
         "candidates": pa.nulls(m, RECORD_SCHEMA.field("candidates").type),
         "completion": none, "label": pa.nulls(m, pa.bool_()),
         "category": category if category is not None else pa.nulls(m, pa.string()),
-        "source_file": pa.repeat(pa.scalar(where, pa.string()), m),
-        "source_line": pa.array(np.flatnonzero(keep) + 1, pa.int64()), "metadata": metadata,
+        "source_file": pa.repeat(text(where), m),
+        "source_line": ints(np.flatnonzero(keep) + 1), "metadata": metadata,
     }, schema=RECORD_SCHEMA)
     return Dataset(table, fmt, where, quarantine)
 
@@ -464,7 +458,7 @@ def _metadata_json(raw: pa.Table, extra: list[str], id_cols: dict[str, pa.Array]
     """
     cols = {c: raw.column(c).combine_chunks() for c in extra}
     for k, col in id_cols.items():  # an id key the row did not use stays in its metadata
-        unused = pc.and_(pc.is_valid(col), pa.array(which != ID_KEYS.index(k)))
+        unused = pc.and_(pc.is_valid(col), bools(which != ID_KEYS.index(k)))
         cols[k] = pc.if_else(unused, col, pa.nulls(n, col.type))
     cols = {k: c for k, c in cols.items() if c.null_count < n}
     if not cols:
@@ -475,11 +469,11 @@ def _metadata_json(raw: pa.Table, extra: list[str], id_cols: dict[str, pa.Array]
         if value is None:
             return _metadata_rows(cols, n)
         # ', "key": value' or "" (no null_handling="skip": Arrow 26 drops rows whose inputs are all null)
-        piece = pc.binary_join_element_wise(", " + json.dumps(key, ensure_ascii=False) + ": ", value, "")
-        pieces.append(pc.fill_null(piece, ""))
-    body = pc.binary_join_element_wise(*pieces, "") if len(pieces) > 1 else pieces[0]
-    text = pc.binary_join_element_wise("{", pc.utf8_slice_codeunits(body, 2), "}", "")
-    return pc.if_else(pc.greater(pc.binary_length(body), 0), text, pa.nulls(n, pa.string()))
+        piece = pc.binary_join_element_wise(text(", " + json.dumps(key, ensure_ascii=False) + ": "), value, text(""))
+        pieces.append(pc.fill_null(piece, text("")))
+    body = pc.binary_join_element_wise(*pieces, text("")) if len(pieces) > 1 else pieces[0]
+    wrapped = pc.binary_join_element_wise(text("{"), pc.utf8_slice_codeunits(body, 2), text("}"), text(""))
+    return pc.if_else(pc.greater(pc.binary_length(body), num(0, pa.int32())), wrapped, pa.nulls(n, pa.string()))
 
 
 _MUST_ESCAPE = r'["\\\x00-\x1f]'  # what json.dumps(ensure_ascii=False) escapes in a string
@@ -491,26 +485,25 @@ def _json_values(col: pa.Array) -> pa.Array | None:
         return pc.cast(col, pa.string())  # -3 -> "-3", true -> "true", as json.dumps writes them
     if not pa.types.is_string(col.type):
         return None
-    quoted = pc.binary_join_element_wise('"', col, '"', "")
-    escape = pc.fill_null(pc.match_substring_regex(col, _MUST_ESCAPE), False)
+    quoted = pc.binary_join_element_wise(text('"'), col, text('"'), text(""))
+    escape = pc.fill_null(pc.match_substring_regex(col, _MUST_ESCAPE), flag(False))
     if not pc.any(escape).as_py():
         return quoted
     texts = col.filter(escape).to_pylist()
-    return pc.replace_with_mask(quoted, escape, pa.array([json.dumps(t, ensure_ascii=False) for t in texts],
-                                                         pa.string()))
+    return pc.replace_with_mask(quoted, escape, strings([json.dumps(t, ensure_ascii=False) for t in texts]))
 
 
 def _metadata_rows(cols: dict[str, pa.Array], n: int) -> pa.Array:
     """Row by row, only where some field is present (list values)."""
     need = np.zeros(n, bool)
     for col in cols.values():
-        need |= col.is_valid().to_numpy(zero_copy_only=False)
+        need |= to_np(col.is_valid())
     pos = np.flatnonzero(need)
-    idx = pa.array(pos)
+    idx = ints(pos)
     values = {c: col.take(idx).to_pylist() for c, col in cols.items()}
     out = np.full(n, None, dtype=object)
     keys = list(values)
     for i, row in enumerate(zip(*values.values())):
         meta = {k: v for k, v in zip(keys, row) if v is not None}
         out[pos[i]] = metadata_json(meta) if meta else None
-    return pa.array(out, pa.string())
+    return strings(list(out))

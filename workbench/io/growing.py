@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
+from workbench.io.arrowlit import ints, to_np
 from workbench.model.schema import MESSAGE_TYPE
 
 INT32_MAX = 2**31 - 1
@@ -53,7 +54,7 @@ class StringBuilder:
         o += self.pos - a
         self.ends.append(o[1:])
         self.pos += b - a
-        self.valid.append((n, arr.is_valid().to_numpy(zero_copy_only=False) if arr.null_count else None))
+        self.valid.append((n, to_np(arr.is_valid()) if arr.null_count else None))
         self.length += n
 
     def _reserve(self, more: int) -> None:
@@ -96,7 +97,7 @@ class MessagesBuilder:
     def append(self, arr: pa.ListArray) -> None:
         if arr.null_count:
             raise ValueError("a null message list")  # the converters mark such rows bad: never kept
-        offsets = arr.offsets.to_numpy(zero_copy_only=False)
+        offsets = to_np(arr.offsets)
         self.lengths.append(np.diff(offsets))
         turns = arr.values.slice(int(offsets[0]), int(offsets[-1] - offsets[0]))
         if turns.null_count:
@@ -112,8 +113,8 @@ class MessagesBuilder:
         if offsets[-1] > INT32_MAX:
             raise TooLarge()
         children = [self.fields[f.name].finish() if f.name in self.fields else
-                    pa.concat_arrays(self.weights) if self.weights else pa.array([], f.type)
+                    pa.concat_arrays(self.weights) if self.weights else pa.nulls(0, f.type)
                     for f in MESSAGE_TYPE]
         self.weights, self.lengths = [], []
         struct = pa.StructArray.from_arrays(children, fields=list(MESSAGE_TYPE))
-        return pa.ListArray.from_arrays(pa.array(offsets.astype(np.int32)), struct)
+        return pa.ListArray.from_arrays(ints(offsets, pa.int32()), struct)

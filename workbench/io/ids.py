@@ -14,6 +14,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from workbench.io.arrowlit import bools, flag, ints, text, to_np
 from workbench.model.text import _as_list_array
 from workbench.model.turns import utf8_buffers
 
@@ -51,9 +52,9 @@ def resolve_source_ids(columns: dict[str, pa.Array], n: int) -> tuple[pa.Array, 
         if col is None:
             continue
         col = pc.cast(col, pa.string())
-        usable = pc.and_(pc.is_valid(col), pc.not_equal(col, "")).fill_null(False)
+        usable = pc.and_(pc.is_valid(col), pc.not_equal(col, text(""))).fill_null(flag(False))
         take = pc.and_(usable, pc.is_null(ids))
-        mask = take.to_numpy(zero_copy_only=False)
+        mask = to_np(take)
         if mask.any():
             which[mask] = k
             ids = pc.if_else(take, col, ids)
@@ -63,31 +64,32 @@ def resolve_source_ids(columns: dict[str, pa.Array], n: int) -> tuple[pa.Array, 
 def _messages_key(col) -> pa.Array:
     arr = _as_list_array(col)
     flat = pc.list_flatten(arr)
-    parts = pc.binary_join_element_wise(pc.fill_null(flat.field("role"), ""),
-                                        pc.fill_null(flat.field("content"), ""),
-                                        pc.fill_null(flat.field("tool_calls"), ""), "\x1f")
+    empty = text("")
+    parts = pc.binary_join_element_wise(pc.fill_null(flat.field("role"), empty),
+                                        pc.fill_null(flat.field("content"), empty),
+                                        pc.fill_null(flat.field("tool_calls"), empty), text("\x1f"))
     offsets = arr.offsets
     if arr.offset:  # a slice (hashing goes batch by batch): its flattened values start at 0, its offsets not
         offsets = pc.subtract(offsets, offsets[0])
     lists = pa.ListArray.from_arrays(offsets, parts, mask=arr.is_null())
-    return pc.fill_null(pc.binary_join(lists, SEP_TURN), "\x00")
+    return pc.fill_null(pc.binary_join(lists, text(SEP_TURN)), text("\x00"))
 
 
 def content_keys(table: pa.Table) -> pa.Array:
     """One string per record that changes whenever the record's content changes."""
     n = table.num_rows
-    absent = pa.scalar("\x00")  # what a column of nulls contributes to every key (no n-row array built)
+    absent = text("\x00")  # what a column of nulls contributes to every key (no n-row array built)
     cols = [_as_list_array(pc.cast(table.column("kind"), pa.string()))]
     for name in ("messages", "chosen", "rejected", "completion"):
         col = table.column(name)
         cols.append(absent if col.null_count == n else _messages_key(col))
     cands = table.column("candidates")
     cols.append(absent if cands.null_count == n else
-                pc.fill_null(pc.binary_join(_as_list_array(cands), SEP_TURN), "\x00"))
+                pc.fill_null(pc.binary_join(_as_list_array(cands), text(SEP_TURN)), text("\x00")))
     label = table.column("label")
     cols.append(absent if label.null_count == n else
-                _as_list_array(pc.fill_null(pc.cast(label, pa.string()), "\x00")))
-    return pc.binary_join_element_wise(*cols, SEP_FIELD)
+                _as_list_array(pc.fill_null(pc.cast(label, pa.string()), text("\x00"))))
+    return pc.binary_join_element_wise(*cols, text(SEP_FIELD))
 
 
 def assign_ids(table: pa.Table, source_ids: pa.Array | None = None) -> pa.Array:
@@ -98,13 +100,13 @@ def assign_ids(table: pa.Table, source_ids: pa.Array | None = None) -> pa.Array:
     """
     n = table.num_rows
     if n == 0:
-        return pa.array([], pa.string())
+        return pa.nulls(0, pa.string())
     if source_ids is None:
         source_ids = pa.nulls(n, pa.string())
-    need = pc.is_null(source_ids).to_numpy(zero_copy_only=False)
+    need = to_np(pc.is_null(source_ids))
     if not need.any():
         return ids_from_digests(source_ids, need, b"")
-    return ids_from_digests(source_ids, need, row_digests(table if need.all() else table.filter(pa.array(need))))
+    return ids_from_digests(source_ids, need, row_digests(table if need.all() else table.filter(bools(need))))
 
 
 def row_digests(table: pa.Table) -> bytes:
@@ -122,7 +124,7 @@ def ids_from_digests(source_ids: pa.Array, need: np.ndarray, digests: bytes) -> 
     among those rows), with repeats numbered (``number_repeats``)."""
     n = len(source_ids)
     if n == 0:
-        return pa.array([], pa.string())
+        return pa.nulls(0, pa.string())
     if not need.any() and len(pc.unique(source_ids)) == n:
         return source_ids.cast(pa.string())  # every row has its own unique source id: nothing to do
     out = source_ids.cast(pa.string())
@@ -130,7 +132,7 @@ def ids_from_digests(source_ids: pa.Array, need: np.ndarray, digests: bytes) -> 
         hexed = _hex16(digests)
         if need.all():  # equal ids are equal digests: ranked as 8-byte integers, no hash table of strings
             return _suffix_repeats(hexed, np.frombuffer(digests, np.uint64))
-        out = pc.replace_with_mask(out, pa.array(need), hexed)
+        out = pc.replace_with_mask(out, bools(need), hexed)
     return number_repeats(out)
 
 
@@ -139,7 +141,7 @@ def number_repeats(ids: pa.Array) -> pa.Array:
     enc = pc.dictionary_encode(ids)
     if len(enc.dictionary) == len(ids):
         return ids
-    return _suffix_repeats(ids, enc.indices.to_numpy(zero_copy_only=False))
+    return _suffix_repeats(ids, to_np(enc.indices))
 
 
 def _suffix_repeats(ids: pa.Array, codes: np.ndarray) -> pa.Array:
@@ -154,8 +156,8 @@ def _suffix_repeats(ids: pa.Array, codes: np.ndarray) -> pa.Array:
     rank = np.empty(n, np.int64)
     rank[order] = np.arange(n) - starts
     repeat = rank > 0
-    suffixed = pc.binary_join_element_wise(ids, pc.cast(pa.array(rank + 1), pa.string()), "-")
-    return pc.if_else(pa.array(repeat), suffixed, ids)
+    suffixed = pc.binary_join_element_wise(ids, pc.cast(ints(rank + 1), pa.string()), text("-"))
+    return pc.if_else(bools(repeat), suffixed, ids)
 
 
 def _hex16(digests: bytes) -> pa.Array:
