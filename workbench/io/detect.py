@@ -22,5 +22,7 @@ def detect_format(rows: list[dict], where: str = "input") -> Format:
     if best is None:
         keys = Counter(k for r in sample for k in r)
         seen = ", ".join(k for k, _ in keys.most_common(12))
-        raise LoadError(f"unknown format in {where}: tried {', '.join(FORMATS)}; keys seen: {seen}")
+        raise LoadError(f"unknown format in {where}: tried {', '.join(FORMATS)}; keys seen: {seen} "
+                        "(a prompt goes in 'instruction', 'prompt', 'question' or 'query', its answer in "
+                        "'output', 'response', 'completion' or 'answer'; chats in 'messages' or 'conversations')")
     return best

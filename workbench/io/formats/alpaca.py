@@ -2,8 +2,10 @@
 
 Renamings seen in real files: ``response`` / ``completion`` / ``answer`` for ``output`` (self-instruct's
 predictions use ``response``), ``context`` for ``input`` (databricks-dolly-15k: the passage a closed-QA,
-extraction or summarisation instruction is about, so it belongs in the prompt, not in the metadata), and
-flat ``prompt`` + ``completion`` rows without an instruction.
+extraction or summarisation instruction is about, so it belongs in the prompt, not in the metadata),
+flat ``prompt`` + ``completion`` rows without an instruction, ``question`` + ``answer`` (GSM8K and most
+QA sets), ``query`` + ``response`` (LLaMA-Factory's column names), and prompt lists without answers
+(``prompt`` or ``question`` alone: prompt-only records, for exploring what a set of prompts is made of).
 """
 from __future__ import annotations
 
@@ -13,6 +15,10 @@ from workbench.io.messages import check_turns, make_message, text_field
 
 OUTPUT_KEYS = ("output", "response", "completion", "answer")
 INPUT_KEYS = ("input", "context")  # the first one present is the input; another stays in the metadata
+PROMPT_KEYS = ("instruction", "prompt", "question", "query")  # the first one present is the prompt
+# keys that make a row some other format's (preference, ranking, KTO, chat): never read as Alpaca by alias
+OTHER_FORMAT_KEYS = frozenset({"chosen", "rejected", "label", "messages", "conversations", "responses",
+                               "completions", "candidates"})
 
 
 class AlpacaFormat(Format):
@@ -21,11 +27,13 @@ class AlpacaFormat(Format):
     def sniff(self, row: dict) -> bool:
         if "instruction" in row:
             return True
-        return "prompt" in row and any(k in row for k in ("completion", "response")) and "label" not in row \
-            and "chosen" not in row
+        # prompt / question / query, with or without an answer, when no other format's keys are there;
+        # the string test keeps out rows whose "prompt" is a message list (other formats' prompts)
+        key = next((k for k in PROMPT_KEYS if k in row), None)
+        return key is not None and isinstance(row[key], str) and not (OTHER_FORMAT_KEYS & row.keys())
 
     def read_row(self, row: dict) -> dict:
-        prompt_key = "instruction" if "instruction" in row else "prompt"
+        prompt_key = next((k for k in PROMPT_KEYS if k in row), "instruction")
         instruction = text_field(row, prompt_key)
         used = [prompt_key]
         user = instruction
