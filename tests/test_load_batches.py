@@ -228,3 +228,16 @@ def test_the_vectorised_read_does_not_import_pandas(tmp_path, fmt):
     ran, quarantined, pandas = out.stdout.split()
     assert ran == "True" and pandas == "False", out.stdout
     assert quarantined == "0"  # (rejected rows are re-read by the exact path, which may import it)
+
+
+def test_a_column_over_the_string_limit_is_one_clear_error(tmp_path, monkeypatch):
+    """A ``string`` column holds at most 2 GB of text; past that the loader says so in one line (the
+    limit is lowered here so a small file reaches it)."""
+    import workbench.io.growing as growing
+    from workbench.io import LoadError
+
+    rng = random.Random(4)
+    path = _write(tmp_path, [_row("alpaca", rng, False) for _ in range(50)])
+    monkeypatch.setattr(growing, "INT32_MAX", 2000)
+    with pytest.raises(LoadError, match="more than 2 GB of text in one column"):
+        load(path, fast=True)

@@ -37,7 +37,7 @@ from workbench.io.fastconvert import (
 )
 from workbench.io.fastscan import scan
 from workbench.io.formats import get_format
-from workbench.io.growing import MessagesBuilder, StringBuilder, TooLarge
+from workbench.io.growing import MessagesBuilder, StringBuilder, TooLarge, Unsupported
 from workbench.io.ids import ID_KEYS, ids_from_digests, resolve_source_ids, row_digests
 from workbench.io.jsontext import parse_line
 from workbench.model.dataset import Dataset
@@ -90,7 +90,9 @@ def try_fast_load(source, format: str | None = None, force: bool = False) -> Dat
     except _ARROW_ERRORS:
         return None  # parse errors, duplicate keys, mixed types: the exact path reports them line by line
     except TooLarge:
-        return None  # over 2 GB of text in one column: a string array cannot hold it, the exact path reads it
+        raise LoadError(f"{path} holds more than 2 GB of text in one column: split it into smaller files") from None
+    except Unsupported:
+        return None  # an array shape the builders do not take: the exact path
     # every non-blank line is one row: equal counts mean no blank line, and row i is on line i + 1
     if parts is None or parts.rows != facts.lines:
         return None
@@ -415,7 +417,7 @@ def _finish(path: Path, where: str, fmt: str, parts: _Parts, ends_with_newline: 
         source_ids, metadata = parts.source_ids.finish(), parts.metadata.finish()
         category = parts.category.finish() if parts.has_category else None
     except TooLarge:
-        return None
+        raise LoadError(f"{path} holds more than 2 GB of text in one column: split it into smaller files") from None
     need = np.concatenate(parts.need)
     digests = b"".join(parts.digests)
     parts.digests.clear()

@@ -18,7 +18,11 @@ from workbench.model.schema import MESSAGE_TYPE
 INT32_MAX = 2**31 - 1
 
 
-class TooLarge(Exception):
+class Unsupported(Exception):
+    """An array these builders do not take (the caller reads the file another way)."""
+
+
+class TooLarge(Unsupported):
     """More than 2 GB of text in one column: a ``string`` array cannot hold it in one piece."""
 
 
@@ -26,7 +30,7 @@ class StringBuilder:
     """Appends ``string`` arrays (any offset, nulls allowed) into one contiguous ``string`` array."""
 
     def __init__(self, hint: int = 1 << 20) -> None:
-        self.hint = max(int(hint), 1 << 12)
+        self.hint = min(max(int(hint), 1 << 12), INT32_MAX)
         self.data: np.ndarray | None = None  # allocated at the first byte (null-only columns never need it)
         self.pos = 0
         self.ends: list[np.ndarray] = []  # each piece's end offsets (int64, absolute)
@@ -96,12 +100,12 @@ class MessagesBuilder:
 
     def append(self, arr: pa.ListArray) -> None:
         if arr.null_count:
-            raise ValueError("a null message list")  # the converters mark such rows bad: never kept
+            raise Unsupported("a null message list")  # the converters mark such rows bad: never kept
         offsets = to_np(arr.offsets)
         self.lengths.append(np.diff(offsets))
         turns = arr.values.slice(int(offsets[0]), int(offsets[-1] - offsets[0]))
         if turns.null_count:
-            raise ValueError("a null message")
+            raise Unsupported("a null message")
         for name, builder in self.fields.items():
             builder.append(turns.field(name))
         self.weights.append(turns.field("weight"))
