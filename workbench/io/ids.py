@@ -155,9 +155,10 @@ def _suffix_repeats(ids: pa.Array, codes: np.ndarray) -> pa.Array:
     starts = np.maximum.accumulate(np.where(first, np.arange(n), 0))
     rank = np.empty(n, np.int64)
     rank[order] = np.arange(n) - starts
-    repeat = rank > 0
-    suffixed = pc.binary_join_element_wise(ids, pc.cast(ints(rank + 1), pa.string()), text("-"))
-    return pc.if_else(bools(repeat), suffixed, ids)
+    repeat = np.flatnonzero(rank > 0)  # only these rows are spelled anew
+    suffixed = pc.binary_join_element_wise(ids.take(ints(repeat)), pc.cast(ints(rank[repeat] + 1), pa.string()),
+                                           text("-"))
+    return pc.replace_with_mask(ids, bools(rank > 0), suffixed)
 
 
 def _hex16(digests: bytes) -> pa.Array:
