@@ -14,13 +14,16 @@ every batch, so memory is bounded by the batch plus the ``n x dims`` float32 res
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import scipy.sparse as sp
 
 from workbench.model.turns import as_strings, utf8_buffers
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 N_FEATURES = 2**18
 NGRAMS = (2, 3, 4)
@@ -34,6 +37,8 @@ def hashed_ngrams(texts, max_chars: int = MAX_CHARS, ngrams=NGRAMS, n_features: 
     Windows never cross a text's end. The hash is a multiply-xorshift of the packed bytes, so it is the
     same in every process (Python's ``hash`` is salted per process).
     """
+    import scipy.sparse as sp  # deferred: importing the topics signal should not load scipy
+
     arr = as_strings(texts)
     n = len(arr)
     arr = pc.utf8_lower(pc.utf8_slice_codeunits(arr, 0, max_chars))

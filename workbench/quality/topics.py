@@ -39,7 +39,6 @@ import pyarrow.compute as pc
 
 from workbench.model.turns import as_strings
 from workbench.quality.base import Signal, SignalContext, SignalResult
-from workbench.quality.mapcoords import anchored_layout, map_coordinates
 from workbench.quality.topic_features import TopicSpace, seeded_sample, take
 from workbench.quality.topic_terms import class_tfidf, label_of
 
@@ -311,6 +310,8 @@ class TopicsSignal(Signal):
         })
         map_info: dict = {}
         if c.map and n:
+            from workbench.quality.mapcoords import anchored_layout, map_coordinates  # only when mapping
+
             if c.map_method == "umap":
                 xy, sampled = map_coordinates(found.features, found.topic, c.seed, c.map_sample,
                                               n_epochs=c.map_epochs or None)
