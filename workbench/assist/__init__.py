@@ -13,25 +13,64 @@
 Everything a machine proposes is a ``suggestion`` event: the fold never counts it as an annotation.
 This package reads the store, quality and agreement layers and never imports the UI.
 """
-from workbench.assist.active import order, queue_scores, uncertainty
-from workbench.assist.classifier import TextClassifier, auto_suggest, retrain, train
-from workbench.assist.classifier import suggest as suggest_labels
-from workbench.assist.common import assist_settings, human_values, suggestion_summary, suggestions_frame
-from workbench.assist.crosscheck import crosscheck, review_queue
-from workbench.assist.drafts import draft, provenance_counts, provenance_frame
-from workbench.assist.judge import judge_preferences, score_records
-from workbench.assist.labeling import (
-                                       LabelingFunction,
-                                       LabelingFunctions,
-                                       apply_functions,
-                                       keyword_function,
-                                       labeling_function,
-                                       rules_from_guidelines,
-)
-from workbench.assist.labeling import suggest as suggest_from_rules
-from workbench.assist.labelmodel import combine, lf_report
-from workbench.assist.llm import LLMClient, LLMConfig, LLMError, LLMUnavailable
-from workbench.assist.llmcache import usage_report
+import importlib
+from typing import Any
+
+# Each public name -> (submodule, attribute there). The submodules are imported when a name is first
+# used, not with the package: the dashboard reads two summaries from here on every page, and importing
+# every submodule (classifier, judge, crosscheck -> agreement -> scipy.sparse) cost each served kernel
+# ~0.1 s and ~16 MB it never used.
+_LAZY: dict[str, tuple[str, str]] = {
+    "order": ("active", "order"), "queue_scores": ("active", "queue_scores"),
+    "uncertainty": ("active", "uncertainty"),
+    "TextClassifier": ("classifier", "TextClassifier"), "auto_suggest": ("classifier", "auto_suggest"),
+    "retrain": ("classifier", "retrain"), "train": ("classifier", "train"),
+    "suggest_labels": ("classifier", "suggest"),
+    "assist_settings": ("common", "assist_settings"), "human_values": ("common", "human_values"),
+    "suggestion_summary": ("common", "suggestion_summary"), "suggestions_frame": ("common", "suggestions_frame"),
+    "crosscheck": ("crosscheck", "crosscheck"), "review_queue": ("crosscheck", "review_queue"),
+    "draft": ("drafts", "draft"), "provenance_counts": ("drafts", "provenance_counts"),
+    "provenance_frame": ("drafts", "provenance_frame"),
+    "judge_preferences": ("judge", "judge_preferences"), "score_records": ("judge", "score_records"),
+    "LabelingFunction": ("labeling", "LabelingFunction"), "LabelingFunctions": ("labeling", "LabelingFunctions"),
+    "apply_functions": ("labeling", "apply_functions"), "keyword_function": ("labeling", "keyword_function"),
+    "labeling_function": ("labeling", "labeling_function"),
+    "rules_from_guidelines": ("labeling", "rules_from_guidelines"),
+    "suggest_from_rules": ("labeling", "suggest"),
+    "combine": ("labelmodel", "combine"), "lf_report": ("labelmodel", "lf_report"),
+    "LLMClient": ("llm", "LLMClient"), "LLMConfig": ("llm", "LLMConfig"), "LLMError": ("llm", "LLMError"),
+    "LLMUnavailable": ("llm", "LLMUnavailable"),
+    "usage_report": ("llmcache", "usage_report"),
+}
+
+
+# literal module names, so the import-layering test sees every edge
+_MODULES: dict[str, Any] = {
+    "active": lambda: importlib.import_module("workbench.assist.active"),
+    "classifier": lambda: importlib.import_module("workbench.assist.classifier"),
+    "common": lambda: importlib.import_module("workbench.assist.common"),
+    "crosscheck": lambda: importlib.import_module("workbench.assist.crosscheck"),
+    "drafts": lambda: importlib.import_module("workbench.assist.drafts"),
+    "judge": lambda: importlib.import_module("workbench.assist.judge"),
+    "labeling": lambda: importlib.import_module("workbench.assist.labeling"),
+    "labelmodel": lambda: importlib.import_module("workbench.assist.labelmodel"),
+    "llm": lambda: importlib.import_module("workbench.assist.llm"),
+    "llmcache": lambda: importlib.import_module("workbench.assist.llmcache"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'workbench.assist' has no attribute {name!r}")
+    module, attr = _LAZY[name]
+    value = getattr(_MODULES[module](), attr)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(list(globals()) + list(_LAZY))
+
 
 __all__ = [
     "TextClassifier", "train", "retrain", "suggest_labels", "auto_suggest",
