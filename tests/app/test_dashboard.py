@@ -242,3 +242,55 @@ def test_a_histogram_of_many_values_is_shown_as_bars_of_its_counts():
     assert bars.text[0] == f"{edges[0]:g}-{edges[1]:g}" and "%{text}" in bars.hovertemplate
     assert out.layout.shapes == fig.layout.shapes  # the guideline window stays
     assert len(out.to_json()) < len(fig.to_json()) / 20
+
+
+def test_a_preheated_kernel_reads_its_request_from_voilas_socket(monkeypatch):
+    """In a pre-heated kernel the query string arrives over Voila's request-info websocket
+    (``voila/query/<kernel id>``): read without importing voila (its server side costs each kernel a
+    second and 46 MB), and a server that never answers costs a logged warning, not a hang."""
+    import asyncio
+    import json
+    import sys
+    import threading
+
+    import websockets
+
+    paths: list[str] = []
+    state: dict = {}
+    ready = threading.Event()
+
+    async def handler(socket):
+        paths.append(socket.request.path)
+        await socket.send(json.dumps({"QUERY_STRING": "reviewer=erin", "SERVER_SOFTWARE": "voila/0.5.11"}))
+
+    async def main():
+        state["loop"], state["stop"] = asyncio.get_running_loop(), asyncio.Event()
+        async with websockets.serve(handler, "127.0.0.1", 0) as server:
+            state["port"] = server.sockets[0].getsockname()[1]
+            ready.set()
+            await state["stop"].wait()
+
+    thread = threading.Thread(target=lambda: asyncio.run(main()))
+    thread.start()
+    try:
+        assert ready.wait(10)
+        for key, value in {"VOILA_PREHEAT": "True", "VOILA_APP_IP": "127.0.0.1", "VOILA_APP_PORT": str(state["port"]),
+                           "VOILA_SERVER_URL": "/", "VOILA_KERNEL_ID": "k-123"}.items():
+            monkeypatch.setenv(key, value)
+        monkeypatch.delenv("QUERY_STRING", raising=False)
+        monkeypatch.delenv("SERVER_SOFTWARE", raising=False)
+        monkeypatch.delenv("VOILA_WS_BASE_URL", raising=False)
+        voila_loaded = "voila" in sys.modules
+        assert request_query_string() == "reviewer=erin"
+        assert paths == ["/voila/query/k-123"]
+        import os
+        assert os.environ["SERVER_SOFTWARE"] == "voila/0.5.11"
+        assert ("voila" in sys.modules) == voila_loaded  # nothing of voila imported on the way
+    finally:
+        state["loop"].call_soon_threadsafe(state["stop"].set)
+        thread.join(10)
+    # nobody listening: a warning and an empty query, quickly
+    from workbench.app import wait_for_request
+    monkeypatch.setenv("QUERY_STRING", "")
+    wait_for_request(f"ws://127.0.0.1:{state['port']}/voila/query/k-123", timeout=1.0)
+    assert request_query_string() == ""
