@@ -17,9 +17,9 @@ cache. ``workbench serve`` is started on a free loopback port and driven by head
   names the next record). The Overview-painted time is printed too;
 - per-action latency by keyboard in the Review tab: median and p95 of ``j`` (next record), ``4``
   (rate; answered when the key line says the rating was saved), ``a`` (accept; answered when the next
-  record is shown, auto-advance). Timed from Playwright's key press to the change seen in the page
-  (the change is polled every animation frame, so about 16 ms of resolution and a few ms of
-  Playwright round trip are included);
+  record is shown, auto-advance). Timed in the page, from the keydown event to the DOM mutation that
+  shows the answer (checked on every mutation; painted at the next frame); Playwright's wall time for
+  the same action, its own round trips included, is printed under it;
 - RSS of every kernel process (psutil) once the three tabs are open: a kernel is one tab (or a
   pre-heated spare).
 
@@ -203,23 +203,50 @@ def open_tab(browser, url: str) -> tuple[object, float, float]:
     return page, paint, usable(page, t)
 
 
+# In the page: the time stamp of the last keydown event (the app's own window listener stops the event,
+# so this listener sits on the window too and reads the event's creation time) and a MutationObserver
+# that checks the armed condition on every DOM change, so a latency is measured from the key event the
+# browser dispatched to the DOM change that answers it, on the page's own clock. Playwright's round trips
+# (sending the key, polling for the change) are not part of what a reviewer waits for.
+KEY_CLOCK = """() => { if (window.__wbKeyClock) return; window.__wbKeyClock = true;
+  window.addEventListener('keydown', (e) => { window.__wbKeyAt = e.timeStamp; }, true);
+  const status = () => { const e = document.querySelector('.wb-record-status b'); return e ? e.textContent.trim() : ''; };
+  const line = () => { const e = document.querySelector('.wb-keys-line'); return e ? e.textContent : ''; };
+  const check = () => { const w = window.__wbWatch; if (!w || w.done !== null) return;
+    const ok = w.kind === 'new-id' ? (status() !== '' && status() !== w.arg)
+                                   : (line().includes('rating') && line().includes(w.arg));
+    if (ok) w.done = performance.now() - window.__wbKeyAt; };
+  new MutationObserver(check).observe(document.body, {subtree: true, childList: true, characterData: true});
+}"""
+ARM = "([kind, arg]) => { window.__wbWatch = {kind, arg, done: null}; }"
+DONE = "() => window.__wbWatch && window.__wbWatch.done !== null"
+
+
 def actions(page, n: int) -> dict[str, list[float]]:
-    """``n`` rounds of next (j), rate (4), accept (a, which opens the next record)."""
-    out: dict[str, list[float]] = {"next (j)": [], "rate (4)": [], "decide (a)": []}
+    """``n`` rounds of next (j), rate (4), accept (a, which opens the next record).
+
+    Each latency is the page's own: from the keydown event to the DOM mutation that shows the answer
+    (``performance.now()`` in the page; the change is painted at the next frame, <= 16 ms later). The
+    wall time seen by Playwright (key sent -> change noticed, its round trips included) is kept under
+    ``"<name> wall"``."""
+    names = ("next (j)", "rate (4)", "decide (a)")
+    out: dict[str, list[float]] = {k: [] for name in names for k in (name, name + " wall")}
+    page.evaluate(KEY_CLOCK)
+
+    def timed(name: str, key: str, kind: str, arg: str) -> None:
+        page.evaluate(ARM, [kind, arg])
+        t = time.perf_counter()
+        page.keyboard.press(key)
+        page.wait_for_function(DONE, timeout=TIMEOUT_MS)
+        out[name + " wall"].append((time.perf_counter() - t) * 1000)
+        out[name].append(float(page.evaluate("() => window.__wbWatch.done")))
+
     for _ in range(n):
         before = current_id(page)
-        t = time.perf_counter()
-        page.keyboard.press("j")
-        rid = wait_new_id(page, before)
-        out["next (j)"].append((time.perf_counter() - t) * 1000)
-        t = time.perf_counter()
-        page.keyboard.press("4")
-        page.wait_for_selector(f".wb-keys-line:has-text('rating'):has-text('{rid}')", timeout=TIMEOUT_MS)
-        out["rate (4)"].append((time.perf_counter() - t) * 1000)
-        t = time.perf_counter()
-        page.keyboard.press("a")
-        wait_new_id(page, rid)
-        out["decide (a)"].append((time.perf_counter() - t) * 1000)
+        timed("next (j)", "j", "new-id", before)
+        rid = current_id(page)
+        timed("rate (4)", "4", "rated", rid)
+        timed("decide (a)", "a", "new-id", rid)
     return out
 
 
@@ -304,8 +331,12 @@ def run(n: int, root: Path, n_actions: int, kernels: int | None) -> dict:
     print(f"  (the three tabs opened within {res['tabs_span']:.0f} s)")
     for name, times in res["actions"].items():
         med, p95 = statistics.median(times), float(np.percentile(times, 95))
-        print(f"  {name:<40} median {med:6.0f} ms  p95 {p95:6.0f} ms   target <= {TARGET_MEDIAN_MS:.0f} / "
-              f"{TARGET_P95_MS:.0f} ms  {mark(med <= TARGET_MEDIAN_MS and p95 <= TARGET_P95_MS)}")
+        if name.endswith(" wall"):
+            print(f"  {'  Playwright wall time':<40} median {med:6.0f} ms  p95 {p95:6.0f} ms")
+            continue
+        print(f"  {name + ', key to DOM change':<40} median {med:6.0f} ms  p95 {p95:6.0f} ms   target <= "
+              f"{TARGET_MEDIAN_MS:.0f} / {TARGET_P95_MS:.0f} ms  "
+              f"{mark(med <= TARGET_MEDIAN_MS and p95 <= TARGET_P95_MS)}")
     rss = [m[0] for m in res["rss"]]
     print(f"  {'RSS per kernel process':<40} " + ", ".join(f"{r:.0f}" for r in rss) + " MB   "
           f"target <= {TARGET_RSS_MB:.0f} MB per tab  {mark(bool(rss) and max(rss) <= TARGET_RSS_MB)}")
