@@ -57,7 +57,8 @@ def cmd_init(args) -> int:
 
     proj = init_project(args.path, args.dataset, guidelines=args.guidelines, owner=args.owner,
                         closed=args.closed, store=args.store)
-    print(f"created project {proj.path} with {len(proj.dataset)} records; owner {proj.owner}"
+    # (the count from project.json: reading source.parquet back would hold the whole table in memory)
+    print(f"created project {proj.path} with {proj.meta['source']['rows']} records; owner {proj.owner}"
           + (" (closed: only registered reviewers may work)" if args.closed else "")
           + (f"; events in {proj.log!r}" if args.store else ""))
     return 0

@@ -19,6 +19,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import pyarrow as pa
@@ -51,6 +52,7 @@ WORKERS = 2  # pieces parsed at once
 BLOCK_SIZE = 64 << 20  # blocks of the whole-file read, when pieces infer different fields
 MIN_BYTES = 1 << 20  # below 1 MB the exact path is fast enough and simpler to reason about
 _SCALARS = (pa.types.is_string, pa.types.is_int64, pa.types.is_boolean)
+T = TypeVar("T", bound="_Tally")
 
 
 def min_bytes() -> int:
@@ -64,6 +66,38 @@ def try_fast_load(source, format: str | None = None, force: bool = False) -> Dat
 
     ``force`` ignores the size threshold (tests compare both paths on small files).
     """
+    plan = plan_fast_load(source, format, force)
+    if plan is None:
+        return None
+    try:
+        parts = read_parts(plan, _Parts(plan.fmt, plan.hint), whole=True)
+        return None if parts is None else _finish(plan, parts)
+    except TooLarge:
+        raise too_large(plan.path) from None
+
+
+def too_large(path: Path) -> LoadError:
+    """The error for a column of more than 2 GB of text (``growing.TooLarge``)."""
+    return LoadError(f"{path} holds more than 2 GB of text in one column: split it into smaller files")
+
+
+@dataclass
+class Plan:
+    """A JSONL file the vectorised reader takes: its format, piece size and facts from the scan."""
+
+    path: Path
+    where: str
+    fmt: str
+    size: int  # bytes parsed at once (whole lines)
+    hint: int  # the file's size: no column holds more text
+    lines: int  # non-blank lines: one row each
+    ends_with_newline: bool
+
+
+def plan_fast_load(source, format: str | None = None, force: bool = False) -> Plan | None:
+    """What the vectorised reader needs to read ``source``, or ``None`` when the exact path must read it
+    (not a ``.jsonl`` file, smaller than ``min_bytes()`` unless ``force``, another format, bytes Arrow
+    would misread)."""
     path = Path(source)
     if not path.name.lower().endswith(".jsonl") or not path.is_file():
         return None
@@ -79,24 +113,35 @@ def try_fast_load(source, format: str | None = None, force: bool = False) -> Dat
     if not facts.arrow_safe:
         return None
     # a piece or block holds several whole lines: Arrow crashed in tests on lines longer than its block
-    size = max(PIECE_BYTES, 4 * facts.longest)
-    hint = path.stat().st_size  # (a column's text is at most the file's bytes: see growing)
+    return Plan(path, str(source), fmt, max(PIECE_BYTES, 4 * facts.longest), path.stat().st_size,
+                facts.lines, facts.ends_with_newline)
+
+
+def read_parts(plan: Plan, parts: T, whole: bool = True) -> T | None:
+    """Every piece of the file converted into ``parts`` (``None``: the exact path must read the file).
+
+    ``whole``: when pieces infer different fields (``_Differ``), read the file in one go (``_read_whole``:
+    memory grows with the file); ``False`` returns ``None`` then. Raises ``TooLarge``.
+    """
     try:
-        parts = _convert_batches(_read_pieces(path, size, fmt), fmt, hint)
+        done = _convert_batches(_read_pieces(plan.path, plan.size, plan.fmt), parts)
     except _Conflict:
         return None  # a field is text in one piece and a number in another: the exact path
     except _Differ:
-        parts = _read_whole(path, max(BLOCK_SIZE, 4 * facts.longest), fmt, hint)
+        if not whole:
+            return None
+        parts.reset()
+        done = _read_whole(plan.path, max(BLOCK_SIZE, plan.size), plan.fmt, parts)
     except _ARROW_ERRORS:
         return None  # parse errors, duplicate keys, mixed types: the exact path reports them line by line
     except TooLarge:
-        raise LoadError(f"{path} holds more than 2 GB of text in one column: split it into smaller files") from None
+        raise
     except Unsupported:
         return None  # an array shape the builders do not take: the exact path
     # every non-blank line is one row: equal counts mean no blank line, and row i is on line i + 1
-    if parts is None or parts.rows != facts.lines:
+    if done is None or done.rows != plan.lines:
         return None
-    return _finish(path, str(source), fmt, parts, facts.ends_with_newline)
+    return done
 
 
 _ARROW_ERRORS = (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError)
@@ -196,7 +241,7 @@ def _read_pieces(path: Path, size: int, fmt: str):
             yield piece_of(futures.popleft())
 
 
-def _read_whole(path: Path, block: int, fmt: str, hint: int) -> _Parts | None:
+def _read_whole(path: Path, block: int, fmt: str, parts: T) -> T | None:
     import pyarrow.json as pj
 
     try:
@@ -212,7 +257,7 @@ def _read_whole(path: Path, block: int, fmt: str, hint: int) -> _Parts | None:
             batch = batches.pop(0)
             yield _prepare_or_none(pa.Table.from_batches([batch]), fmt) if batch.schema == schema else None
 
-    return _convert_batches(pieces(), fmt, hint)
+    return _convert_batches(pieces(), parts)
 
 
 class _Fallback(Exception):
@@ -302,18 +347,19 @@ def _prepare(block: pa.Table, fmt: str) -> _Piece:
     return _Piece(n, bad, has, sides, source_ids, metadata, category, need, digests)
 
 
-class _Parts:
-    """The pieces' kept rows in their final columns (``growing`` builders: the text is copied once, then
-    the piece is freed), each row's bad mark and assistant turn (the file-wide rule on prompt-only rows
-    is applied at the end), and the content digests of the kept rows without a source id."""
+class _Tally:
+    """What must be known of every row before any id is final: each row's bad mark and assistant turn
+    (the file-wide rule on prompt-only rows is applied at the end), the source ids and the content
+    digests of the kept rows without one. Subclasses keep the kept rows' columns (``_keep``)."""
 
-    def __init__(self, fmt: str, hint: int) -> None:
-        self.rows = 0
+    def __init__(self, fmt: str) -> None:
         self.preference = fmt == "preference"
-        names = ("messages", "chosen", "rejected") if self.preference else ("messages",)
-        self.columns = {name: MessagesBuilder(hint) for name in names}
-        self.source_ids, self.metadata, self.category = StringBuilder(), StringBuilder(), StringBuilder()
-        self.has_category = False
+        self.names = ("messages", "chosen", "rejected") if self.preference else ("messages",)
+        self.reset()
+
+    def reset(self) -> None:
+        self.rows = 0
+        self.source_ids = StringBuilder()
         self.bad: list[np.ndarray] = []
         self.assistant: list[np.ndarray] = []
         self.need: list[np.ndarray] = []
@@ -324,21 +370,41 @@ class _Parts:
         self.bad.append(piece.bad)
         if piece.has_assistant is not None:
             self.assistant.append(piece.has_assistant)
+        self.source_ids.append(piece.source_ids)
+        self.need.append(piece.need)
+        self.digests.append(piece.digests)
+        self._keep(piece)
+
+    def _keep(self, piece: _Piece) -> None:
+        raise NotImplementedError
+
+
+class _Parts(_Tally):
+    """The pieces' kept rows in their final columns in memory (``growing`` builders: the text is copied
+    once, then the piece is freed)."""
+
+    def __init__(self, fmt: str, hint: int) -> None:
+        self.hint = hint
+        super().__init__(fmt)
+
+    def reset(self) -> None:
+        super().reset()
+        self.columns = {name: MessagesBuilder(self.hint) for name in self.names}
+        self.metadata, self.category = StringBuilder(), StringBuilder()
+        self.has_category = False
+
+    def _keep(self, piece: _Piece) -> None:
         for name, builder in self.columns.items():
             builder.append(piece.sides[name])
-        self.source_ids.append(piece.source_ids)
         self.metadata.append(piece.metadata)
         if piece.category is not None:
             self.has_category = True
         self.category.append(piece.category if piece.category is not None else
                              pa.nulls(len(piece.source_ids), pa.string()))
-        self.need.append(piece.need)
-        self.digests.append(piece.digests)
 
 
-def _convert_batches(pieces, fmt: str, hint: int) -> _Parts | None:
+def _convert_batches(pieces, parts: T) -> T | None:
     """Gather the converted pieces (dropping each after use); ``None`` when one needs the exact path."""
-    parts = _Parts(fmt, hint)
     for piece in pieces:
         if piece is None:
             return None
@@ -381,7 +447,24 @@ def _storable(t: pa.DataType) -> bool:
     return pa.types.is_null(t) or any(test(t) for test in _SCALARS)
 
 
-def _finish(path: Path, where: str, fmt: str, parts: _Parts, ends_with_newline: bool):
+@dataclass
+class Settled:
+    """The file-wide outcome of a vectorised read: which rows are kept (in file order), their ids, kinds
+    and line numbers, and the quarantine. ``later`` marks, among the rows the pieces kept, those kept in
+    the end (``None``: all of them)."""
+
+    keep: np.ndarray  # per row of the file
+    later: np.ndarray | None  # per row the pieces kept
+    ids: pa.Array  # per kept row
+    has_assistant: np.ndarray | None  # per kept row (None for preference pairs)
+    lines: np.ndarray  # per kept row, its 1-based line
+    quarantine: list
+
+
+def settle(plan: Plan, parts: _Tally) -> Settled | None:
+    """Apply the file-wide rules to what the pieces found: the prompt-only rule, the rejected rows'
+    reasons (re-read by the exact path), and the ids (``ids_from_digests``: repeats numbered over the
+    whole file). ``None`` when a rejected row is valid after all (the exact path must read the file)."""
     bad = np.concatenate(parts.bad)
     kept_first = ~bad  # the rows the pieces kept (no vectorised rule rejected them)
     n = len(bad)
@@ -398,51 +481,68 @@ def _finish(path: Path, where: str, fmt: str, parts: _Parts, ends_with_newline: 
         # the rejected rows go through the exact path for their reason codes
         wanted = set((np.flatnonzero(bad) + 1).tolist())
         rows = []
-        with path.open("rb") as fh:  # the scan found valid UTF-8 and no BOM
+        with plan.path.open("rb") as fh:  # the scan found valid UTF-8 and no BOM
             for number, bline in enumerate(fh, 1):
                 if number in wanted:
                     line = bline.decode("utf-8")
-                    last = number == n and not ends_with_newline
+                    last = number == n and not plan.ends_with_newline
                     rows.append(parse_line(line[:-1] if line.endswith("\n") else line, number, last, False))
-        exact = convert_rows(rows, get_format(fmt), where, expect_assistant=expect_assistant)
+        exact = convert_rows(rows, get_format(plan.fmt), plan.where, expect_assistant=expect_assistant)
         if len(exact):
             return None  # a row the vectorised rules rejected is valid after all: read it all exactly
         quarantine = exact.quarantine
     keep = ~bad
     # rows the pieces kept that the file-wide rule drops (a prompt-only row in a file of conversations)
     later = keep[kept_first]
-    mask = None if later.all() else bools(later)
-    try:
-        columns = {name: b.finish() for name, b in parts.columns.items()}
-        source_ids, metadata = parts.source_ids.finish(), parts.metadata.finish()
-        category = parts.category.finish() if parts.has_category else None
-    except TooLarge:
-        raise LoadError(f"{path} holds more than 2 GB of text in one column: split it into smaller files") from None
+    source_ids = parts.source_ids.finish()
     need = np.concatenate(parts.need)
     digests = b"".join(parts.digests)
     parts.digests.clear()
-    if mask is not None:  # (one copy of the columns: only files mixing prompt-only and SFT rows)
-        columns = {k: v.filter(mask) for k, v in columns.items()}
-        source_ids, metadata = source_ids.filter(mask), metadata.filter(mask)
-        category = category.filter(mask) if category is not None else None
+    if not later.all():
+        source_ids = source_ids.filter(bools(later))
         digests = _take_digests(digests, later[need])
         need = need[later]
-    m = int(keep.sum())
-    if has_assistant is not None:
-        kind = strings(["prompt_only", "sft"]).take(ints(has_assistant[keep], pa.int8()))
+    return Settled(keep, None if later.all() else later, ids_from_digests(source_ids, need, digests),
+                   has_assistant[keep] if has_assistant is not None else None, np.flatnonzero(keep) + 1,
+                   quarantine)
+
+
+def records_table(settled: Settled, lo: int, columns: dict[str, pa.Array], metadata: pa.Array,
+                  category: pa.Array | None, where: str) -> pa.Table:
+    """The canonical table of the kept rows ``lo``, ``lo + 1``... (as many as ``metadata`` holds) from
+    their converted columns and what ``settle`` decided for them: the whole table, or one batch of it."""
+    m = len(metadata)
+    hi = lo + m
+    if settled.has_assistant is not None:
+        kind = strings(["prompt_only", "sft"]).take(ints(settled.has_assistant[lo:hi], pa.int8()))
     else:
         kind = pa.repeat(text("preference"), m)
     none = pa.nulls(m, MESSAGES_TYPE)
-    table = pa.table({
-        "id": ids_from_digests(source_ids, need, digests), "kind": kind, "messages": columns["messages"],
+    return pa.table({
+        "id": settled.ids.slice(lo, m), "kind": kind, "messages": columns["messages"],
         "chosen": columns.get("chosen", none), "rejected": columns.get("rejected", none),
         "candidates": pa.nulls(m, RECORD_SCHEMA.field("candidates").type),
         "completion": none, "label": pa.nulls(m, pa.bool_()),
         "category": category if category is not None else pa.nulls(m, pa.string()),
         "source_file": pa.repeat(text(where), m),
-        "source_line": ints(np.flatnonzero(keep) + 1), "metadata": metadata,
+        "source_line": ints(settled.lines[lo:hi]), "metadata": metadata,
     }, schema=RECORD_SCHEMA)
-    return Dataset(table, fmt, where, quarantine)
+
+
+def _finish(plan: Plan, parts: _Parts) -> Dataset | None:
+    settled = settle(plan, parts)
+    if settled is None:
+        return None
+    columns = {name: b.finish() for name, b in parts.columns.items()}
+    metadata = parts.metadata.finish()
+    category = parts.category.finish() if parts.has_category else None
+    if settled.later is not None:  # (one copy of the columns: only files mixing prompt-only and SFT rows)
+        mask = bools(settled.later)
+        columns = {k: v.filter(mask) for k, v in columns.items()}
+        metadata = metadata.filter(mask)
+        category = category.filter(mask) if category is not None else None
+    table = records_table(settled, 0, columns, metadata, category, plan.where)
+    return Dataset(table, plan.fmt, plan.where, settled.quarantine)
 
 
 def _take_digests(digests: bytes, keep: np.ndarray) -> bytes:

@@ -18,11 +18,12 @@ import json
 import os
 import shutil
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import pyarrow.compute as pc
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from workbench.model.dataset import Dataset
@@ -31,7 +32,7 @@ from workbench.model.guidelines import Guidelines
 from workbench.store import assign as _assign
 from workbench.store import effort as _effort
 from workbench.store.actions import ActionsMixin
-from workbench.store.build import build_folder, open_log
+from workbench.store.build import build_folder, check_ids, open_log
 from workbench.store.errors import ProjectError, disk_full
 from workbench.store.fold import PROJECT_RECORD, FoldedState, fold_events
 from workbench.store.folder import (
@@ -51,6 +52,7 @@ from workbench.store.folder import (
 from workbench.store.identity import Identity, os_user
 from workbench.store.log import EventLog
 from workbench.store.roles import RolesMixin
+from workbench.store.source_copy import read_copy, write_copy
 from workbench.store.validate import check_reviewer
 from workbench.store.views import ViewsMixin
 
@@ -80,9 +82,10 @@ class Project(RolesMixin, ActionsMixin, ViewsMixin):
 
     # create / open ----------------------------------------------------------------------------
     @classmethod
-    def create(cls, path: str | Path, dataset: Dataset, guidelines: Guidelines | str | Path | None = None,
-               owner: str | None = None, settings: dict[str, Any] | None = None,
-               closed: bool = False, store: str | None = None) -> Project:
+    def create(cls, path: str | Path, dataset: Dataset | Callable[[Path], Any],
+               guidelines: Guidelines | str | Path | None = None, owner: str | None = None,
+               settings: dict[str, Any] | None = None, closed: bool = False,
+               store: str | None = None) -> Project:
         """Make a project folder from a loaded dataset (refuses an existing non-empty folder).
 
         The project is built in a hidden folder beside ``path`` and renamed into place, so a failure
@@ -92,8 +95,11 @@ class Project(RolesMixin, ActionsMixin, ViewsMixin):
         ----------
         path : str or Path
             The folder to create.
-        dataset : Dataset
-            Records in the canonical schema; its table is frozen to ``source.parquet``.
+        dataset : Dataset, or a function of the path of ``source.parquet``
+            Records in the canonical schema; its table is frozen to ``source.parquet``. A function loads
+            them inside the hidden folder and writes ``source.parquet`` itself or returns a Dataset
+            (``init_project`` passes :func:`workbench.io.freeze.freeze` of a file: a large JSONL file
+            goes to Parquet piece by piece, in bounded memory); see ``store.build.build_folder``.
         guidelines : Guidelines, path to a YAML file, dict or None
             None takes the bundled default guidelines.
         owner : str, optional
@@ -108,13 +114,10 @@ class Project(RolesMixin, ActionsMixin, ViewsMixin):
             (put it on a shared volume). Default: ``events.sqlite`` in the folder.
         """
         path = new_project_folder(path)
-        if not isinstance(dataset, Dataset):
+        if isinstance(dataset, Dataset):
+            check_ids(dataset.table.column("id"))  # (before anything is written; a file's ids once loaded)
+        elif not callable(dataset):
             raise ValueError(f"dataset must be a workbench Dataset, got {type(dataset).__name__}")
-        ids = dataset.table.column("id")
-        if ids.null_count or pc.count_distinct(ids).as_py() != len(dataset):
-            raise ValueError("record ids must be present and unique to create a project")
-        if len(dataset) and pc.any(pc.equal(ids, PROJECT_RECORD)).as_py():
-            raise ValueError(f"{PROJECT_RECORD!r} is reserved and cannot be a record id")
         g = as_guidelines(guidelines)
         owner = check_reviewer(os_user() if owner is None else owner)
         unknown = set(settings or {}) - set(DEFAULT_SETTINGS)
@@ -124,7 +127,7 @@ class Project(RolesMixin, ActionsMixin, ViewsMixin):
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.parent / f".{path.name}.init-{uuid.uuid4().hex[:8]}.tmp"
         try:
-            meta = build_folder(tmp, dataset, g, owner, settings, store)
+            meta, loaded = build_folder(tmp, dataset, g, owner, settings, store)
             if path.exists():
                 path.rmdir()  # the empty folder the caller made; the finished project takes its place
             os.replace(tmp, path)
@@ -135,7 +138,8 @@ class Project(RolesMixin, ActionsMixin, ViewsMixin):
                     from None
             raise
         project = cls(path, meta, open_log(path, meta))
-        project._dataset = Dataset(dataset.table, dataset.format, dataset.source, list(dataset.quarantine))
+        if loaded is not None:  # (a file streamed to Parquet is read from there when needed)
+            project._dataset = Dataset(loaded.table, loaded.format, loaded.source, list(loaded.quarantine))
         return project
 
     @classmethod
@@ -213,12 +217,23 @@ class Project(RolesMixin, ActionsMixin, ViewsMixin):
 
     @property
     def dataset(self) -> Dataset:
-        """The frozen records (read lazily, memory-mapped)."""
+        """The frozen records, read lazily from the source's uncompressed Arrow copy in the cache,
+        memory-mapped (written from source.parquet on first read; see :mod:`workbench.store.source_copy`)."""
         if self._dataset is None:
-            table = pq.read_table(self.path / SOURCE, memory_map=True)
             src = self._meta.get("source", {})
             quarantine = read_quarantine(self.path / QUARANTINE)
+            mapped = read_copy(self.cache_dir, self.fingerprint)
+            if mapped is not None:  # the Arrow copy: columns in the shared file cache, not in this process
+                self._dataset = Dataset(mapped, src.get("format", "canonical"), src.get("path"), quarantine)
+                return self._dataset
+            table = pq.read_table(self.path / SOURCE, memory_map=True)
             self._dataset = Dataset(table, src.get("format", "canonical"), src.get("path"), quarantine)
+            del table
+            if write_copy(self._dataset.table, self.cache_dir, self.fingerprint) is not None:
+                mapped = read_copy(self.cache_dir, self.fingerprint)
+                if mapped is not None:
+                    self._dataset.table = mapped
+                    pa.default_memory_pool().release_unused()  # the decoded copy's pages back to the OS
         return self._dataset
 
     @property
