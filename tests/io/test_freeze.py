@@ -197,4 +197,11 @@ def test_an_interrupt_or_a_bad_id_leaves_nothing(tmp_path, monkeypatch):
                             for i in ["a", "*", "b"]), encoding="utf-8")
     with pytest.raises(ValueError, match="reserved"):
         init_project(tmp_path / "q", star)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["data.jsonl", "star.jsonl"]
+    # a repeat numbered "-2" meets a source id "a-2": the ids are not unique (as in memory)
+    clash = tmp_path / "clash.jsonl"
+    clash.write_text("".join(json.dumps({"id": i, "instruction": "q", "output": "a"}) + "\n"
+                             for i in ["a", "a", "a-2"]), encoding="utf-8")
+    assert load(clash).table.column("id").to_pylist() == ["a", "a-2", "a-2"]
+    with pytest.raises(ValueError, match="unique"):
+        init_project(tmp_path / "r", clash)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["clash.jsonl", "data.jsonl", "star.jsonl"]
