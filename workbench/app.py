@@ -258,6 +258,9 @@ def _warm_signals(path: Path) -> None:
         with tqdm(total=n, unit=" records", desc="signals", file=sys.stderr, disable=None) as bar:
             signals_or_none(project, say=lambda message: print(f"workbench: {message}", file=sys.stderr),
                             progress=lambda done, _total: bar.update(done - bar.n))
+        # read back once, so the combined frame's mapped copy is written before any kernel starts
+        # (quality.frame_copy): every kernel then maps it instead of decoding the cache
+        cached_signals(project.dataset, project.guidelines, signal_cache(project))
 
 
 DEFAULT_KERNELS = 2  # pre-heated kernels kept ready by `workbench serve` (each holds one built dashboard)
