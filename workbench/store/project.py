@@ -10,7 +10,10 @@
       guidelines.yaml   the one guidelines file (criteria, categories, tags, rules, examples)
       events.sqlite     the append-only event log
       quarantine.jsonl  rows the reader refused, with reasons
-      cache/            signal results keyed by fingerprint (written by workbench.workflows.signals)
+      cache/            signal results keyed by fingerprint (written by workbench.workflows.signals), the
+                        source's uncompressed Arrow copy (source-<fingerprint>.arrow, store.source_copy)
+                        and each cached report's combined frame (frame-<key>.arrow, quality.frame_copy),
+                        both memory-mapped by readers; the folder can be deleted, it is rebuilt
 """
 from __future__ import annotations
 
