@@ -277,9 +277,11 @@ def test_a_preheated_kernel_reads_its_request_from_voilas_socket(monkeypatch):
         for key, value in {"VOILA_PREHEAT": "True", "VOILA_APP_IP": "127.0.0.1", "VOILA_APP_PORT": str(state["port"]),
                            "VOILA_SERVER_URL": "/", "VOILA_KERNEL_ID": "k-123"}.items():
             monkeypatch.setenv(key, value)
-        monkeypatch.delenv("QUERY_STRING", raising=False)
-        monkeypatch.delenv("SERVER_SOFTWARE", raising=False)
-        monkeypatch.delenv("VOILA_WS_BASE_URL", raising=False)
+        for name in ("QUERY_STRING", "SERVER_SOFTWARE", "VOILA_WS_BASE_URL"):
+            # set first, so the undo also removes what the request puts there (a delenv of an absent
+            # variable records nothing, and SERVER_SOFTWARE=voila/... would make later tests "served")
+            monkeypatch.setenv(name, "")
+            monkeypatch.delenv(name)
         voila_loaded = "voila" in sys.modules
         assert request_query_string() == "reviewer=erin"
         assert paths == ["/voila/query/k-123"]
