@@ -112,6 +112,23 @@ def app_notebook() -> Path:
     return out
 
 
+def plotly_asset(folder: Path) -> Path:
+    """Put the ``plotly`` package's own ``plotly.min.js`` at ``<folder>/wb-static/`` (where the served
+    dashboard's figures fetch it; see :mod:`workbench.ui.plotly_view`) unless the same file is there."""
+    import shutil
+
+    import plotly
+
+    src = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
+    dest = Path(folder) / "wb-static" / "plotly.min.js"
+    if not (dest.is_file() and dest.stat().st_size == src.stat().st_size):
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        tmp = dest.with_name(f".plotly.min.js.{os.getpid()}.tmp")
+        shutil.copyfile(src, tmp)
+        os.replace(tmp, dest)
+    return dest
+
+
 def notebook_json() -> dict:
     """``APP_CELLS`` as an nbformat 4.5 notebook of code cells."""
     cells = [{"cell_type": "code", "execution_count": None, "id": f"app-{i}", "metadata": {}, "outputs": [],
@@ -288,7 +305,14 @@ def voila_command(notebook: Path, port: int = 8866, host: str = "127.0.0.1", tok
            # kernels kept ready with the dashboard built: the next browser tabs paint at once (the
            # notebook reads ?reviewer= after the request arrives; see open_dashboard).
            # VoilaConfiguration.preheat_kernel / default_pool_size (voila 0.5)
-           f"--preheat_kernel={pool_size > 0}", f"--pool_size={pool_size}"]
+           f"--preheat_kernel={pool_size > 0}", f"--pool_size={pool_size}",
+           # the served dashboard draws figures with its own PlotlyView (ui.plotly_view), which fetches
+           # plotly.js when a figure is first shown: the plotly extension's 4.8 MB chunk is left out of
+           # every page (it cost each page ~0.3-0.6 s before the first widget), and plotly.min.js is
+           # the one file beside the notebook that Voila serves besides its default images
+           "--VoilaConfiguration.extension_denylist=jupyterlab-plotly",
+           "--VoilaConfiguration.file_allowlist=.*\\.(png|jpg|gif|svg)",
+           "--VoilaConfiguration.file_allowlist=wb-static/plotly\\.min\\.js"]
     if not open_browser:
         cmd.append("--no-browser")
     if token:
@@ -343,7 +367,13 @@ def serve(target: str | os.PathLike | None = None, port: int = 8866, host: str =
     conf = password_config(password) if password else None
     if conf is not None:
         env["JUPYTER_CONFIG_PATH"] = os.pathsep.join([str(conf), *filter(None, [env.get("JUPYTER_CONFIG_PATH")])])
-    cmd = voila_command(app_notebook(), port=port, host=host, token=token, open_browser=open_browser,
+    notebook = app_notebook()
+    try:
+        plotly_asset(notebook.parent)
+    except OSError as exc:  # the page then says in place of each figure that it could not be drawn
+        print(f"workbench serve: warning: plotly.js could not be put beside {notebook} ({exc}); "
+              "the dashboard's figures will not be drawn", file=sys.stderr)
+    cmd = voila_command(notebook, port=port, host=host, token=token, open_browser=open_browser,
                         user_header=user_header, pool_size=kernels)
     url = f"http://{host}:{port}/" + (f"?token={token}" if token else "")
     print(f"serving {project} at {url}", flush=True)

@@ -332,6 +332,12 @@ def test_overview_of_a_real_file_shows_its_composition_and_links_the_queue(serve
             page.goto(url + "?reviewer=alice", timeout=deadline.ms(150), wait_until="domcontentloaded")
             page.wait_for_selector(".wb-task-types", timeout=deadline.ms(150))
             page.wait_for_selector(".js-plotly-plot .barlayer .point path", timeout=deadline.ms())
+            # drawn by the dashboard's own PlotlyView with the plotly package's plotly.min.js: the page
+            # never loads the jupyterlab-plotly extension (its 4.8 MB chunk held every page back)
+            loaded = page.evaluate("performance.getEntriesByType('resource').map(e => e.name)")
+            assert not [u for u in loaded if "jupyterlab-plotly" in u]
+            assert [u for u in loaded if u.endswith("voila/files/wb-static/plotly.min.js")]
+            assert page.locator(".wb-plotly-view.js-plotly-plot").count() >= 2
             text = page.inner_text(".wb-dashboard")
             assert "The data has no categories" in text
             assert f"{REAL_ROWS}\nrecords" in text or f"{REAL_ROWS} records" in text

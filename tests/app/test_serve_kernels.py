@@ -64,3 +64,16 @@ def test_negative_kernels_is_refused_before_anything_starts(captured, capsys):
     assert captured == []
     with pytest.raises(ValueError, match="0 or more"):
         app.voila_command(Path("app.ipynb"), pool_size=-2)
+
+
+def test_served_pages_leave_the_plotly_extension_out_and_serve_plotly_js(captured):
+    """The dashboard draws its own figures (ui.plotly_view): Voila leaves jupyterlab-plotly out of the pages
+    and serves plotly.min.js from beside the notebook, and no other script."""
+    import re
+
+    assert cli.main(["serve"]) == 0
+    conf = _voila_config(captured[-1])
+    assert conf.extension_denylist == ["jupyterlab-plotly"]
+    served = [p for p in ("wb-static/plotly.min.js", "figure.png", "wb-static/other.js", "secret.py")
+              if any(re.fullmatch(rule, p, re.IGNORECASE) for rule in conf.file_allowlist)]
+    assert served == ["wb-static/plotly.min.js", "figure.png"]

@@ -212,15 +212,27 @@ def test_a_bad_region_is_refused_with_a_message(dashboard):
     assert dashboard.session.queue.tolist() == before
 
 
-def _plotly_outputs(widget) -> list:
-    """Every plotly output bundle inside ``widget`` (depth first)."""
+def _plotly_outputs(widget, kind: str | None = None) -> list:
+    """Every plotly figure inside ``widget`` (depth first) as a bundle ``{"data": {plotly mime: figure}}``:
+    plotly outputs (``kind="mime"``, drawn by the plotly extension in notebooks) and PlotlyView widgets
+    (``kind="view"``, the served app, whose pages carry no plotly extension)."""
     import ipywidgets as W
 
+    from workbench.ui.plotly_view import PlotlyView
+
+    mime, view_mime = "application/vnd.plotly.v1+json", "application/vnd.jupyter.widget-view+json"
     found = []
     if isinstance(widget, W.Output):
-        found += [o for o in widget.outputs if "application/vnd.plotly.v1+json" in o.get("data", {})]
+        for o in widget.outputs:
+            data = o.get("data", {})
+            if mime in data and kind in (None, "mime"):
+                found.append(o)
+            elif view_mime in data and kind in (None, "view"):
+                view = getattr(widget, "_wb_plotly_view", None)  # the view show_in keeps with its Output
+                if isinstance(view, PlotlyView) and view.model_id == data[view_mime]["model_id"]:
+                    found.append({"data": {mime: view.figure}})
     for child in getattr(widget, "children", ()):
-        found += _plotly_outputs(child)
+        found += _plotly_outputs(child, kind)
     return found
 
 
@@ -238,6 +250,8 @@ def test_in_the_served_app_the_overview_draws_its_figures_once_on_screen(real, m
     d.figures._receive(d.figures, {"event": "shown"}, [])
     drawn = _plotly_outputs(overview)
     assert len(drawn) == pending and d.figures.pending == 0
+    # drawn by PlotlyView widgets: the served page needs no plotly extension
+    assert len(_plotly_outputs(overview, "view")) == pending and _plotly_outputs(overview, "mime") == []
     assert any("task type" in str(b["data"]["application/vnd.plotly.v1+json"]).lower() for b in drawn)
     # afterwards a new colour draws at once, replacing the map's output (not adding one)
     d.composition.set_color("task_type")

@@ -118,24 +118,33 @@ class DeferredFigures(anywidget.AnyWidget):
     _esm = t.Unicode(SHOWN_ESM).tag(sync=True)
     delay = t.Int(SHOWN_DELAY_MS).tag(sync=True)
 
-    def __init__(self, defer: bool = True, **kwargs: Any):
+    def __init__(self, defer: bool = True, views: bool = False, **kwargs: Any):
         super().__init__(**kwargs)
         self.deferred = defer
+        self.views = views  # served: figures as PlotlyView widgets (the page has no plotly extension)
         self._pending: list[tuple[Any, dict]] = []
         self.on_msg(self._receive)
+
+    def _show(self, out: Any, bundle: dict) -> None:
+        if self.views:
+            from workbench.ui.plotly_view import show_in
+
+            show_in(out, bundle)
+        else:
+            out.outputs = (bundle,)
 
     def put(self, out: Any, bundle: dict) -> None:
         """Show ``bundle`` (one display_data output) in the ``Output`` widget ``out``, now or once shown."""
         if self.deferred:
             self._pending = [(o, b) for o, b in self._pending if o is not out] + [(out, bundle)]
         else:
-            out.outputs = (bundle,)
+            self._show(out, bundle)
 
     def draw(self) -> int:
         """Draw everything pending (the browser's ``shown``; tests call it); how many outputs were drawn."""
         pending, self._pending, self.deferred = self._pending, [], False
         for out, bundle in pending:
-            out.outputs = (bundle,)
+            self._show(out, bundle)
         return len(pending)
 
     @property
