@@ -181,9 +181,11 @@ class Dashboard(IdentityBox, AgreementTab, ExportTab):
             self.say(f"review queue: {len(self.session.queue):,} records where {what}")
 
     def _figure(self, fig, put: Callable[[W.Output, dict], Any] | None = None) -> W.Widget:
-        """The figure as a static output, drawn by the browser's plotly extension (loaded once with the
-        page). No plotly ``FigureWidget``: each carries plotly.js (5 MB) in its own state, and the page
-        shows nothing until the browser has compiled it (see :mod:`workbench.ui.plot_events`)."""
+        """The figure as a static output: in a notebook a plotly output (drawn by plotly's own renderer),
+        in the served app a :class:`~workbench.ui.plotly_view.PlotlyView` (the pages carry no plotly
+        extension; plotly.js is fetched when a figure is first drawn). No plotly ``FigureWidget``: each
+        carries plotly.js (5 MB) in its own state, and the page shows nothing until the browser has
+        compiled it (see :mod:`workbench.ui.plot_events`)."""
         fig = binned(fig)
         out = W.Output()
         bundle = {"output_type": "display_data", "metadata": {},

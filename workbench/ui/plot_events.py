@@ -5,7 +5,8 @@ in its own state, which every page received over the kernel's websocket and comp
 of the page was shown (5-6 s of a 8 s warm page load at 1k records, measured by
 ``benchmarks/bench_pages.py``), and importing it cost the kernel 1-8 s more (``plotly.basewidget`` ->
 ``plotly.io._renderers`` -> nbformat -> jsonschema, which compiles 39 grammars with lark). The figure is
-now a static plotly output, drawn by the page's plotly extension (loaded with the page, once), and
+now a static figure (a plotly output in notebooks; in the served app a
+:class:`~workbench.ui.plotly_view.PlotlyView`, which fetches plotly.js itself), and
 :class:`PlotEvents` — inline JavaScript of about 2 KB, nothing loaded — finds that figure's graph
 element in the page (the ``Output`` carrying its ``target`` class), listens to plotly's own
 ``plotly_click`` / ``plotly_selected`` events on it (again after the output is redrawn), and sends each
@@ -49,7 +50,7 @@ function render({ model, el }) {
       });
     }
   };
-  // the figure is drawn by the plotly extension at its own pace, and drawn anew when the output changes
+  // the figure is drawn (by plotly's renderer or a PlotlyView) at its own pace, and anew when the output changes
   observer = new MutationObserver(() => { clearTimeout(timer); timer = setTimeout(hook, 50); });
   observer.observe(document.body, { childList: true, subtree: true });
   hook();
@@ -105,10 +106,12 @@ SHOWN_DELAY_MS = 500  # on screen this long before the figures are drawn (a tab 
 class DeferredFigures(anywidget.AnyWidget):
     """Figures drawn when their part of the page is first on screen, not with the page.
 
-    A plotly output makes the page load the plotly extension's 4.8 MB chunk and draw before the browser
-    shows ANY widget of the page: measured with ``benchmarks/bench_pages.py``'s tabs (1k records, load
+    A plotly output made the page load the plotly extension's 4.8 MB chunk and draw before the browser
+    showed ANY widget of the page: measured with ``benchmarks/bench_pages.py``'s tabs (1k records, load
     average 4-7), the second tab's Overview painted in 5.1-5.2 s with its figures and in 2.3-3.3 s without
-    them. So in the served app the Overview is painted first, and its figures are put into their outputs
+    them (the served pages now carry no plotly extension at all: ``views=True`` draws each figure as a
+    :class:`~workbench.ui.plotly_view.PlotlyView`, which fetches plotly.js when it first draws). So in the
+    served app the Overview is painted first, and its figures are put into their outputs
     when this widget (a 1 px element above them) has been on screen for :data:`SHOWN_DELAY_MS`: half a
     second after the Overview's first paint when one stays on it; never for a reviewer who opens the
     Review tab at once (the plotly chunk would hold that tab's first keys back). ``put`` draws at once
