@@ -115,13 +115,14 @@ def app_notebook() -> Path:
 def plotly_asset(folder: Path) -> Path:
     """Put the ``plotly`` package's own ``plotly.min.js`` at ``<folder>/wb-static/`` (where the served
     dashboard's figures fetch it; see :mod:`workbench.ui.plotly_view`) unless the same file is there."""
+    import filecmp
     import shutil
 
     import plotly
 
     src = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
     dest = Path(folder) / "wb-static" / "plotly.min.js"
-    if not (dest.is_file() and dest.stat().st_size == src.stat().st_size):
+    if not (dest.is_file() and filecmp.cmp(src, dest, shallow=False)):
         dest.parent.mkdir(parents=True, exist_ok=True)
         tmp = dest.with_name(f".plotly.min.js.{os.getpid()}.tmp")
         shutil.copyfile(src, tmp)

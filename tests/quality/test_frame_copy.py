@@ -92,7 +92,11 @@ def test_a_frame_that_does_not_round_trip_gets_no_copy(tmp_path):
     mixed = pd.DataFrame({"id": ["a", "b"], "odd": pd.Series([1, "x"], dtype=object),
                           "score": [0.5, 1.5]})
     assert frame_copy.write_frame(mixed, {"s": ["odd", "score"]}, tmp_path / "frame-x.arrow") is None
-    assert list(tmp_path.iterdir()) == []
+    # no copy, and a marker so that later readers do not try again
+    assert [p.name for p in tmp_path.iterdir()] == ["frame-x.skip"]
+    # (the marker is honoured: not even a frame that would round-trip is written under that name)
+    assert frame_copy.write_frame(mixed.drop(columns="odd"), {"s": ["score"]}, tmp_path / "frame-x.arrow") is None
+    assert not (tmp_path / "frame-x.arrow").exists()
     plain = mixed.drop(columns="odd")
     path = frame_copy.write_frame(plain, {"s": ["score"]}, tmp_path / "frame-y.arrow")
     frame, columns = frame_copy.read_frame(path)

@@ -16,35 +16,10 @@ This package reads the store, quality and agreement layers and never imports the
 import importlib
 from typing import Any
 
-# Each public name -> (submodule, attribute there). The submodules are imported when a name is first
-# used, not with the package: the dashboard reads two summaries from here on every page, and importing
-# every submodule (classifier, judge, crosscheck -> agreement -> scipy.sparse) cost each served kernel
-# ~0.1 s and ~16 MB it never used.
-_LAZY: dict[str, tuple[str, str]] = {
-    "order": ("active", "order"), "queue_scores": ("active", "queue_scores"),
-    "uncertainty": ("active", "uncertainty"),
-    "TextClassifier": ("classifier", "TextClassifier"), "auto_suggest": ("classifier", "auto_suggest"),
-    "retrain": ("classifier", "retrain"), "train": ("classifier", "train"),
-    "suggest_labels": ("classifier", "suggest"),
-    "assist_settings": ("common", "assist_settings"), "human_values": ("common", "human_values"),
-    "suggestion_summary": ("common", "suggestion_summary"), "suggestions_frame": ("common", "suggestions_frame"),
-    "crosscheck": ("crosscheck", "crosscheck"), "review_queue": ("crosscheck", "review_queue"),
-    "draft": ("drafts", "draft"), "provenance_counts": ("drafts", "provenance_counts"),
-    "provenance_frame": ("drafts", "provenance_frame"),
-    "judge_preferences": ("judge", "judge_preferences"), "score_records": ("judge", "score_records"),
-    "LabelingFunction": ("labeling", "LabelingFunction"), "LabelingFunctions": ("labeling", "LabelingFunctions"),
-    "apply_functions": ("labeling", "apply_functions"), "keyword_function": ("labeling", "keyword_function"),
-    "labeling_function": ("labeling", "labeling_function"),
-    "rules_from_guidelines": ("labeling", "rules_from_guidelines"),
-    "suggest_from_rules": ("labeling", "suggest"),
-    "combine": ("labelmodel", "combine"), "lf_report": ("labelmodel", "lf_report"),
-    "LLMClient": ("llm", "LLMClient"), "LLMConfig": ("llm", "LLMConfig"), "LLMError": ("llm", "LLMError"),
-    "LLMUnavailable": ("llm", "LLMUnavailable"),
-    "usage_report": ("llmcache", "usage_report"),
-}
-
-
-# literal module names, so the import-layering test sees every edge
+# The submodules are imported when one of their names is first used, not with the package: the
+# dashboard reads two summaries from here on every page, and importing every submodule (classifier,
+# judge, crosscheck -> agreement -> scipy.sparse) cost each served kernel ~0.1 s and ~16 MB it never used.
+# Module names are literals, so the import-layering test sees every edge.
 _MODULES: dict[str, Any] = {
     "active": lambda: importlib.import_module("workbench.assist.active"),
     "classifier": lambda: importlib.import_module("workbench.assist.classifier"),
@@ -57,6 +32,28 @@ _MODULES: dict[str, Any] = {
     "llm": lambda: importlib.import_module("workbench.assist.llm"),
     "llmcache": lambda: importlib.import_module("workbench.assist.llmcache"),
 }
+# public name -> (submodule, its name there); the public API is this table's keys
+_LAZY: dict[str, tuple[str, str]] = {
+    "TextClassifier": ("classifier", "TextClassifier"), "train": ("classifier", "train"),
+    "retrain": ("classifier", "retrain"), "suggest_labels": ("classifier", "suggest"),
+    "auto_suggest": ("classifier", "auto_suggest"),
+    "order": ("active", "order"), "queue_scores": ("active", "queue_scores"),
+    "uncertainty": ("active", "uncertainty"),
+    "LabelingFunction": ("labeling", "LabelingFunction"), "LabelingFunctions": ("labeling", "LabelingFunctions"),
+    "labeling_function": ("labeling", "labeling_function"), "keyword_function": ("labeling", "keyword_function"),
+    "rules_from_guidelines": ("labeling", "rules_from_guidelines"),
+    "apply_functions": ("labeling", "apply_functions"), "combine": ("labelmodel", "combine"),
+    "lf_report": ("labelmodel", "lf_report"), "suggest_from_rules": ("labeling", "suggest"),
+    "LLMClient": ("llm", "LLMClient"), "LLMConfig": ("llm", "LLMConfig"), "LLMError": ("llm", "LLMError"),
+    "LLMUnavailable": ("llm", "LLMUnavailable"), "usage_report": ("llmcache", "usage_report"),
+    "draft": ("drafts", "draft"), "provenance_frame": ("drafts", "provenance_frame"),
+    "provenance_counts": ("drafts", "provenance_counts"),
+    "score_records": ("judge", "score_records"), "judge_preferences": ("judge", "judge_preferences"),
+    "crosscheck": ("crosscheck", "crosscheck"), "review_queue": ("crosscheck", "review_queue"),
+    "assist_settings": ("common", "assist_settings"), "human_values": ("common", "human_values"),
+    "suggestions_frame": ("common", "suggestions_frame"), "suggestion_summary": ("common", "suggestion_summary"),
+}
+__all__ = list(_LAZY)
 
 
 def __getattr__(name: str) -> Any:
@@ -70,16 +67,3 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(list(globals()) + list(_LAZY))
-
-
-__all__ = [
-    "TextClassifier", "train", "retrain", "suggest_labels", "auto_suggest",
-    "order", "queue_scores", "uncertainty",
-    "LabelingFunction", "LabelingFunctions", "labeling_function", "keyword_function", "rules_from_guidelines",
-    "apply_functions", "combine", "lf_report", "suggest_from_rules",
-    "LLMClient", "LLMConfig", "LLMError", "LLMUnavailable", "usage_report",
-    "draft", "provenance_frame", "provenance_counts",
-    "score_records", "judge_preferences",
-    "crosscheck", "review_queue",
-    "assist_settings", "human_values", "suggestions_frame", "suggestion_summary",
-]

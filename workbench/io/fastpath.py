@@ -134,7 +134,7 @@ def read_parts(plan: Plan, parts: T, whole: bool = True) -> T | None:
         done = _read_whole(plan.path, max(BLOCK_SIZE, plan.size), plan.fmt, parts)
     except _ARROW_ERRORS:
         return None  # parse errors, duplicate keys, mixed types: the exact path reports them line by line
-    except TooLarge:
+    except TooLarge:  # (a subclass of Unsupported, which falls back: this one must reach the caller)
         raise
     except Unsupported:
         return None  # an array shape the builders do not take: the exact path

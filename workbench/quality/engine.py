@@ -298,6 +298,12 @@ def _report(table: pa.Table, results: dict[str, SignalResult], fingerprint: str 
     for r in results.values():  # share the combined frame's columns (copy-on-write) instead of a copy
         r.frame = frame[list(r.frame.columns)]
     pa.default_memory_pool().release_unused()
+    return _as_report(frame, results, fingerprint, timings, cached)
+
+
+def _as_report(frame: pd.DataFrame, results: dict[str, SignalResult], fingerprint: str | None,
+               timings: dict[str, float], cached: list[str]) -> SignalReport:
+    """The report of ``results`` whose frames are columns of the combined ``frame``."""
     return SignalReport(frame, {n: r.summary for n, r in results.items()},
                         {n: r.info for n, r in results.items()}, results, fingerprint, timings, cached)
 
@@ -359,9 +365,7 @@ def _mapped_report(cache: _Cache, copy: Path, entries: list[tuple[str, str]], n:
         if meta is None or name not in columns or not set(columns[name]) <= set(frame.columns):
             return None
         results[name] = SignalResult(name, frame[columns[name]], meta["summary"], meta.get("info", {}))
-    return SignalReport(frame, {name: r.summary for name, r in results.items()},
-                        {name: r.info for name, r in results.items()}, results, fingerprint,
-                        {name: 0.0 for name in results}, list(results))
+    return _as_report(frame, results, fingerprint, {name: 0.0 for name in results}, list(results))
 
 
 def code_digest() -> str:

@@ -75,7 +75,12 @@ def read_frame(path: Path) -> tuple[pd.DataFrame, dict[str, list[str]]] | None:
 def write_frame(frame: pd.DataFrame, columns: dict[str, list[str]], path: Path) -> Path | None:
     """Write ``frame`` as the copy at ``path`` when it reads back equal (values and dtypes); else nothing.
 
-    Returns the path written, or None (a frame Arrow cannot hold as it is, a full or read-only disk)."""
+    Returns the path written, or None (a frame Arrow cannot hold as it is, a full or read-only disk). A
+    frame that does not round-trip leaves a ``.skip`` marker beside ``path``, so every later reader does
+    not pay for the attempt again."""
+    skip = path.with_suffix(".skip")
+    if skip.exists():
+        return None
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     try:
         table = pa.Table.from_pandas(frame, preserve_index=False).combine_chunks()
@@ -89,10 +94,16 @@ def write_frame(frame: pd.DataFrame, columns: dict[str, list[str]], path: Path) 
         if back is None or not _same(back[0], frame):
             log.info("the signal frame does not round-trip through Arrow: no mapped copy of it")
             tmp.unlink(missing_ok=True)
+            skip.touch()
             return None
         os.replace(tmp, path)
         return path
-    except (OSError, ValueError, TypeError, pa.ArrowException) as exc:
+    except (ValueError, TypeError, pa.ArrowException) as exc:  # a frame Arrow cannot hold as it is
+        log.info("no mapped copy of the signal frame (%s)", exc)
+        tmp.unlink(missing_ok=True)
+        skip.touch()
+        return None
+    except OSError as exc:  # a full or read-only disk: tried again next time
         log.info("no mapped copy of the signal frame (%s)", exc)
         tmp.unlink(missing_ok=True)
         return None

@@ -55,7 +55,7 @@ from workbench.store.folder import (
 from workbench.store.identity import Identity, os_user
 from workbench.store.log import EventLog
 from workbench.store.roles import RolesMixin
-from workbench.store.source_copy import read_copy, write_copy
+from workbench.store.source_copy import mapped_table, read_copy
 from workbench.store.validate import check_reviewer
 from workbench.store.views import ViewsMixin
 
@@ -224,19 +224,15 @@ class Project(RolesMixin, ActionsMixin, ViewsMixin):
         memory-mapped (written from source.parquet on first read; see :mod:`workbench.store.source_copy`)."""
         if self._dataset is None:
             src = self._meta.get("source", {})
-            quarantine = read_quarantine(self.path / QUARANTINE)
-            mapped = read_copy(self.cache_dir, self.fingerprint)
-            if mapped is not None:  # the Arrow copy: columns in the shared file cache, not in this process
-                self._dataset = Dataset(mapped, src.get("format", "canonical"), src.get("path"), quarantine)
-                return self._dataset
-            table = pq.read_table(self.path / SOURCE, memory_map=True)
-            self._dataset = Dataset(table, src.get("format", "canonical"), src.get("path"), quarantine)
-            del table
-            if write_copy(self._dataset.table, self.cache_dir, self.fingerprint) is not None:
-                mapped = read_copy(self.cache_dir, self.fingerprint)
-                if mapped is not None:
-                    self._dataset.table = mapped
-                    pa.default_memory_pool().release_unused()  # the decoded copy's pages back to the OS
+            # the Arrow copy: its columns are the shared file cache, not this process's memory
+            table = read_copy(self.cache_dir, self.fingerprint)
+            if table is None:  # first read: decoded into the canonical layout, then copied and mapped
+                decoded = Dataset(pq.read_table(self.path / SOURCE, memory_map=True)).table
+                table = mapped_table(decoded, self.cache_dir, self.fingerprint)
+                del decoded
+                pa.default_memory_pool().release_unused()  # the decoded pages back to the OS
+            self._dataset = Dataset(table, src.get("format", "canonical"), src.get("path"),
+                                    read_quarantine(self.path / QUARANTINE))
         return self._dataset
 
     @property

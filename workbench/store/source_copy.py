@@ -56,3 +56,12 @@ def write_copy(table: pa.Table, cache_dir: Path, fingerprint: str) -> Path | Non
         log.warning("no Arrow copy of the source in %s (%s): readers decode source.parquet", cache_dir, exc)
         tmp.unlink(missing_ok=True)
         return None
+
+
+def mapped_table(table: pa.Table, cache_dir: Path, fingerprint: str) -> pa.Table:
+    """``table`` (just decoded from source.parquet) written as the Arrow copy and read back mapped;
+    ``table`` itself when the copy cannot be made or read."""
+    if write_copy(table, cache_dir, fingerprint) is None:
+        return table
+    mapped = read_copy(cache_dir, fingerprint)
+    return table if mapped is None else mapped

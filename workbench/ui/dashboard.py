@@ -191,15 +191,20 @@ class Dashboard(IdentityBox, AgreementTab, ExportTab):
         bundle = {"output_type": "display_data", "metadata": {},
                   "data": {"application/vnd.plotly.v1+json": json.loads(fig.to_json()),
                            "text/plain": f"<{fig.layout.title.text or 'figure'}>"}}
-        if put is None and self.project.served:  # at once, drawn by plotly.js (no plotly extension served)
+        # at once (another tab's figures), or through the Overview's DeferredFigures
+        (put or self._show_figure)(out, bundle)
+        return out
+
+    def _show_figure(self, out: W.Output, bundle: dict) -> None:
+        """Put a plotly bundle into ``out``: as it is in a notebook (plotly's renderer draws it), as a
+        :class:`~workbench.ui.plotly_view.PlotlyView` in the served app (its pages carry no plotly
+        extension)."""
+        if self.project.served:
             from workbench.ui.plotly_view import show_in
 
             show_in(out, bundle)
-        elif put is None:  # at once (another tab's figures; the Overview's go through its DeferredFigures)
-            out.outputs = (bundle,)
         else:
-            put(out, bundle)
-        return out
+            out.outputs = (bundle,)
 
     # Overview -----------------------------------------------------------------------------------
     def counts(self) -> dict[str, int]:
@@ -224,7 +229,7 @@ class Dashboard(IdentityBox, AgreementTab, ExportTab):
         from workbench.ui.plot_events import DeferredFigures
 
         # in the served app the figures are drawn once the Overview is on screen, after its first paint
-        self.figures = DeferredFigures(defer=bool(self.project.served), views=bool(self.project.served))
+        self.figures = DeferredFigures(defer=bool(self.project.served), show=self._show_figure)
         self.composition = CompositionPanel(self.project.dataset, frame, self.filter_review, self.guard,
                                             self.project.guidelines.target_mix, self.project.status_frame,
                                             linked=self.linked_charts, put=self.figures.put)

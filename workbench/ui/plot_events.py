@@ -109,8 +109,8 @@ class DeferredFigures(anywidget.AnyWidget):
     A plotly output made the page load the plotly extension's 4.8 MB chunk and draw before the browser
     showed ANY widget of the page: measured with ``benchmarks/bench_pages.py``'s tabs (1k records, load
     average 4-7), the second tab's Overview painted in 5.1-5.2 s with its figures and in 2.3-3.3 s without
-    them (the served pages now carry no plotly extension at all: ``views=True`` draws each figure as a
-    :class:`~workbench.ui.plotly_view.PlotlyView`, which fetches plotly.js when it first draws). So in the
+    them (the served pages now carry no plotly extension at all: the dashboard's ``show`` draws each figure
+    as a :class:`~workbench.ui.plotly_view.PlotlyView`, which fetches plotly.js when it first draws). So in the
     served app the Overview is painted first, and its figures are put into their outputs
     when this widget (a 1 px element above them) has been on screen for :data:`SHOWN_DELAY_MS`: half a
     second after the Overview's first paint when one stays on it; never for a reviewer who opens the
@@ -121,20 +121,13 @@ class DeferredFigures(anywidget.AnyWidget):
     _esm = t.Unicode(SHOWN_ESM).tag(sync=True)
     delay = t.Int(SHOWN_DELAY_MS).tag(sync=True)
 
-    def __init__(self, defer: bool = True, views: bool = False, **kwargs: Any):
+    def __init__(self, defer: bool = True, show: Callable[[Any, dict], Any] | None = None, **kwargs: Any):
         super().__init__(**kwargs)
         self.deferred = defer
-        self.views = views  # served: figures as PlotlyView widgets (the page has no plotly extension)
+        # how a bundle reaches its output (the served dashboard: a PlotlyView; default: the output itself)
+        self._show = show or (lambda out, bundle: setattr(out, "outputs", (bundle,)))
         self._pending: list[tuple[Any, dict]] = []
         self.on_msg(self._receive)
-
-    def _show(self, out: Any, bundle: dict) -> None:
-        if self.views:
-            from workbench.ui.plotly_view import show_in
-
-            show_in(out, bundle)
-        else:
-            out.outputs = (bundle,)
 
     def put(self, out: Any, bundle: dict) -> None:
         """Show ``bundle`` (one display_data output) in the ``Output`` widget ``out``, now or once shown."""
