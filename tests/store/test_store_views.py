@@ -75,14 +75,17 @@ def test_status_frame(project):
     annotate(project)
     st = project.status_frame().set_index("record_id")
     assert len(st) == 12
-    assert st.loc["r1", "n_reviews"] == 3 and st.loc["r1", "reviewers"] == ["ada", "bob", "cat"]
+    assert st.loc["r1", "n_reviews"] == 3 and st.loc["r1", "reviewers"] == ("ada", "bob", "cat")
     assert (st.loc["r1", "decision"], st.loc["r1", "decision_source"]) == ("reject", "adjudicator")
     assert st.loc["r1", "adjudicated"]
     assert st.loc["r1", "disputed"]  # labels and ratings still disagree, only the decision was ruled on
     assert (st.loc["r2", "decision"], st.loc["r2", "disputed"]) == ("accept", False)
     assert st.loc["r10", "disputed"] == False  # noqa: E712 - same pick under different display orders
     assert st.loc["r0", "n_reviews"] == 0 and st.loc["r0", "decision"] is None
-    assert st.loc["r0", "reviewers"] == []
+    assert st.loc["r0", "reviewers"] == ()
+    # one shared empty tuple, not an object per unreviewed record (memory per served kernel)
+    unreviewed = st.loc[st["n_reviews"] == 0, "reviewers"].tolist()
+    assert len(unreviewed) > 1 and all(v is unreviewed[0] for v in unreviewed)
 
 
 def test_disputed_decision_without_adjudication(project):

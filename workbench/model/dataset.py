@@ -163,9 +163,21 @@ class Dataset:
 
         return pd.Index(self.table.column("id").to_pylist())
 
+    def position(self, record_id: str) -> int:
+        """The table position of ``record_id``, -1 when there is none.
+
+        A scan of the id column (1.1 ms at 200k records), not a lookup in :attr:`ids`: the first lookup
+        in that Index builds a hash table over a Python string per record (18 MB at 200k), which every
+        served review kernel would then hold for the sake of one id per action.
+        """
+        col = self.table.column("id")
+        return int(pc.index(col, pa.scalar(str(record_id), col.type)).as_py())
+
     def record(self, key: str | int) -> Record:
         """The record with id ``key`` (str) or at position ``key`` (int)."""
-        pos = key if isinstance(key, int) else self.ids.get_loc(key)
+        pos = key if isinstance(key, int) else self.position(key)
+        if pos < 0:
+            raise KeyError(key)
         return Record.from_dict(self.table.slice(pos, 1).to_pylist()[0])
 
     def records(self) -> Iterator[Record]:

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from workbench.model.memory import release_freed
 from workbench.quality.base import Signal, SignalContext, SignalResult, key_columns
 
 DEFAULT_BATCH = 100_000
@@ -73,7 +74,7 @@ def run_batched(signals: Sequence[Signal], table: pa.Table, ctx: SignalContext, 
             result = sig.summarize(rows, keys, whole).validate(n)
             del rows
             ctx.results[sig.name] = result
-            pa.default_memory_pool().release_unused()
+            release_freed()
             yield sig.name, result, round(seconds[sig.name] + time.perf_counter() - start, 4)
     finally:
         if spill is not None:

@@ -15,6 +15,7 @@ import pyarrow as pa
 
 from workbench.model.dataset import Dataset
 from workbench.model.guidelines import Guidelines
+from workbench.model.memory import release_freed
 from workbench.quality import frame_copy
 from workbench.quality.base import Registry, Signal, SignalContext, SignalResult
 
@@ -282,7 +283,7 @@ def compute_signals(dataset_or_table: Dataset | pa.Table, guidelines: Guidelines
         cache.save(keys[sig.name], result)
         # Arrow's allocator keeps freed buffers for reuse; hand a signal's temporaries back to the
         # OS so the peak of a run is the largest signal, not the sum of all of them
-        pa.default_memory_pool().release_unused()
+        release_freed()
         ctx.results[sig.name] = result
     # in the signals' order, however each was got (cached, batched, whole-table): the same report either way
     results = {s.name: ctx.results[s.name] for s in chosen if s.name in requested}
@@ -297,7 +298,7 @@ def _report(table: pa.Table, results: dict[str, SignalResult], fingerprint: str 
     frame = combine_frames(table, results.values())
     for r in results.values():  # share the combined frame's columns (copy-on-write) instead of a copy
         r.frame = frame[list(r.frame.columns)]
-    pa.default_memory_pool().release_unused()
+    release_freed()
     return _as_report(frame, results, fingerprint, timings, cached)
 
 

@@ -26,12 +26,12 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import pyarrow as pa
 import pyarrow.parquet as pq
 
 from workbench.model.dataset import Dataset
 from workbench.model.events import Event
 from workbench.model.guidelines import Guidelines
+from workbench.model.memory import release_freed
 from workbench.store import assign as _assign
 from workbench.store import effort as _effort
 from workbench.store.actions import ActionsMixin
@@ -230,7 +230,7 @@ class Project(RolesMixin, ActionsMixin, ViewsMixin):
                 decoded = Dataset(pq.read_table(self.path / SOURCE, memory_map=True)).table
                 table = mapped_table(decoded, self.cache_dir, self.fingerprint)
                 del decoded
-                pa.default_memory_pool().release_unused()  # the decoded pages back to the OS
+                release_freed()  # the decoded pages back to the OS
             self._dataset = Dataset(table, src.get("format", "canonical"), src.get("path"),
                                     read_quarantine(self.path / QUARANTINE))
         return self._dataset

@@ -19,6 +19,7 @@ from typing import Any
 import ipywidgets as W
 import pandas as pd
 
+from workbench.model.memory import release_freed
 from workbench.ui.dashboard_tabs import AgreementTab, html_table
 from workbench.ui.export_tab import ExportTab
 from workbench.ui.identity_box import IdentityBox, key_from_query, one_line, reviewer_from_query
@@ -143,6 +144,9 @@ class Dashboard(IdentityBox, AgreementTab, ExportTab):
         try:
             box.children = tuple(builders[index]())
             self._built.add(index)
+            # a tab's build frees large temporaries (frames, figures): every served tab is a kernel process,
+            # so what the allocators keep of them is paid per tab (see workbench.model.memory)
+            release_freed()
         except Exception as exc:  # noqa: BLE001
             log.debug("building tab %s failed", TAB_TITLES[index], exc_info=True)
             box.children = (W.HTML(f"<div class='wb-error'>{esc(TAB_TITLES[index])} could not be shown: "

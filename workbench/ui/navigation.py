@@ -76,7 +76,7 @@ class Navigation:
     def jump(self, target: str | int) -> bool:
         """Go to a record id (str) or a 0-based queue position (int)."""
         if isinstance(target, str):
-            pos = self.dataset.ids.get_indexer([target])[0]
+            pos = self.dataset.position(target)
             hit = np.flatnonzero(self.queue == pos) if pos >= 0 else []
             if not len(hit):
                 self._say(f"{target!r} is not in the current queue" +

@@ -251,13 +251,17 @@ class ReviewSession(Navigation, SessionActions):
         self._rebuild(self.current_id, self.position)
 
     # page ----------------------------------------------------------------------------------------
-    def record_state(self, record_id: str | None = None) -> RecordState:
-        """The folded state of a record (cached until the page changes or the record is acted on)."""
+    def record_state(self, record_id: str | None = None, position: int | None = None) -> RecordState:
+        """The folded state of a record (cached until the page changes or the record is acted on);
+        ``position``, its table position, when the caller knows it."""
         rid = record_id or self.current_id
         if rid is None:
             raise ValueError("the queue is empty")
         if rid not in self._states:
-            pos = int(self.dataset.ids.get_indexer([rid])[0])
+            if position is None:
+                position = int(self.queue[self.position]) if rid == self.current_id else \
+                    self.dataset.position(rid)
+            pos = position
             if pos < 0:
                 raise ValueError(f"unknown record id {rid!r}")
             row = self.index.table.slice(pos, 1).to_pylist()[0]
@@ -273,7 +277,7 @@ class ReviewSession(Navigation, SessionActions):
         items = []
         for i, pos in enumerate(positions):
             rid = self.index.ids[pos]
-            state = self.record_state(rid)
+            state = self.record_state(rid, int(pos))
             order = display_order(state.record, self.reviewer, self.seed)
             items.append(PageItem(start + i, int(pos), state, order, self.badges(int(pos)),
                                   start + i == self.position))
