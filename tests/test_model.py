@@ -39,6 +39,20 @@ def test_record_and_event_round_trip():
     assert Event.from_dict(json.loads(json.dumps(ev.to_dict()))) == ev
 
 
+def test_positions_of_record_ids():
+    rows = [{"id": f"r{i}", "kind": "sft", "messages": [msg("user", f"q{i}"), msg("assistant", "a")]}
+            for i in range(5)]
+    ds = make_dataset(rows)
+    assert [ds.position(f"r{i}") for i in (4, 0, 2)] == [4, 0, 2]
+    assert ds.position("nope") == -1
+    assert ds.positions(["r3", "nope", "r1", "r3"]).tolist() == [3, -1, 1, 3]
+    assert ds.positions([]).tolist() == []
+    assert ds.record("r2").messages[0].content == "q2"
+    with pytest.raises(KeyError):
+        ds.record("nope")
+    assert "_engine" not in ds.ids._cache  # no lookup went through the pandas index
+
+
 def test_guidelines_default_and_validation(tmp_path):
     g = Guidelines.load(REPO / "data" / "support_guidelines.yaml")  # the sample's own guidelines
     assert [c.name for c in g.criteria] == ["accuracy", "completeness", "tone", "length", "structure"]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 from store.store_helpers import make_dataset
@@ -86,6 +87,18 @@ def test_status_frame(project):
     # one shared empty tuple, not an object per unreviewed record (memory per served kernel)
     unreviewed = st.loc[st["n_reviews"] == 0, "reviewers"].tolist()
     assert len(unreviewed) > 1 and all(v is unreviewed[0] for v in unreviewed)
+
+
+def test_status_frame_is_built_once_per_fold(project):
+    annotate(project)
+    first = project.status_frame()
+    first["n_reviews"] = -1  # a caller's own copy: the next caller is not affected
+    again = project.status_frame()
+    assert project._status_cache[1]["n_reviews"].max() == 3 and again["n_reviews"].max() == 3
+    assert np.shares_memory(again["n_reviews"].to_numpy(), project._status_cache[1]["n_reviews"].to_numpy())
+    project.decide("eve", "r7", "reject")  # a new event: a new fold, a new frame
+    st = project.status_frame().set_index("record_id")
+    assert st.loc["r7", "decision"] == "reject" and st.loc["r7", "reviewers"] == ("eve",)
 
 
 def test_disputed_decision_without_adjudication(project):

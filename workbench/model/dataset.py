@@ -17,6 +17,7 @@ from workbench.model.records import Record
 from workbench.model.schema import RECORD_SCHEMA
 
 if TYPE_CHECKING:  # pandas costs ~0.3 s to import: only the two properties that return its objects load it
+    import numpy as np
     import pandas as pd
 
 
@@ -172,6 +173,15 @@ class Dataset:
         """
         col = self.table.column("id")
         return int(pc.index(col, pa.scalar(str(record_id), col.type)).as_py())
+
+    def positions(self, record_ids) -> np.ndarray:
+        """Table positions (int64) of ``record_ids``, -1 for ids not in the table; one Arrow hash lookup,
+        without the Python-object index of :attr:`ids` (see :meth:`position`)."""
+        import numpy as np
+
+        col = self.table.column("id")
+        found = pc.index_in(pa.array([str(r) for r in record_ids], col.type), value_set=col)
+        return pc.fill_null(found, -1).to_numpy(zero_copy_only=False).astype(np.int64)
 
     def record(self, key: str | int) -> Record:
         """The record with id ``key`` (str) or at position ``key`` (int)."""

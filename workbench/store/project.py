@@ -81,6 +81,7 @@ class Project(RolesMixin, ActionsMixin, ViewsMixin):
         self._role_frame = None
         self._registry = None
         self._fold_cache: tuple[tuple, FoldedState] | None = None
+        self._status_cache: tuple[FoldedState, Any] | None = None  # status_frame() of that fold
         self._frame_cache = None
 
     # create / open ----------------------------------------------------------------------------

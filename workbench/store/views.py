@@ -22,6 +22,7 @@ class ViewsMixin:
 
     if TYPE_CHECKING:  # what this mixin uses from Project and the other mixins (for mypy only)
         log: Any
+        _status_cache: tuple[FoldedState, pd.DataFrame] | None
 
         @property
         def dataset(self) -> Any: ...
@@ -41,7 +42,7 @@ class ViewsMixin:
         ids = list(dict.fromkeys(record_ids))
         if not ids:
             return {}
-        pos = self.dataset.ids.get_indexer(ids)
+        pos = self.dataset.positions(ids)
         rows = self.dataset.table.take(pa.array(pos[pos >= 0], pa.int64())).to_pylist()
         return {r["id"]: r for r in rows}
 
@@ -168,6 +169,16 @@ class ViewsMixin:
         unresolved. The review queue and the adjudication queue filter on it.
         """
         fold = self.fold()
+        cached = self._status_cache
+        if cached is not None and cached[0] is fold:
+            # the Overview's counts and every review session of a kernel ask for it between two actions:
+            # built once per fold (0.17 s at 200k records); each caller gets its own shallow copy
+            return cached[1].copy(deep=False)
+        frame = self._status_frame(fold)
+        self._status_cache = (fold, frame)
+        return frame.copy(deep=False)
+
+    def _status_frame(self, fold: FoldedState) -> pd.DataFrame:
         ids = self.dataset.ids
         pr = fold.per_reviewer[fold.per_reviewer["kind"].isin(REVIEW_KINDS)]
         who = pr.drop_duplicates(["record_id", "reviewer"]).groupby("record_id", sort=False)["reviewer"]
