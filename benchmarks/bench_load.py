@@ -3,8 +3,10 @@
 For each format (OpenAI chat with ids, Alpaca with and without an id column, ShareGPT, DPO with string
 and with message-list sides) a seeded file is generated (``gen_data.py``, cached in /tmp), then both
 readers load it, each in its own fresh process, alternating, ``--repeat`` times; the best time of each is
-kept (the machine is shared). Prints per format: pyarrow's time, workbench's time, their ratio, and
-peak memory (max RSS of the process) over the file size.
+kept (the machine is shared). Prints per format: pyarrow's time, workbench's time, their ratio, the
+ratio of their CPU times (user + system of the whole process, best run of each: steadier than wall time
+when other work shares the cores, as the load average printed with the table shows), and peak memory
+(max RSS of the process) over the file size.
 Targets (issue 17): time <= 2.0x pyarrow, peak memory <= 2.5x the file, on every format.
 
 ``--baseline-src DIR`` also times another copy of the package (e.g. ``git archive <commit> workbench |
@@ -36,7 +38,8 @@ else:
     ds = wb.load(path)
     n, fmt = len(ds), ds.format
 dt = time.perf_counter() - t
-print(json.dumps({"rows": n, "seconds": dt, "format": fmt,
+ru = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({"rows": n, "seconds": dt, "format": fmt, "cpu": ru.ru_utime + ru.ru_stime,
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
@@ -56,7 +59,10 @@ def bench_one(path: Path, repeat: int, baseline_src: str | None) -> dict:
         for which in runs:
             src = baseline_src if which == "baseline" else None
             runs[which].append(measure(path, "workbench" if which == "baseline" else which, src))
-    return {k: min(v, key=lambda r: r["seconds"]) for k, v in runs.items()}
+    best = {k: min(v, key=lambda r: r["seconds"]) for k, v in runs.items()}
+    for k, v in runs.items():  # the least CPU any run of each reader took
+        best[k] = {**best[k], "cpu": min(r["cpu"] for r in v)}
+    return best
 
 
 def main() -> None:
@@ -68,6 +74,7 @@ def main() -> None:
     ap.add_argument("--baseline-src", default=None, help="folder holding an older workbench/ to compare with")
     args = ap.parse_args()
     rows = []
+    load_before = " ".join(open("/proc/loadavg").read().split()[:3])
     for kind in args.formats.split(","):
         path = write_jsonl(Path(args.dir) / f"workbench_bench_{kind}_{args.n}.jsonl", kind, args.n)
         size_mb = path.stat().st_size / 2**20
@@ -75,23 +82,26 @@ def main() -> None:
         ref, ours = best["pyarrow"], best["workbench"]
         row = {"kind": kind, "mb": size_mb, "format": ours["format"], "rows": ours["rows"],
                "pa_s": ref["seconds"], "wb_s": ours["seconds"], "ratio": ours["seconds"] / ref["seconds"],
-               "mem": ours["peak_mb"] / size_mb, "pa_mem": ref["peak_mb"] / size_mb}
+               "cpu_ratio": ours["cpu"] / ref["cpu"], "mem": ours["peak_mb"] / size_mb,
+               "pa_mem": ref["peak_mb"] / size_mb}
         if args.baseline_src:
             row["base_ratio"] = best["baseline"]["seconds"] / ref["seconds"]
             row["base_mem"] = best["baseline"]["peak_mb"] / size_mb
+            row["base_cpu_ratio"] = best["baseline"]["cpu"] / ref["cpu"]
         rows.append(row)
         print(json.dumps(row), flush=True)
-    print(f"\n{args.n:,} records per file, best of {args.repeat} alternating runs, each in a fresh process")
-    head = f"{'file':<13} {'MB':>5} {'read as':<11} {'pyarrow s':>9} {'wb s':>6} {'ratio':>6} {'mem/file':>8} " \
-           f"{'pa mem/file':>11}"
+    print(f"\n{args.n:,} records per file, best of {args.repeat} alternating runs, each in a fresh process; "
+          f"load average {' '.join(open('/proc/loadavg').read().split()[:3])} (before: {load_before})")
+    head = f"{'file':<13} {'MB':>5} {'read as':<11} {'pyarrow s':>9} {'wb s':>6} {'ratio':>6} {'cpu ratio':>9} " \
+           f"{'mem/file':>8} {'pa mem/file':>11}"
     if args.baseline_src:
-        head += f" {'base ratio':>10} {'base mem':>8}"
+        head += f" {'base ratio':>10} {'base cpu':>8} {'base mem':>8}"
     print(head)
     for r in rows:
         line = f"{r['kind']:<13} {r['mb']:>5.0f} {r['format']:<11} {r['pa_s']:>9.2f} {r['wb_s']:>6.2f} " \
-               f"{r['ratio']:>5.2f}x {r['mem']:>7.2f}x {r['pa_mem']:>10.2f}x"
+               f"{r['ratio']:>5.2f}x {r['cpu_ratio']:>8.2f}x {r['mem']:>7.2f}x {r['pa_mem']:>10.2f}x"
         if args.baseline_src:
-            line += f" {r['base_ratio']:>9.2f}x {r['base_mem']:>7.2f}x"
+            line += f" {r['base_ratio']:>9.2f}x {r['base_cpu_ratio']:>7.2f}x {r['base_mem']:>7.2f}x"
         print(line)
     worst = max(rows, key=lambda r: r["ratio"])
     print(f"targets: time <= 2.0x pyarrow (worst: {worst['kind']} {worst['ratio']:.2f}x), "

@@ -1,10 +1,14 @@
-"""One pass over a JSONL file's bytes before Arrow parses it: may the vectorised reader take it?
+"""Before Arrow parses JSONL bytes: may the vectorised reader take them?
 
 Arrow's JSON reader crashes the process (segmentation fault) on a line nested some thousands deep, and
 it does not check UTF-8, so these are found first, in 1 MB blocks with numpy: lines (for line
 numbers), the opening brackets on each long line (which bound its depth), NUL bytes, a BOM, invalid
 UTF-8 (Arrow's validator), and lines that do not start with ``{`` (Arrow also crashes on a first line
 ``null``). Any of them sends the file to the exact path, which quarantines the row concerned.
+
+``scan`` reads a whole file for these checks (before a whole-file read); ``piece_lines`` makes the same
+checks on a piece of whole lines the piece-by-piece reader already holds in memory, just before Arrow
+parses it (no second read of the file, and it runs in the reader's worker threads).
 """
 from __future__ import annotations
 
@@ -100,3 +104,27 @@ def scan(path: Path) -> Scan:
     if run > SHORT_LINE:
         most = max(most, carry)
     return Scan(lines + (last != 10), most, clean and not tail, last == 10, max(longest, run))
+
+
+def piece_lines(buf, n: int) -> int | None:
+    """The number of lines in ``buf[:n]`` (whole lines; the last one's newline may be missing at the end of
+    the file) when Arrow may parse them, ``None`` when ``scan`` would find the file not ``arrow_safe``:
+    a line not starting with "{" (blank lines, a BOM), a NUL byte, invalid or truncated UTF-8, or a line
+    longer than ``SHORT_LINE`` with more than ``ARROW_SAFE_OPENS`` opening brackets.
+
+    ``buf`` is a ``bytearray`` (or ``bytes``): its ``find`` and ``count`` search without a copy.
+    """
+    if n == 0:
+        return 0
+    a = np.frombuffer(buf, np.uint8, count=n)
+    nl = np.flatnonzero(a == 10)
+    ends = nl + 1 if len(nl) and nl[-1] == n - 1 else np.append(nl + 1, n)  # each line's end (newline included)
+    starts = np.empty(len(ends), np.int64)
+    starts[0] = 0
+    starts[1:] = ends[:-1]
+    if not bool(np.all(a[starts] == 0x7B)) or buf.find(b"\x00", 0, n) >= 0:
+        return None
+    for j in np.flatnonzero(ends - starts > SHORT_LINE).tolist():
+        if _opens(buf, int(starts[j]), int(ends[j])) > ARROW_SAFE_OPENS:
+            return None
+    return len(ends) if _utf8_valid(memoryview(buf)[:n]) else None

@@ -147,11 +147,12 @@ def number_repeats(ids: pa.Array) -> pa.Array:
 def _suffix_repeats(ids: pa.Array, codes: np.ndarray) -> pa.Array:
     """``number_repeats`` given one integer per row that is equal exactly where the ids are equal."""
     n = len(ids)
+    ranked = np.sort(codes)
+    if not (ranked[1:] == ranked[:-1]).any():
+        return ids  # no repeats (the usual case): numpy's sort of 300k digests 4 ms, the stable argsort 27 ms
     order = np.argsort(codes, kind="stable")  # each value's rows, in file order
     ranked = codes[order]
     first = np.r_[True, ranked[1:] != ranked[:-1]]
-    if first.all():
-        return ids
     starts = np.maximum.accumulate(np.where(first, np.arange(n), 0))
     rank = np.empty(n, np.int64)
     rank[order] = np.arange(n) - starts
