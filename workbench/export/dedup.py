@@ -15,13 +15,17 @@ in one split), they never leave records out.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from workbench.export.rows import TableRows, as_view, batch_size
 from workbench.model.text import join_turns
+from workbench.quality.textviews import RecordTexts
 
 NEAR_THRESHOLD = 0.8
 
@@ -82,18 +86,42 @@ def normalise(text: pa.Array) -> pa.Array:
     return pc.replace_with_mask(low, odd, fixed)
 
 
-def content_text(table: pa.Table) -> pa.Array:
+TEXT_COLUMNS = ("messages", "chosen", "rejected", "completion", "candidates")
+
+
+def text_columns(table: pa.Table | TableRows) -> list[str]:
+    """The columns of :data:`TEXT_COLUMNS` that hold a value in some row of ``table``.
+
+    Decided once for a whole table or view, so a batch whose rows have no ``completion`` still joins
+    the same parts (``PART_SEP`` included) as the whole table would: the text of a record does not
+    depend on the batch it is read in.
+    """
+    if isinstance(table, pa.Table):
+        n = table.num_rows
+        return [c for c in TEXT_COLUMNS if table.column(c).null_count < n]
+    out = []
+    for c in TEXT_COLUMNS:
+        col = table.base.column(c)
+        if not len(table) or col.null_count == len(col):
+            continue
+        if col.null_count == 0 or pc.is_valid(col).to_numpy(zero_copy_only=False)[table.rows].any():
+            out.append(c)
+    return out
+
+
+def content_text(table: pa.Table, columns: list[str] | None = None) -> pa.Array:
     """All text of each record (turns, completions, candidates), one string per row.
 
-    Columns that are entirely null are skipped and null lists are never filled (filling a
-    list<struct> column with empty lists copies it slowly), so an SFT table costs one pass.
+    Columns that are entirely null are skipped (``columns``: the columns to join, as
+    :func:`text_columns` of the whole table found them, when ``table`` is one batch of it) and null
+    lists are never filled (filling a list<struct> column with empty lists copies it slowly), so an SFT
+    table costs one pass.
     """
     n = table.num_rows
-    parts = [join_turns(table.column(c), sep=" ") for c in ("messages", "chosen", "rejected", "completion")
-             if table.column(c).null_count < n]
-    cands = table.column("candidates")
-    if cands.null_count < n:
-        parts.append(pc.fill_null(pc.binary_join(cands.combine_chunks(), " "), ""))
+    present = text_columns(table) if columns is None else columns
+    parts = [join_turns(table.column(c), sep=" ") for c in present if c != "candidates"]
+    if "candidates" in present:
+        parts.append(pc.fill_null(pc.binary_join(table.column("candidates").combine_chunks(), " "), ""))
     if not parts:
         return pa.array([""] * n, pa.string())
     return parts[0] if len(parts) == 1 else pc.binary_join_element_wise(*parts, PART_SEP)
@@ -106,14 +134,72 @@ def _labels(values: pa.Array) -> np.ndarray:
     return pc.dictionary_encode(values).indices.to_numpy(zero_copy_only=False).astype(np.int64)
 
 
-def duplicate_groups(table: pa.Table, near_threshold: float | None = NEAR_THRESHOLD,
+def text_labels(rows: TableRows, text: Callable[[pa.Table], pa.Array], batch: int | None = None) -> np.ndarray:
+    """:func:`_labels` of ``normalise(text(table))`` for the rows of ``rows``, with one batch of text in
+    memory at a time: the same labels (dictionary indices, in order of first appearance).
+
+    Each batch's normalised texts are hashed to 64 bits (``pandas.util.hash_array``); texts whose hash
+    no other text has are alone. Only the rows sharing a hash are read again, a batch at a time (a hash
+    group never split), and labelled by their texts, so a hash collision never joins two texts. The
+    whole-table pass (the text, its lower-cased and normalised copies, the dictionary of distinct texts,
+    then the text kept for the near-duplicate check) took the leakage check from 3.6 to 5.5 GB at 1M
+    Alpaca records.
+    """
+    n, batch = len(rows), batch_size() if batch is None else max(int(batch), 1)
+    keys = np.zeros(n, dtype=np.uint64)
+    for lo in range(0, n, batch):
+        norm = normalise(text(rows.slice(lo, batch)))
+        keys[lo:lo + len(norm)] = pd.util.hash_array(norm.to_numpy(zero_copy_only=False), categorize=False)
+        del norm
+    uniq, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
+    labels = inverse.astype(np.int64)
+    shared = np.flatnonzero(counts[inverse] > 1)
+    if len(shared):
+        shared = shared[np.argsort(keys[shared], kind="stable")]
+        k = keys[shared]
+        bounds = np.r_[np.flatnonzero(np.r_[True, k[1:] != k[:-1]]), len(shared)]  # where hash groups start
+        next_label, lo = len(uniq), 0
+        while lo < len(shared):
+            # whole hash groups, up to ``batch`` rows (a larger group alone)
+            hi = bounds[np.searchsorted(bounds, lo + batch, side="right") - 1]
+            if hi <= lo:
+                hi = bounds[np.searchsorted(bounds, lo, side="right")]
+            run = np.sort(shared[lo:hi])
+            found = _labels(normalise(text(rows.take(run))))
+            labels[run] = next_label + found
+            next_label += int(found.max()) + 1
+            lo = hi
+    # dictionary indices number the distinct texts by first appearance; so do these
+    _, first, inverse = np.unique(labels, return_index=True, return_inverse=True)
+    return np.argsort(np.argsort(first))[inverse].astype(np.int64)
+
+
+class _ContentTexts(RecordTexts):
+    """The content text of a table's (or view's) rows, built a slice at a time for the near-duplicate
+    finder (``len``, ``slice``, ``take``): the finder holds one batch of text, not all of it."""
+
+    def __init__(self, rows: TableRows, columns: list[str]) -> None:
+        self.rows, self.columns = rows, columns
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def slice(self, offset: int, length: int) -> pa.Array:
+        return content_text(self.rows.slice(offset, length), self.columns)
+
+    def take(self, indices) -> pa.Array:
+        idx = indices.to_numpy(zero_copy_only=False) if isinstance(indices, pa.Array) else np.asarray(indices)
+        return content_text(self.rows.take(idx), self.columns)
+
+
+def duplicate_groups(table: pa.Table | TableRows, near_threshold: float | None = NEAR_THRESHOLD,
                      semantic_threshold: float | None = None) -> DuplicateGroups:
     """Exact, near, shared-prompt and (optionally) semantic labels for every row of a canonical table.
 
     Parameters
     ----------
-    table : pyarrow.Table
-        Canonical records.
+    table : pyarrow.Table or TableRows
+        Canonical records (a view is read a batch at a time: the text of all records is never held).
     near_threshold : float or None
         Jaccard similarity above which two records are near duplicates; None skips the (costlier)
         near-duplicate stage.
@@ -121,25 +207,26 @@ def duplicate_groups(table: pa.Table, near_threshold: float | None = NEAR_THRESH
         Cosine similarity of prompt embeddings above which two records are semantic duplicates
         (``quality.semantic_dup``; 0.75 is its measured default); None (the default) skips it.
     """
-    n = table.num_rows
+    rows = as_view(table)
+    n = len(rows)
     if n == 0:
         empty = np.zeros(0, dtype=np.int64)
         return DuplicateGroups(empty, empty, empty, near_threshold, empty, semantic_threshold)
-    text = content_text(table)
-    exact = _labels(normalise(text))
+    columns = text_columns(rows)
+    exact = text_labels(rows, lambda t: content_text(t, columns))
     prompt = np.full(n, -1, dtype=np.int64)
-    paired = ~np.isin(table.column("kind").to_numpy(zero_copy_only=False), ["sft", "prompt_only"])
+    paired = ~np.isin(rows.column("kind").to_numpy(), ["sft", "prompt_only"])
     if paired.any():
-        prompt = _labels(normalise(join_turns(table.column("messages"), sep=" ")))
+        prompt = text_labels(rows, lambda t: join_turns(t.column("messages"), sep=" "))
         prompt[~paired] = -1
     near = np.full(n, -1, dtype=np.int64)
     if near_threshold is not None:
-        near = near_clusters(text, near_threshold)
+        near = near_clusters(_ContentTexts(rows, columns), near_threshold)
     semantic = None
     if semantic_threshold is not None:
         from workbench.quality.semantic_dup import semantic_groups
 
-        semantic = semantic_groups(table, semantic_threshold)
+        semantic = semantic_groups(rows.to_table(), semantic_threshold)  # the whole table: only when asked
     return DuplicateGroups(exact, near, prompt, near_threshold, semantic, semantic_threshold)
 
 
@@ -168,7 +255,7 @@ def _components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return connected_components(graph, directed=False)[1]
 
 
-def near_clusters(text: pa.Array, threshold: float = NEAR_THRESHOLD) -> np.ndarray:
+def near_clusters(text: pa.Array | RecordTexts, threshold: float = NEAR_THRESHOLD) -> np.ndarray:
     """Near-duplicate cluster label per row (-1 for rows in no cluster), by the quality package's
     MinHash/LSH finder (verified by exact Jaccard), so export and the quality report agree on what a
     near duplicate is."""

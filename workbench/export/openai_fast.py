@@ -13,21 +13,31 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from workbench.export.rows import TableRows, batch_size
+
 ESCAPES = (("\\", "\\\\"), ('"', '\\"'), ("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t"), ("\b", "\\b"),
            ("\f", "\\f"))
 OTHER_CONTROL = r"[\x00-\x07\x0b\x0e-\x1f]"
-CHUNK = 200_000
 
 
-def can_write_fast(table: pa.Table, format: str, keep_metadata: bool = False) -> bool:
+def can_write_fast(table: pa.Table | TableRows, format: str, keep_metadata: bool = False) -> bool:
     """True when the Arrow path applies: OpenAI rows of SFT records without tool calls."""
     if format != "openai" or table.num_rows == 0:
         return False
     kinds = pc.unique(table.column("kind")).to_pylist()
     if kinds != ["sft"]:
         return False
-    flat = pc.list_flatten(table.column("messages"))
-    return pc.struct_field(flat, "tool_calls").null_count == len(flat)
+    if not isinstance(table, TableRows):
+        flat = pc.list_flatten(table.column("messages"))
+        return pc.struct_field(flat, "tool_calls").null_count == len(flat)
+    # a view: look at the whole table's messages (no copy of the view's) and at the rows of its calls
+    msgs = table.base.column("messages")
+    calls = pc.struct_field(pc.list_flatten(msgs), "tool_calls")
+    if calls.null_count == len(calls):
+        return True
+    parents = pc.list_parent_indices(msgs).to_numpy()
+    with_calls = parents[calls.is_valid().to_numpy(zero_copy_only=False)]
+    return not np.isin(table.rows, with_calls).any()
 
 
 def json_strings(values: pa.Array) -> pa.Array:
@@ -86,11 +96,14 @@ def present_fields(tables) -> list[str]:
                                   if any(pc.struct_field(fl, f).null_count < len(fl) for fl in flats)]
 
 
-def write_openai_jsonl(table: pa.Table, path) -> None:
-    """Write the records' OpenAI JSON lines, ``CHUNK`` records at a time (bounded memory)."""
+def write_openai_jsonl(table: pa.Table | TableRows, path) -> None:
+    """Write the records' OpenAI JSON lines, ``rows.BATCH`` records at a time (bounded memory; a view's
+    records are taken from its table a batch at a time). A line depends only on its record, so the
+    bytes do not depend on the batch size."""
     with open(path, "wb") as fh:
-        for start in range(0, table.num_rows, CHUNK):
-            lines = openai_lines(table.slice(start, CHUNK))
+        step = batch_size()
+        for start in range(0, table.num_rows, step):
+            lines = openai_lines(table.slice(start, step))
             _, offsets, values = lines.buffers()
             offs = np.frombuffer(offsets, dtype=np.int32)
             fh.write(memoryview(values)[offs[lines.offset]:offs[lines.offset + len(lines)]])

@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 
 from workbench.export.dedup import NEAR_THRESHOLD, connected, duplicate_groups
 from workbench.export.errors import ExportError
+from workbench.export.rows import TableRows, batch_size
 from workbench.export.source import ExportSource
 from workbench.model import Guidelines
 
@@ -31,15 +32,28 @@ TURN_COLUMNS = ("messages", "chosen", "rejected", "completion")
 
 @dataclass
 class Selection:
-    """The records to export and the count of every record left out, by reason."""
+    """The records to export and the count of every record left out, by reason.
 
-    table: pa.Table
+    The records are ``rows`` (positions, ascending) of ``base``: the source table, or its redacted copy.
+    ``view`` reads them a batch at a time; ``table`` copies them into one table.
+    """
+
+    base: pa.Table
+    rows: np.ndarray
     left_out: dict[str, int]
     decisions: pd.Series  # record id -> consolidated decision (None when undecided)
     ratings: pd.Series  # record id -> overall rating (NaN when unrated)
     agreement: pd.Series  # record id -> per-record agreement in [0, 1] (NaN: one reviewer or none)
-    groups: np.ndarray  # per row of ``table``: exact / near duplicate and shared-prompt group
+    groups: np.ndarray  # per selected record: exact / near duplicate and shared-prompt group
     redacted: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def view(self) -> TableRows:
+        return TableRows(self.base, self.rows)
+
+    @property
+    def table(self) -> pa.Table:
+        return self.view.to_table()
 
 
 def consolidated_value(src: ExportSource, kind: str, target: str | None = None) -> pd.Series:
@@ -119,18 +133,26 @@ def _key(v: Any) -> str:
     return str(v)
 
 
-def empty_turns(table: pa.Table) -> np.ndarray:
-    """True for rows with a turn whose content is empty and that carries no tool call."""
+def empty_turns(table: pa.Table, batch: int | None = None) -> np.ndarray:
+    """True for rows with a turn whose content is empty and that carries no tool call.
+
+    ``batch`` rows (default ``rows.BATCH``) at a time: the whole table at once (a trimmed copy of every
+    turn's text) took the process from 0.51 to 2.17 GB at 1M Alpaca records, 0.7 GB of it the mapped
+    source's pages, which any pass reads.
+    """
     bad = np.zeros(table.num_rows, dtype=bool)
-    for col in TURN_COLUMNS:
-        arr = table.column(col).combine_chunks()
-        flat = pc.list_flatten(arr)
-        if not len(flat):
-            continue
-        text = pc.utf8_trim_whitespace(pc.fill_null(flat.field("content"), ""))
-        empty = pc.and_(pc.equal(pc.utf8_length(text), 0), pc.is_null(flat.field("tool_calls")))
-        parents = pc.list_parent_indices(arr).to_numpy()
-        bad[parents[np.asarray(empty.to_numpy(zero_copy_only=False), dtype=bool)]] = True
+    batch = batch_size() if batch is None else max(int(batch), 1)
+    for lo in range(0, table.num_rows, batch):
+        part = table.slice(lo, batch)
+        for col in TURN_COLUMNS:
+            arr = part.column(col).combine_chunks()
+            flat = pc.list_flatten(arr)
+            if not len(flat):
+                continue
+            text = pc.utf8_trim_whitespace(pc.fill_null(flat.field("content"), ""))
+            empty = pc.and_(pc.equal(pc.utf8_length(text), 0), pc.is_null(flat.field("tool_calls")))
+            parents = pc.list_parent_indices(arr).to_numpy()
+            bad[lo + parents[np.asarray(empty.to_numpy(zero_copy_only=False), dtype=bool)]] = True
     return bad
 
 
@@ -201,29 +223,32 @@ def select_records(src: ExportSource, format: str, include: str = "unrejected",
     drop(~np.isin(kinds, list(holds)), "format_cannot_hold")
     drop(empty_turns(table), "empty_content")
     keep = reason == None  # noqa: E711
-    table = table.filter(pa.array(keep))
+    # positions, not a filtered copy: the source is memory-mapped, and the copy was 0.66 GB of Arrow
+    # memory at 1M Alpaca records
+    rows = TableRows(table, np.flatnonzero(keep))
     redacted: dict[str, Any] = {}
     if redact_pii:
         from workbench.export.redact import redact_table
 
         types = None if redact_pii is True else list(redact_pii)
-        table, redacted = redact_table(table, types)
-    dup = duplicate_groups(table, near_threshold, semantic_threshold)
+        redacted_table, redacted = redact_table(rows.to_table(), types)
+        rows = TableRows(redacted_table)
+    dup = duplicate_groups(rows, near_threshold, semantic_threshold)
     groups = dup.components()  # computed once here; export carries it through its filters
-    if dedupe != "none" and table.num_rows:
-        same = connected(table.num_rows, dup.exact, dup.near) if dedupe == "near" else dup.exact
-        accepted = decisions.reindex(table.column("id").to_pylist()).to_numpy() == "accept"
+    if dedupe != "none" and len(rows):
+        same = connected(len(rows), dup.exact, dup.near) if dedupe == "near" else dup.exact
+        accepted = decisions.reindex(rows.column("id").to_pylist()).to_numpy() == "accept"
         rep = representatives(same, accepted)
         is_rep = np.zeros(len(same), dtype=bool)
         is_rep[rep] = True
         same_text = dup.exact == dup.exact[rep[np.searchsorted(same[rep], same)]]
         why = np.where(same_text, "exact_duplicate", "near_duplicate")
         reason[np.flatnonzero(keep)] = np.where(is_rep, None, why)
-        table, groups = table.filter(pa.array(is_rep)), groups[is_rep]
+        rows, groups = rows.subset(np.flatnonzero(is_rep)), groups[is_rep]
     counts = Counter(r for r in reason if r is not None)
     quarantined = len(src.dataset.quarantine)
     left_out = {**({"quarantined": quarantined} if quarantined else {}), **dict(sorted(counts.items()))}
-    return Selection(table, left_out, decisions, ratings, agreement, groups, redacted)
+    return Selection(rows.base, rows.rows, left_out, decisions, ratings, agreement, groups, redacted)
 
 
 def representatives(groups: np.ndarray, accepted: np.ndarray) -> np.ndarray:

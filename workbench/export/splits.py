@@ -24,6 +24,7 @@ import pyarrow as pa
 
 from workbench.export.dedup import NEAR_THRESHOLD, duplicate_groups
 from workbench.export.errors import ExportError
+from workbench.export.rows import TableRows, concat_views
 from workbench.model.names import check_name
 
 SPLIT_NAMES = ("train", "val", "test")
@@ -213,8 +214,9 @@ def leakage_check(splits: Mapping[str, Any], near_threshold: float | None = NEAR
     Parameters
     ----------
     splits : mapping
-        Split name -> canonical ``pyarrow.Table``, ``Dataset`` or a file/folder ``workbench.io.load``
-        reads (a written split).
+        Split name -> canonical ``pyarrow.Table``, ``Dataset``, a file/folder ``workbench.io.load``
+        reads (a written split), or :class:`~workbench.export.rows.TableRows` of one table (what
+        ``export`` passes: the records are then read a batch at a time).
     near_threshold : float or None
         As for the split grouping (None skips near duplicates, and the result says so).
     semantic_threshold : float or None
@@ -228,13 +230,18 @@ def leakage_check(splits: Mapping[str, Any], near_threshold: float | None = NEAR
         ``shared_prompts_across_splits`` (and ``semantic_groups_across_splits``), ``records_checked``,
         ``near_threshold``, ``semantic_threshold`` and ``ok``.
     """
-    tables, names = [], []
-    for name, part in splits.items():
-        t = _as_table(part)
-        tables.append(t.select(["kind", "messages", "chosen", "rejected", "candidates", "completion"]))
-        names.extend([name] * t.num_rows)
-    union = pa.concat_tables(tables) if tables else pa.table({})
+    names, parts = list(splits), list(splits.values())
+    union: pa.Table | TableRows
+    if parts and all(isinstance(p, TableRows) and p.base is parts[0].base for p in parts):
+        union = concat_views(parts)  # an export's splits: read from its table a batch at a time
+        sizes = [len(p) for p in parts]
+    else:
+        tables = [_as_table(p) for p in parts]
+        sizes = [t.num_rows for t in tables]
+        union = pa.concat_tables([t.select(["kind", "messages", "chosen", "rejected", "candidates", "completion"])
+                                  for t in tables]) if tables else pa.table({})
     which = np.unique(np.array(names, dtype=object).astype(str), return_inverse=True)[1]
+    which = np.repeat(which, sizes)
     dup = duplicate_groups(union, near_threshold, semantic_threshold) if union.num_rows else None
 
     def spanning(labels: np.ndarray) -> int:
@@ -261,6 +268,8 @@ def leakage_check(splits: Mapping[str, Any], near_threshold: float | None = NEAR
 def _as_table(part: Any) -> pa.Table:
     if isinstance(part, pa.Table):
         return part
+    if isinstance(part, TableRows):
+        return part.to_table()
     if hasattr(part, "table"):
         return part.table
     if isinstance(part, (str, Path)):

@@ -15,6 +15,7 @@ import pyarrow as pa
 
 from workbench.export.errors import ExportError
 from workbench.export.openai_fast import openai_table, present_fields, write_openai_jsonl
+from workbench.export.rows import TableRows
 from workbench.io.writers import to_rows
 from workbench.model.names import check_name
 
@@ -75,15 +76,16 @@ def rows_table(rows: list[dict], typ: pa.DataType) -> pa.Table:
         pa.schema(list(typ)).empty_table()
 
 
-def write_splits(data: dict[str, list[dict] | pa.Table], out: Path, container: str) -> list[Path]:
+def write_splits(data: dict[str, list[dict] | pa.Table | TableRows], out: Path, container: str) -> list[Path]:
     """Write each split; return the files written.
 
     Parameters
     ----------
     data : dict
         Split name -> rows in their final order, or (the OpenAI fast path, see
-        :mod:`workbench.export.openai_fast`) the split's canonical records as a table. Empty splits
-        are not written.
+        :mod:`workbench.export.openai_fast`) the split's canonical records as a table or a
+        :class:`~workbench.export.rows.TableRows` (JSONL takes its records a batch at a time). Empty
+        splits are not written.
     out : Path
         The (temporary) export folder.
     container : {"jsonl", "parquet", "hf"}
@@ -91,7 +93,7 @@ def write_splits(data: dict[str, list[dict] | pa.Table], out: Path, container: s
     if container not in CONTAINERS:
         raise ExportError(f"unknown container {container!r}; use one of {', '.join(CONTAINERS)}")
     present = {check_name(k, "split name", ExportError): v for k, v in data.items() if len(v)}
-    arrow = any(isinstance(v, pa.Table) for v in present.values())
+    arrow = any(isinstance(v, (pa.Table, TableRows)) for v in present.values())
     if container == "jsonl":
         written = []
         for name, part in present.items():
