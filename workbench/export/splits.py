@@ -122,7 +122,12 @@ def _targets(records: np.ndarray, groups: np.ndarray, fractions: np.ndarray) -> 
             t[s, empty] += 1
             donors = np.flatnonzero(t[:, empty] > 1)
             if len(donors):  # a swap with another stratum keeps every split's total
-                d = donors[np.argmax(t[donors, empty])]
+                # the donor whose counts move least away from its exact shares (one that is over in
+                # `empty` and under in `full` moves closer), ties to the most records in `empty`
+                e = exact[donors]
+                worse = (np.abs(t[donors, empty] - 1 - e[:, empty]) - np.abs(t[donors, empty] - e[:, empty])
+                         + np.abs(t[donors, full] + 1 - e[:, full]) - np.abs(t[donors, full] - e[:, full]))
+                d = donors[np.lexsort((-t[donors, empty], worse))[0]]
                 t[d, empty] -= 1
                 t[d, full] += 1
     return t
